@@ -1,0 +1,184 @@
+"""Tourbot's configuration, read from the environment (and a `.env` file).
+
+Every problem is collected and reported at once, so a person fixing a deployment sees the whole list
+instead of one error per restart.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, create_model, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_TOUR_TYPES = ("SELF_GUIDED", "IN_PERSON", "VIRTUAL")
+
+# Each requirement names the settings a command cannot run without.
+Need = Literal["slack", "http", "socket", "propexo"]
+_NEEDS: dict[Need, tuple[str, ...]] = {
+    "slack": ("slack_bot_token",),
+    "http": ("slack_bot_token", "slack_signing_secret"),
+    "socket": ("slack_bot_token", "slack_app_token"),
+    "propexo": ("propexo_api_key", "propexo_integration_id"),
+}
+
+
+class SettingsError(Exception):
+    """The configuration cannot be used; `problems` holds one sentence per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "Tourbot cannot start; fix its settings:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    propexo_api_key: SecretStr | None = None
+    propexo_base_url: str = "https://api.propexo.com"
+    propexo_integration_id: str | None = None
+    propexo_community_id: str | None = None
+    default_timezone: str = "America/New_York"
+    database_url: str = "sqlite:///tourbot.db"
+    port: int = Field(default=3000, ge=1, le=65535)
+    # Not in Propexo's public docs, so kept here: see propexo-api.md.
+    tour_types: Annotated[tuple[str, ...], NoDecode] = DEFAULT_TOUR_TYPES
+    tour_hours: str = "08:00-20:00"
+    date_order: Literal["MDY", "DMY"] = "MDY"
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "propexo_api_key",
+        "propexo_integration_id",
+        "propexo_community_id",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("slack_api_url", "propexo_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise ValueError(f"must be an http(s) URL, not {value!r}")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # slack-sdk joins method names straight onto the base URL.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"must be a time zone name like America/New_York, not {value!r}") from None
+        return value
+
+    @field_validator("tour_types", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",")]
+        if isinstance(value, list | tuple):
+            items = tuple(str(v).strip().upper() for v in value if str(v).strip())
+            if not items:
+                raise ValueError("must name at least one tour type, e.g. SELF_GUIDED,IN_PERSON")
+            return items
+        return value
+
+    @field_validator("tour_hours")
+    @classmethod
+    def _hours_range(cls, value: str) -> str:
+        parse_tour_hours(value)
+        return value
+
+    @property
+    def tour_hours_range(self) -> tuple[time, time]:
+        return parse_tour_hours(self.tour_hours)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.default_timezone)
+
+
+def parse_tour_hours(value: str) -> tuple[time, time]:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", value)
+    if not match:
+        raise ValueError("must look like 08:00-20:00")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if not (h1 < 24 and h2 <= 24 and m1 < 60 and m2 < 60):
+        raise ValueError("must look like 08:00-20:00")
+    start, end = time(h1, m1), time(min(h2, 23), m2 if h2 < 24 else 59)
+    if start >= end:
+        raise ValueError("must start before it ends, like 08:00-20:00")
+    return start, end
+
+
+def load_settings(*needs: Need) -> Settings:
+    """Read the settings, check what `needs` requires, and report every problem in one error."""
+    problems: list[str] = []
+    settings: Settings | None = None
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(p) for p in err['loc']).upper()} {_plain(err['msg'])}"
+            for err in exc.errors()
+        ]
+    # Read the raw values too, so a missing setting is named beside a malformed one.
+    raw = _RawSettings()
+    for need in needs:
+        for name in _NEEDS[need]:
+            line = f"{name.upper()} is required"
+            if not getattr(raw, name) and line not in problems:
+                problems.append(line)
+    if problems or settings is None:
+        raise SettingsError(problems)
+    return settings
+
+
+_RawSettings = create_model(  # the same sources as Settings, nothing validated
+    "_RawSettings",
+    __base__=BaseSettings,
+    **{name: (str | None, None) for name in Settings.model_fields},  # type: ignore[call-overload]
+)
+_RawSettings.model_config = Settings.model_config
+
+
+def _plain(message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    if message.startswith("Input should be"):
+        return message.replace("Input should be", "must be", 1)
+    return message if message.startswith("must") else f"is invalid: {message}"

@@ -1,0 +1,1 @@
+"""The Slack edge: one module per kind of Slack input, each with a `register(app)`."""
