@@ -1,34 +1,43 @@
-"""The `tourbot` command line: one subcommand per job, each implemented in its own module."""
+"""The `tourbot` command line: one subcommand per job, each implemented in its own module.
+
+Only the chosen subcommand's module is imported, so `tourbot parse-time` starts without loading
+the simulator's web server or Slack.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
+# name: (module with add_parser(commands), one line of help)
+COMMANDS = {
+    "parse-time": ("bot.parse_time_cli", "resolve a typed tour time to UTC"),
+    "book": ("bot.book_cli", "check or submit a booking from free text or flags"),
+    "propexo-sim": ("bot.propexo.simulator", "run the local Propexo simulator"),
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tourbot", description="Book apartment tours in EliseAI without leaving Slack."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    from bot import parse_time_cli
-
-    parse_time_cli.add_parser(commands)
-
-    from bot.propexo import simulator
-
-    simulator.add_parser(commands)
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    for name, (module, help_text) in COMMANDS.items():
+        if name == chosen:
+            importlib.import_module(module).add_parser(commands)
+        else:
+            commands.add_parser(name, help=help_text)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         status: int = args.run(args)
     except KeyboardInterrupt:
         return 130
-    sys.stdout.flush()
     return status

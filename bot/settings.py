@@ -103,7 +103,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"must be a time zone name like America/New_York, not {value!r}") from None
+            raise ValueError(
+                f"must be a time zone name like America/New_York, not {value!r}"
+            ) from None
         return value
 
     @field_validator("tour_types", mode="before")

@@ -9,9 +9,9 @@ phrases (see time-policy.md).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import available_timezones
@@ -207,7 +207,10 @@ _RELATIVE_COUNT = re.compile(
 _TONIGHT = re.compile(r"\b(tonight|this\s+(morning|afternoon|evening))\b")
 _WEEKDAY_PATTERNS: list[tuple[re.Pattern[str], WeekdayMode]] = [
     (re.compile(r"\bnext\s+week\s+(?:on\s+)?" + _WD + r"\b"), "next_week"),
-    (re.compile(r"\b" + _WD + r"\s+(?:of\s+|the\s+)?(?:next|the\s+following)\s+week\b"), "next_week"),
+    (
+        re.compile(r"\b" + _WD + r"\s+(?:of\s+|the\s+)?(?:next|the\s+following)\s+week\b"),
+        "next_week",
+    ),
     (re.compile(r"\b(?:this\s+coming|coming|upcoming)\s+" + _WD + r"\b"), "plain"),
     (re.compile(r"\bthis\s+" + _WD + r"\b"), "this"),
     (re.compile(r"\b" + _WD + r"\s+(?:of\s+)?this\s+week\b"), "this"),
@@ -229,7 +232,10 @@ _MONTH_DATE = re.compile(
 _ORDINAL_DAY = re.compile(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b")
 
 _NOON = re.compile(r"\b(noon|midday|mid-day|12\s*noon|midnight)\b")
-_PAST_TO = re.compile(r"\b(half|quarter|\d{1,2})\s+(past|after|to|til|till|before)\s+(\d{1,2})\b")
+# "10 to 11" is a range; only "quarter to 4" counts down to the hour.
+_PAST_TO = re.compile(
+    r"\b(?:(half|quarter|\d{1,2})\s+(past|after)|(quarter)\s+(to|til|till|before))\s+(\d{1,2})\b"
+)
 _RANGE = re.compile(
     r"\b(?:between\s+" + _CLOCK + r"\s+and\s+" + _CLOCK
     + r"|from\s+" + _CLOCK + r"\s*(?:-|to|till|til|until)\s*" + _CLOCK
@@ -380,16 +386,6 @@ def _read_times(t: _Text, reading: Reading, day_ends: list[int]) -> None:
     for m in t.find(_NOON):
         hour = 0 if m.group(1) == "midnight" else 12
         add(m, m.start(), ClockTime(hour, 0, "am" if hour == 0 else "pm", m.group(0)))
-    for m in t.find(_PAST_TO):
-        amount, relation, hour_text = m.groups()
-        minutes = {"half": 30, "quarter": 15}.get(amount) or int(amount)
-        hour = int(hour_text)
-        if not (1 <= hour <= 12 and 0 < minutes < 60):
-            add(m, m.start(), None)
-            continue
-        if relation in ("to", "til", "till", "before"):
-            hour, minutes = (hour - 1 or 12), 60 - minutes
-        add(m, m.start(), ClockTime(hour, minutes, None, m.group(0)))
     for m in t.find(_RANGE):
         # Each of the three forms holds (hour, minute, meridiem) twice; take the one that matched.
         groups = m.groups()
@@ -398,6 +394,17 @@ def _read_times(t: _Text, reading: Reading, day_ends: list[int]) -> None:
         end = _clock(h2, m2, mer2, h2)
         start_meridiem = mer1 or _range_start_meridiem(int(h1), int(m1 or 0), end)
         add(m, m.start(), _clock(h1, m1, start_meridiem, m.group(0)))
+    for m in t.find(_PAST_TO):
+        amount_past, past, amount_to, to, hour_text = m.groups()
+        amount, relation = (amount_past, past) if past else (amount_to, to)
+        minutes = {"half": 30, "quarter": 15}.get(amount) or int(amount)
+        hour = int(hour_text)
+        if not (1 <= hour <= 12 and 0 < minutes < 60):
+            add(m, m.start(), None)
+            continue
+        if relation in ("to", "til", "till", "before"):
+            hour, minutes = (hour - 1 or 12), 60 - minutes
+        add(m, m.start(), ClockTime(hour, minutes, None, m.group(0)))
     for m in t.find(_COLON_TIME):
         add(m, m.start(), _clock(m.group(1), m.group(2), m.group(3) or m.group(4), m.group(0)))
     for m in t.find(_MERIDIEM_TIME):
@@ -406,10 +413,10 @@ def _read_times(t: _Text, reading: Reading, day_ends: list[int]) -> None:
         add(m, m.start(1), _clock(m.group(1), None, None, m.group(1)))
     # A bare hour right after a day is a clock time: "thursday 2", "tomorrow 10".
     for day_end in day_ends:
-        m = _HOUR_AFTER_DAY.match(t.text, day_end)
-        if m and t.free(m.start(1), m.end(1)):
-            t.claimed.append(m.span(1))
-            add(m, m.start(1), _clock(m.group(1), None, None, m.group(1)))
+        hm = _HOUR_AFTER_DAY.match(t.text, day_end)
+        if hm and t.free(hm.start(1), hm.end(1)):
+            t.claimed.append(hm.span(1))
+            add(hm, hm.start(1), _clock(hm.group(1), None, None, hm.group(1)))
     for m in t.find(_BARE):
         add(m, m.start(1), _clock(m.group(1), None, None, m.group(1)))
 

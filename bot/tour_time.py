@@ -100,9 +100,9 @@ def _resolve(
             raise _Answer(
                 "ask", f"“{reading.duration_text}” and a day or time were both given; which is it?"
             )
-        starts = (now + timedelta(minutes=reading.duration_minutes)).replace(
-            second=0, microsecond=0
-        )
+        # In UTC: Python adds to an aware local time on the wall clock, not in elapsed time.
+        elapsed = now.astimezone(UTC) + timedelta(minutes=reading.duration_minutes)
+        starts = elapsed.replace(second=0, microsecond=0)
         return _checked(starts, tour_zone, now, tour_hours, notes=[])
 
     words_zone = ZoneInfo(reading.zone) if reading.zone else tour_zone
@@ -114,7 +114,9 @@ def _resolve(
             raise _Answer("reject", f"I couldn't find a time in that. {HINT}")
         if day is None:
             raise _Answer("ask", "Which day and what time? Add both, like “fri 2pm”.")
-        raise _Answer("ask", f"What time on {_day_text(day)}? Add one, like “{_day_word(day)} 3pm”.")
+        raise _Answer(
+            "ask", f"What time on {_day_text(day)}? Add one, like “{_day_word(day)} 3pm”."
+        )
     hour, minute = _hour_minute(clock, reading)
 
     explicit_day = day is not None
@@ -124,7 +126,9 @@ def _resolve(
         day = today
         if _local(day, hour, minute, words_zone, check=False) <= now:
             day = today + timedelta(days=1)  # a bare time already past means tomorrow
-    elif isinstance(day, _WeekdayToday) and _local(day, hour, minute, words_zone, check=False) <= now:
+    elif (
+        isinstance(day, _WeekdayToday) and _local(day, hour, minute, words_zone, check=False) <= now
+    ):
         day = day + timedelta(days=7)  # the weekday of today, once its time has passed
 
     starts = _local(day, hour, minute, words_zone)
@@ -188,6 +192,8 @@ def _one_day(
     if candidates:
         day = candidates.pop()
         for w in weekdays:  # "Thu 12/3": the weekday must agree with the date
+            if day.weekday() != w.weekday and isinstance(others[0], RelativeDay):
+                raise _Answer("ask", f"Which day: “{others[0].text}” or “{w.text}”?")
             if day.weekday() != w.weekday:
                 raise _Answer(
                     "ask",
@@ -244,11 +250,10 @@ def _day_of(ref: DayRef, today: date) -> date:
         year, month = today.year, today.month
         for _ in range(13):
             try:
-                day = date(year, month, ref.day)
+                if (candidate := date(year, month, ref.day)) >= today:
+                    return candidate
             except ValueError:
-                day = None
-            if day is not None and day >= today:
-                return day
+                pass  # no such day this month (the 31st in November)
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         raise _Answer("reject", f"“{ref.text}” is not a date I can book.")
     raise AssertionError(ref)
@@ -295,7 +300,9 @@ def _checked(
     now_local = now.astimezone(tour_zone)
     if local.date() > _add_year(now_local.date()):
         raise _Answer(
-            "reject", f"{_when_text(local)} is more than a year ahead. Check the date or the year."
+            "reject",
+            f"{_when_text(local)}, {local.year} is more than a year ahead. "
+            "Check the date or the year.",
         )
     notes = list(notes)
     alternatives = tuple(alternatives)
@@ -304,9 +311,9 @@ def _checked(
         second = wall.astimezone(UTC)
         alternatives += (second,)
         notes.append(
-            f"{_clock_text(starts.hour, starts.minute)} happens twice on {_day_text(starts.date())} "
-            f"as clocks go back; I took the first ({starts.tzname()}), not the second "
-            f"({wall.tzname()})"
+            f"{_clock_text(starts.hour, starts.minute)} happens twice on "
+            f"{_day_text(starts.date())} as clocks go back; I took the first "
+            f"({starts.tzname()}), not the second ({wall.tzname()})"
         )
     start, end = tour_hours
     if not (start <= local.time().replace(tzinfo=None) <= end):
