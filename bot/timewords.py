@@ -144,6 +144,7 @@ class Reading:
     zone: str | None = None
     vague_day: str | None = None  # "next week", "this weekend": a day is still needed
     bad: list[str] = field(default_factory=list)  # written but impossible, e.g. "2/30" or "15pm"
+    words: str = ""  # the stretch of the (normalised) text that holds all of the above
 
 
 def normalise(text: str) -> str:
@@ -244,8 +245,7 @@ _RANGE = re.compile(
 _COLON_TIME = re.compile(r"\b(\d{1,2}):([0-5]\d)(?::[0-5]\d)?(?:\s*(am|pm)\b|(a|p)\b)?")
 _MERIDIEM_TIME = re.compile(r"\b(\d{1,2})(?:\s*(am|pm)\b|(a|p)\b)")
 _BARE_AFTER_WORD = re.compile(
-    r"\b(?:at|around|about|abt|by|say|for|approx(?:imately)?|roughly|like)\s+(\d{1,2})\b"
-    + _NOT_A_TIME
+    r"\b(?:at|around|about|abt|by|say|approx(?:imately)?|roughly|like)\s+(\d{1,2})\b" + _NOT_A_TIME
 )
 _BARE = re.compile(r"^\s*(\d{1,2})\b" + _NOT_A_TIME)
 _HOUR_AFTER_DAY = re.compile(r"\s+(?:at\s+)?(\d{1,2})\b" + _NOT_A_TIME)
@@ -302,6 +302,8 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
         zone = _zone_names().get(m.group(1))
         if zone:
             reading.zone = zone
+    if t.claimed:
+        reading.words = t.text[min(a for a, _ in t.claimed) : max(b for _, b in t.claimed)].strip()
     return reading
 
 
