@@ -1,0 +1,239 @@
+"""Reading one field of the tour form the way agents type it: phones, emails, dollars, move-in
+dates, bedrooms, lease terms and tour types."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+DateOrder = Literal["MDY", "DMY"]
+
+RENT_MAX_CENTS = 1_000_000 * 100
+LEASE_TERM_MONTHS = range(1, 61)
+BEDROOM_CHOICES: dict[int, tuple[str, str]] = {
+    0: ("studio", "Studio"),
+    1: ("1", "1 bedroom"),
+    2: ("2", "2 bedrooms"),
+    3: ("3", "3 bedrooms"),
+    4: ("4+", "4+ bedrooms"),
+}
+"""What the form offers for bedrooms: the number sent, the text the form reads, and a label."""
+
+
+class Unreadable(ValueError):
+    """The text cannot be read; the message ends the sentence the field's label begins."""
+
+
+_PHONE_CHARACTERS = re.compile(r"[0-9+()\-. ]+(?:(?:x|ext\.?|#) ?[0-9]+)?", re.ASCII | re.I)
+
+
+def read_phone(text: str) -> str:
+    """A phone number as people type it, in E.164 (+15552017788); US when no country is given."""
+    hint = "must be a number like +1 555 201 7788"
+    # phonenumbers finds a number inside any text ("Jane 555-201-7788"): allow phone characters.
+    if not _PHONE_CHARACTERS.fullmatch(text):
+        raise Unreadable(hint)
+    try:
+        number = phonenumbers.parse(text, "US")
+    except phonenumbers.NumberParseException:
+        raise Unreadable(hint) from None
+    if number.extension:
+        raise Unreadable(f"can't carry an extension: put x{number.extension} in the notes")
+    if not (phonenumbers.is_valid_number(number) or _north_american_shape(number)):
+        raise Unreadable(hint)
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _north_american_shape(number: phonenumbers.PhoneNumber) -> bool:
+    # The fictional 555 numbers agents test with, and area codes newer than phonenumbers' data,
+    # fail is_valid_number; a well-formed NANP number (NXX-NXX-XXXX) is good enough.
+    national = str(number.national_number)
+    return bool(number.country_code == 1 and re.fullmatch(r"[2-9][0-9]{2}[2-9][0-9]{6}", national))
+
+
+def read_email(text: str) -> str:
+    """An email address, normalised (the domain in lower case); nothing is looked up online."""
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise Unreadable("must look like name@example.com") from None
+
+
+_DOLLARS = re.compile(
+    r"\$? ?(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<fraction>\.[0-9]{1,2})? ?(?P<k>k)?"
+    r"(?: ?(?:/|per|a) ?(?:mo|month))?",
+    re.ASCII | re.IGNORECASE,
+)
+
+
+def read_dollars(text: str) -> int:
+    """A monthly rent in dollars ("$1,800", "1800", "1,800.50", "2k", "2.5k") as cents."""
+    match = _DOLLARS.fullmatch(text)
+    if not match:
+        raise Unreadable("must be an amount in dollars like $1,800")
+    dollars = Decimal(match["whole"].replace(",", "") + (match["fraction"] or ""))
+    cents = int(dollars * (1000 if match["k"] else 1) * 100)
+    if cents < 1:
+        raise Unreadable("must be more than $0")
+    if cents > RENT_MAX_CENTS:
+        raise Unreadable(f"must be at most {format_dollars(RENT_MAX_CENTS)}")
+    return cents
+
+
+def format_dollars(cents: int) -> str:
+    """$1,800 for whole dollars, $1,800.50 otherwise."""
+    dollars, rest = divmod(cents, 100)
+    return f"${dollars:,}" + (f".{rest:02d}" if rest else "")
+
+
+def read_bedrooms(text: str) -> int:
+    """Bedrooms wanted: "studio" is 0, then 1, 2, 3 and "4+" (sent as 4)."""
+    word = text.lower()
+    if word in ("studio", "0"):
+        return 0
+    match = re.fullmatch(
+        r"(?P<n>[1-4])(?P<plus> ?\+)? ?(?:b|br|bd|bdr|bed|beds|bedrooms?)?", word, re.ASCII
+    )
+    if not match or (match["plus"] and match["n"] != "4"):
+        raise Unreadable("must be studio, 1, 2, 3 or 4+")
+    return int(match["n"])
+
+
+def read_lease_term(text: str) -> int:
+    """A lease term in whole months ("12", "12 months", "1 year"), from 1 to 60."""
+    match = re.fullmatch(
+        r"(?P<n>[0-9]{1,3}) ?(?:(?P<months>m|mo|mos|months?)|(?P<years>y|yr|yrs|years?))?",
+        text.lower(),
+        re.ASCII,
+    )
+    months = int(match["n"]) * (12 if match["years"] else 1) if match else 0
+    if months not in LEASE_TERM_MONTHS:
+        raise Unreadable("must be a whole number of months from 1 to 60")
+    return months
+
+
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_YEAR = r"(?:,? (?P<year>[0-9]{4}))?"
+_DATE_FORMS = (
+    re.compile(r"(?P<year>[0-9]{4})[-/](?P<month>[0-9]{1,2})[-/](?P<day>[0-9]{1,2})", re.ASCII),
+    re.compile(rf"(?P<name>[a-z]+)\.? (?P<day>[0-9]{{1,2}}){_ORDINAL}{_YEAR}", re.ASCII),
+    re.compile(rf"(?P<day>[0-9]{{1,2}}){_ORDINAL} (?:of )?(?P<name>[a-z]+)\.?{_YEAR}", re.ASCII),
+)
+
+
+def read_move_in_date(text: str, *, today: date, date_order: DateOrder = "MDY") -> date:
+    """A move-in date: 2027-01-15, 1/15/2027 (15/1/2027 in DMY order), Jan 15, 2027 or 15 January.
+
+    Without a year it is the date's next occurrence from `today` on; an earlier date is refused.
+    """
+    numeric = "15/1/2027" if date_order == "DMY" else "1/15/2027"
+    hint = f"must be a date like 2027-01-15, {numeric} or Jan 15, 2027"
+    year, month, day = _date_parts(text.lower(), date_order)
+    if month is None or day is None:
+        raise Unreadable(hint)
+    if year is None:
+        # Feb 29 may be up to eight years away.
+        for candidate_year in range(today.year, today.year + 9):
+            found = _date_or_none(candidate_year, month, day)
+            if found is not None and found >= today:
+                return found
+        raise Unreadable(hint)
+    found = _date_or_none(year, month, day)
+    if found is None:
+        raise Unreadable(hint)
+    if found < today:
+        raise Unreadable(f"has passed ({found.isoformat()}): give today or a later date")
+    return found
+
+
+def _date_parts(text: str, date_order: DateOrder) -> tuple[int | None, int | None, int | None]:
+    numeric = re.fullmatch(
+        r"(?P<a>[0-9]{1,2})[/.-](?P<b>[0-9]{1,2})(?:[/.-](?P<year>[0-9]{4}|[0-9]{2}))?",
+        text,
+        re.ASCII,
+    )
+    if numeric:
+        first, second = int(numeric["a"]), int(numeric["b"])
+        month, day = (second, first) if date_order == "DMY" else (first, second)
+        year = numeric["year"]
+        if year is not None and len(year) == 2:
+            year = "20" + year
+        return (int(year) if year else None), month, day
+    for form in _DATE_FORMS:
+        match = form.fullmatch(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        if groups.get("name") is not None:
+            month_number = _month_number(groups["name"])
+        else:
+            month_number = int(groups["month"])
+        year = groups.get("year")
+        return (int(year) if year else None), month_number, int(groups["day"])
+    return None, None, None
+
+
+def _month_number(name: str) -> int | None:
+    if len(name) < 3:
+        return None
+    for number, month in enumerate(_MONTHS, start=1):
+        if month.startswith(name):
+            return number
+    return None
+
+
+def _date_or_none(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+_TOUR_TYPE_LABELS = {"SELF_GUIDED": "Self-guided", "IN_PERSON": "In person", "VIRTUAL": "Virtual"}
+_TOUR_TYPE_WORDS = {
+    "self": "SELF_GUIDED",
+    "selfguided": "SELF_GUIDED",
+    "inperson": "IN_PERSON",
+    "guided": "IN_PERSON",
+    "video": "VIRTUAL",
+}
+
+
+def tour_type_label(tour_type: str) -> str:
+    """The words agents see for a Propexo tour type: SELF_GUIDED is "Self-guided"."""
+    return _TOUR_TYPE_LABELS.get(tour_type, tour_type.replace("_", " ").capitalize())
+
+
+def read_tour_type(text: str, tour_types: Sequence[str]) -> str:
+    """One of the configured Propexo tour types, from its value, its label or agents' words for it
+    ("self guided", "in-person", "guided", "video")."""
+    known = {
+        _tour_type_key(name): value
+        for value in tour_types
+        for name in (value, tour_type_label(value))
+    }
+    key = _tour_type_key(text)
+    found = known.get(key) or _TOUR_TYPE_WORDS.get(key)
+    if found is None or found not in tour_types:
+        raise Unreadable(f"must be {_one_of([tour_type_label(value) for value in tour_types])}")
+    return found
+
+
+def _tour_type_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", text.lower()).strip().removesuffix(" tour")
+
+
+def _one_of(labels: Sequence[str]) -> str:
+    if len(labels) < 2:
+        return "".join(labels) or "left empty (no tour types are configured)"
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
