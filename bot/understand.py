@@ -22,7 +22,7 @@ _TOUR_TYPES = [
     (re.compile(r"\bin[\s-]?person\b|\bguided\b|\bwith\s+an?\s+agent\b", re.I), "in person"),
 ]
 _BEDROOMS = re.compile(
-    r"\b(?:(studio)|(\d)\s*\+?\s*(?:br|bd|bdr|bdrm|bed(?:room)?s?|b/r)\b(\s*\+|\s+or\s+more)?)",
+    r"\b(?:(studio)|(\d)\s*(\+)?\s*(?:br|bd|bdr|bdrm|bed(?:room)?s?|b/r)\b(\s*\+|\s+or\s+more)?)",
     re.I,
 )
 _MONEY = r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k)?"
@@ -37,6 +37,9 @@ _BUDGET_MAX = re.compile(
 )
 _BUDGET_MIN = re.compile(r"\b(?:over|above|at\s+least|min(?:imum)?|from)\s*" + _MONEY, re.I)
 _BUDGET_ONE = re.compile(r"\b(?:budget|rent)\s*(?:is|of|:|around|about)?\s*" + _MONEY, re.I)
+_BUDGET_ONE_AFTER = re.compile(
+    _MONEY + r"\s*(?:budget|rent|/mo(?:nth)?|a\s+month|per\s+month|monthly)\b", re.I
+)
 _MOVE_IN = re.compile(
     r"\b(?:moving\s+in|move[\s-]?in(?:\s+date)?|move\s+date)\s*(?:is|on|by|:|around|date)?\s*"
     r"((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
@@ -48,7 +51,7 @@ _LEASE = re.compile(
     r"(?:months?|mo)\b",
     re.I,
 )
-_NAME_WORD = r"[A-Z][a-zA-Z'’-]+"
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ](?:[^\W\d_]|['’-])+"
 _NAME_AFTER = re.compile(
     r"\b(?:for|prospect|name|client|with)\s*:?\s+("
     + _NAME_WORD
@@ -95,7 +98,8 @@ def read_request(text: str) -> FormValues:
         values.update(budget[0])
         take(budget[1])
     if m := _BEDROOMS.search(rest):
-        values["bedrooms"] = "studio" if m.group(1) else (m.group(2) + ("+" if m.group(3) else ""))
+        more = "+" if m.group(3) or m.group(4) else ""
+        values["bedrooms"] = "studio" if m.group(1) else m.group(2) + more
         take(m)
     for pattern, tour_type in _TOUR_TYPES:
         if m := pattern.search(rest):
@@ -137,7 +141,7 @@ def _read_budget(rest: str) -> tuple[FormValues, re.Match[str]] | None:
         return {"rent_max": dollars(m.group(1), m.group(2))}, m
     if (m := _BUDGET_MIN.search(rest)) and has_money_cue(m):
         return {"rent_min": dollars(m.group(1), m.group(2))}, m
-    if m := _BUDGET_ONE.search(rest):
+    if m := _BUDGET_ONE.search(rest) or _BUDGET_ONE_AFTER.search(rest):
         return {"rent_max": dollars(m.group(1), m.group(2))}, m
     return None
 
