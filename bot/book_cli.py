@@ -1,0 +1,143 @@
+"""`tourbot book`: check a booking from free text (or one flag per field), and submit it.
+
+`--dry-run` prints the exact JSON body that would be sent. Without it, the body goes to
+`PROPEXO_BASE_URL`, and the command prints Propexo's answer, then the settled write status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.booking import FIELD_LABELS, BookingDraft, FormProblems, prepare_booking
+from bot.parse_time_cli import add_time_options
+from bot.propexo.client import PropexoClient
+from bot.propexo.errors import PropexoError, PropexoOutcomeUnknown, PropexoRejected
+from bot.settings import Settings, SettingsError, load_settings
+from bot.tour_time import describe
+from bot.understand import read_request
+
+# flag: form field key
+FIELD_FLAGS = {
+    "--first-name": "first_name",
+    "--last-name": "last_name",
+    "--email": "email",
+    "--phone": "phone",
+    "--time": "tour_time",
+    "--tour-type": "tour_type",
+    "--move-in": "move_in_date",
+    "--bedrooms": "bedrooms",
+    "--rent-min": "rent_min",
+    "--rent-max": "rent_max",
+    "--lease-term": "lease_term",
+    "--notes": "notes",
+    "--community": "community",
+    "--prospect": "prospect",
+}
+
+EXIT_BOOKED, EXIT_NOT_BOOKED, EXIT_SETTINGS, EXIT_UNKNOWN = 0, 1, 2, 3
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "book",
+        help="check or submit a booking from free text or flags",
+        description="Book a tour from free text, one flag per field, or both (a flag wins). "
+        "Problems are printed one a line, by field, with exit status 1.",
+        epilog="Exit status: 0 booked (or a clean dry run), 1 not booked, 2 settings or usage, "
+        "3 outcome unknown (check EliseAI before trying again).",
+    )
+    parser.add_argument("text", nargs="?", metavar="TEXT", help="the request in words")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the JSON body instead of sending it"
+    )
+    parser.add_argument(
+        "--yes", action="store_true", help="accept a time the resolver asks to confirm"
+    )
+    for flag, key in FIELD_FLAGS.items():
+        parser.add_argument(flag, dest=key, metavar="VALUE", help=FIELD_LABELS[key])
+    add_time_options(parser, tz_required=False)
+    parser.set_defaults(run=run, date_order=None)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings() if args.dry_run else load_settings("propexo")
+        if args.date_order:
+            settings = settings.model_copy(update={"date_order": args.date_order})
+        values = read_request(args.text or "")
+        values.update(
+            {key: getattr(args, key) for key in FIELD_FLAGS.values() if getattr(args, key)}
+        )
+        zone = args.tz or settings.timezone
+        draft = prepare_booking(values, settings=settings, zone=zone, now=args.now)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_SETTINGS
+    except FormProblems as exc:
+        for key, message in exc.problems.items():
+            print(f"{key}: {message}", file=sys.stderr)
+        return EXIT_NOT_BOOKED
+
+    if draft.needs_confirmation and not args.yes:
+        print(f"tour_time: {draft.time.reason} Run again with --yes to book it.", file=sys.stderr)
+        return EXIT_NOT_BOOKED
+    print(_summary(draft), file=sys.stderr)
+    body = draft.appointment.body()
+    if args.dry_run:
+        print(json.dumps(body, indent=2, ensure_ascii=False))
+        return EXIT_BOOKED
+    return asyncio.run(_submit(body, settings))
+
+
+def _summary(draft: BookingDraft) -> str:
+    who = draft.form.prospect_name or draft.form.prospect_id or "the prospect"
+    return f"Tour for {who} · {describe(draft.time)}"
+
+
+async def _submit(body: dict[str, Any], settings: Settings) -> int:
+    assert settings.propexo_api_key is not None  # load_settings("propexo") checked it
+    async with PropexoClient(
+        settings.propexo_base_url, settings.propexo_api_key.get_secret_value()
+    ) as propexo:
+        try:
+            created = await propexo.create_appointment(body)
+        except PropexoRejected as exc:
+            print(f"Propexo refused the booking: {exc}", file=sys.stderr)
+            for issue in exc.issues:
+                print(f"  {issue}", file=sys.stderr)
+            return EXIT_NOT_BOOKED
+        except PropexoOutcomeUnknown as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_UNKNOWN
+        except PropexoError as exc:
+            print(exc, file=sys.stderr)
+            return EXIT_NOT_BOOKED
+        answer = {"job_id": created.job_id, "appointment_id": created.appointment_id}
+        print(json.dumps({"submitted": answer, "result": dict(created.result)}, indent=2))
+        if created.job_id is None:
+            print("Propexo gave no job id, so the write cannot be followed.", file=sys.stderr)
+            return EXIT_UNKNOWN
+        print(
+            f"Submitted at {datetime.now(UTC):%H:%M:%S} UTC; waiting for EliseAI…", file=sys.stderr
+        )
+        try:
+            status = await propexo.wait_for_write(created.job_id)
+        except PropexoError as exc:
+            print(f"Submitted, but its write status is unknown: {exc}", file=sys.stderr)
+            return EXIT_UNKNOWN
+    print(json.dumps({"write_status": status.status, "errors": list(status.errors),
+                      "created_record_id": status.created_record_id}))  # fmt: skip
+    if status.succeeded:
+        return EXIT_BOOKED
+    if status.failed:
+        print("EliseAI did not book it: " + "; ".join(status.errors), file=sys.stderr)
+        return EXIT_NOT_BOOKED
+    print(
+        f"Still {status.status} after waiting; check EliseAI before booking again.", file=sys.stderr
+    )
+    return EXIT_UNKNOWN
