@@ -164,7 +164,7 @@ def load_settings(*needs: Need) -> Settings:
     for need in needs:
         for name in _NEEDS[need]:
             line = f"{name.upper()} is required"
-            if not getattr(raw, name) and line not in problems:
+            if not (getattr(raw, name) or "").strip() and line not in problems:
                 problems.append(line)
     if problems or settings is None:
         raise SettingsError(problems)
