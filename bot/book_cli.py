@@ -13,6 +13,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import SecretStr
+
 from bot.booking import FIELD_LABELS, BookingDraft, FormProblems, prepare_booking
 from bot.parse_time_cli import add_time_options
 from bot.propexo.client import PropexoClient
@@ -58,6 +60,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--yes", action="store_true", help="accept a time the resolver asks to confirm"
     )
+    parser.add_argument(
+        "--simulator",
+        action="store_true",
+        help="book against a built-in Propexo simulator instead of PROPEXO_BASE_URL "
+        "(nothing leaves this machine; no key needed)",
+    )
     for flag, key in FIELD_FLAGS.items():
         parser.add_argument(flag, dest=key, metavar="VALUE", help=FIELD_LABELS[key])
     add_time_options(parser, tz_required=False)
@@ -66,7 +74,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     try:
-        settings = load_settings() if args.dry_run else load_settings("propexo")
+        settings = load_settings() if args.dry_run or args.simulator else load_settings("propexo")
         if args.date_order:
             settings = settings.model_copy(update={"date_order": args.date_order})
         values = read_request(args.text or "")
@@ -74,6 +82,12 @@ def run(args: argparse.Namespace) -> int:
             {key: getattr(args, key) for key in FIELD_FLAGS.values() if getattr(args, key)}
         )
         zone = args.tz or settings.timezone
+        if args.simulator and not settings.propexo_integration_id:
+            from bot.propexo.simulator import DEFAULT_INTEGRATION_ID
+
+            settings = settings.model_copy(
+                update={"propexo_integration_id": DEFAULT_INTEGRATION_ID}
+            )
         draft = prepare_booking(values, settings=settings, zone=zone, now=args.now)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
@@ -91,7 +105,22 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(json.dumps(body, indent=2, ensure_ascii=False))
         return EXIT_BOOKED
+    if args.simulator:
+        return _submit_to_simulator(body, settings)
     return asyncio.run(_submit(body, settings))
+
+
+def _submit_to_simulator(body: dict[str, Any], settings: Settings) -> int:
+    from bot.propexo.simulator import SimulatorServer
+
+    with SimulatorServer(
+        integration_id=body["integration_id"], tour_types=settings.tour_types
+    ) as sim:
+        print(f"Using the built-in Propexo simulator at {sim.url}.", file=sys.stderr)
+        local = settings.model_copy(
+            update={"propexo_base_url": sim.url, "propexo_api_key": SecretStr(sim.api_key)}
+        )
+        return asyncio.run(_submit(body, local))
 
 
 def _summary(draft: BookingDraft) -> str:

@@ -166,3 +166,10 @@ def test_a_failed_write_is_reported(
     assert done.returncode == 1
     assert json.loads(done.stdout.strip().rsplit("\n", 1)[1])["write_status"] == "FAILURE"
     assert "do-not-contact" in done.stderr
+
+
+def test_the_built_in_simulator_needs_no_settings(tmp_path: Path) -> None:
+    done = book("--simulator", EXAMPLE, "--tz", "America/New_York", cwd=tmp_path, env={})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().rsplit("\n", 1)[1])["write_status"] == "SUCCESS"
+    assert "Using the built-in Propexo simulator at http://127.0.0.1:" in done.stderr
