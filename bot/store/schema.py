@@ -1,0 +1,130 @@
+"""The database tables Tourbot keeps its bookings and cached time zones in.
+
+One `MetaData` (`metadata`) holds them all, so a migration tool can target it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class BookingState(StrEnum):
+    """Where a booking stands; the allowed moves between states are in `bot.store.TRANSITIONS`."""
+
+    ACCEPTED = "accepted"  # stored, not sent yet (or certainly not received: send again)
+    SENDING = "sending"  # a worker has claimed it and is calling Propexo
+    SUBMITTED = "submitted"  # Propexo accepted the request and gave a job id
+    CONFIRMED = "confirmed"  # Propexo's write finished: the tour is in EliseAI
+    FAILED = "failed"  # Propexo refused it, or its write failed
+    UNKNOWN = "unknown"  # the request may have reached Propexo: an agent has to check
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always stored as UTC and always read back timezone-aware.
+
+    SQLite keeps no offset, so values go in as naive UTC and come back with UTC attached.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            # A naive time is exactly how a tour ends up at the wrong hour: refuse it.
+            raise ValueError(f"naive datetime {value.isoformat()}: pass a timezone-aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# JSONB on PostgreSQL (indexable, compact); SQLite stores JSON as text.
+JSONValue = JSON().with_variant(JSONB(), "postgresql")
+
+# Named constraints, so migrations can refer to (and drop) them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+metadata = Base.metadata
+
+
+class BookingRow(Base):
+    """One tour booking, from the moment the bot accepted it to its outcome."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ({})".format(", ".join(f"'{state.value}'" for state in BookingState)),
+            name="state",
+        ),
+        Index(None, "state", "next_attempt_at"),  # the worker's "what is due" query
+        Index(None, "user_id", "created_at"),  # an agent's own bookings, newest first
+        Index(None, "prospect_key", "starts_at"),  # same prospect, same time: a likely double
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_key: Mapped[str] = mapped_column(String(255), unique=True)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    thread_channel_id: Mapped[str | None] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    response_url: Mapped[str | None] = mapped_column(Text)
+    zone: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    summary: Mapped[str] = mapped_column(Text)
+    form_values: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    body: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    prospect_key: Mapped[str | None] = mapped_column(String(255))
+    job_id: Mapped[str | None] = mapped_column(String(255))
+    appointment_id: Mapped[str | None] = mapped_column(String(255))
+    write_errors: Mapped[list[str]] = mapped_column(JSONValue)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class UserZoneRow(Base):
+    """A Slack user's time zone as Slack last reported it, so the bot need not ask every time."""
+
+    __tablename__ = "user_zones"
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    zone: Mapped[str] = mapped_column(String(64))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
