@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     tour_types: Annotated[tuple[str, ...], NoDecode] = DEFAULT_TOUR_TYPES
     tour_hours: str = "08:00-20:00"
     date_order: Literal["MDY", "DMY"] = "MDY"
+    # Propexo advises keeping property zones yourself: "cmty_1=America/Chicago,cmty_2=…".
+    community_timezones: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
 
     @field_validator(
         "slack_bot_token",
@@ -119,6 +121,26 @@ class Settings(BaseSettings):
                 raise ValueError("must name at least one tour type, e.g. SELF_GUIDED,IN_PERSON")
             return items
         return value
+
+    @field_validator("community_timezones", mode="before")
+    @classmethod
+    def _zone_map(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        zones: dict[str, str] = {}
+        for pair in filter(None, (part.strip() for part in value.split(","))):
+            community, sep, zone = (text.strip() for text in pair.partition("="))
+            if not (sep and community and zone):
+                raise ValueError(f"must be pairs like cmty_1=America/Chicago, not {pair!r}")
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"must name time zones like America/Chicago; {zone!r} "
+                    f"(for {community}) is not one"
+                ) from None
+            zones[community] = zone
+        return zones
 
     @field_validator("tour_hours")
     @classmethod

@@ -13,6 +13,7 @@ NAMES = [
     "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
     "PROPEXO_API_KEY", "PROPEXO_BASE_URL", "PROPEXO_INTEGRATION_ID", "PROPEXO_COMMUNITY_ID",
     "DEFAULT_TIMEZONE", "DATABASE_URL", "PORT", "TOUR_TYPES", "TOUR_HOURS", "DATE_ORDER",
+    "COMMUNITY_TIMEZONES",
 ]  # fmt: skip
 
 
@@ -113,3 +114,18 @@ def test_malformed_values(
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert caught.value.problems[0].startswith(problem)
+
+
+def test_community_zones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMMUNITY_TIMEZONES", "cmty_a=America/Chicago, cmty_b = Asia/Kolkata")
+    assert load_settings().community_timezones == {
+        "cmty_a": "America/Chicago",
+        "cmty_b": "Asia/Kolkata",
+    }
+    monkeypatch.setenv("COMMUNITY_TIMEZONES", "cmty_a=Mars/Base,cmty_b")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert caught.value.problems == [
+        "COMMUNITY_TIMEZONES must name time zones like America/Chicago; 'Mars/Base' (for cmty_a) "
+        "is not one"
+    ]
