@@ -15,6 +15,8 @@ from collections.abc import Sequence
 COMMANDS = {
     "parse-time": ("bot.parse_time_cli", "resolve a typed tour time to UTC"),
     "book": ("bot.book_cli", "check or submit a booking from free text or flags"),
+    "serve": ("bot.server", "run the Slack app over HTTP on $PORT"),
+    "socket": ("bot.server", "run the Slack app over Socket Mode"),
     "propexo-sim": ("bot.propexo.simulator", "run the local Propexo simulator"),
 }
 
@@ -25,10 +27,10 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = next((arg for arg in argv if not arg.startswith("-")), None)
-    for name, (module, help_text) in COMMANDS.items():
-        if name == chosen:
-            importlib.import_module(module).add_parser(commands)
-        else:
+    if chosen in COMMANDS:
+        importlib.import_module(COMMANDS[chosen][0]).add_parser(commands)
+    for name, (_, help_text) in COMMANDS.items():
+        if name not in commands.choices:  # listed for --help, loaded only when chosen
             commands.add_parser(name, help=help_text)
     return parser
 

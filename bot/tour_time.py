@@ -358,15 +358,19 @@ def _when_text(moment: datetime) -> str:
     return f"{_day_text(moment.date())} at {_clock_text(moment.hour, moment.minute)}"
 
 
+def short_when(resolved: ResolvedTime) -> str:
+    """The local day and time with the zone's abbreviation: "Thu, Nov 26, 3:00 PM EST"."""
+    local = resolved.local
+    if local is None:
+        return ""
+    return f"{_day_text(local.date())}, {_clock_text(local.hour, local.minute)} {local.tzname()}"
+
+
 def describe(resolved: ResolvedTime, *, place: str = "at the property") -> str:
     """One line an agent can check: "Thu, Nov 26, 3:00 PM EST at the property · 20:00 UTC"."""
     if resolved.local is None or resolved.starts_at is None:
         return resolved.reason or ""
-    local = resolved.local
-    return (
-        f"{_day_text(local.date())}, {_clock_text(local.hour, local.minute)} {local.tzname()} "
-        f"{place} · {resolved.starts_at:%H:%M} UTC"
-    )
+    return f"{short_when(resolved)} {place} · {resolved.starts_at:%H:%M} UTC"
 
 
 def warm_up() -> None:

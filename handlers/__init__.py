@@ -1,1 +1,14 @@
-"""The Slack edge: one module per kind of Slack input, each with a `register(app)`."""
+"""The Slack edge: one module per kind of Slack input, each with a `register(app, tourbot)`."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.tourbot import Tourbot
+from handlers import actions, commands, options, views
+
+
+def register(app: AsyncApp, tourbot: Tourbot) -> None:
+    """Wire every listener, explicitly and in one place."""
+    for module in (commands, views, actions, options):
+        module.register(app, tourbot)

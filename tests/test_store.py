@@ -254,7 +254,7 @@ async def test_concurrent_adds_with_one_key_make_one_booking(store: Store) -> No
 def test_transition_table() -> None:
     assert dict(TRANSITIONS) == {
         A: {SENDING},
-        SENDING: {SUBMITTED, UNKNOWN, A},
+        SENDING: {SUBMITTED, UNKNOWN, A, FAILED},
         SUBMITTED: {CONFIRMED, FAILED},
         CONFIRMED: set(),
         FAILED: set(),

@@ -31,6 +31,7 @@ TRANSITIONS: Mapping[BookingState, frozenset[BookingState]] = {
             BookingState.SUBMITTED,
             BookingState.UNKNOWN,  # the request may have reached Propexo
             BookingState.ACCEPTED,  # it certainly did not: try again later
+            BookingState.FAILED,  # Propexo refused it (400): sending it again will not help
         }
     ),
     BookingState.SUBMITTED: frozenset({BookingState.CONFIRMED, BookingState.FAILED}),

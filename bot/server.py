@@ -1,0 +1,121 @@
+"""`tourbot serve` (HTTP mode, the Procfile's web process) and `tourbot socket` (Socket Mode).
+
+Both build the same app; both warm the time resolver and ready the store before taking work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+import time
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot.app import build_app
+from bot.settings import Settings, SettingsError, load_settings
+from bot.tourbot import Tourbot
+
+logger = logging.getLogger(__name__)
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser(
+        "serve", help="run the Slack app over HTTP on $PORT (POST /slack/events, GET /healthz)"
+    )
+    serve.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, help="port to bind (default $PORT, then 3000)")
+    serve.set_defaults(run=run_serve)
+    socket = commands.add_parser("socket", help="run the Slack app over Socket Mode")
+    socket.set_defaults(run=run_socket)
+
+
+def web_app(tourbot: Tourbot, bolt: AsyncApp) -> web.Application:
+    """Slack's endpoint and a health check, around the Bolt app."""
+    started = time.monotonic()
+
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "ok": True,
+                "uptime_seconds": round(time.monotonic() - started, 1),
+                "deliveries_in_flight": tourbot.deliveries_in_flight,
+            }
+        )
+
+    async def start(_: web.Application) -> None:
+        await tourbot.start()
+
+    async def stop(_: web.Application) -> None:
+        await tourbot.close()
+
+    app = web.Application()
+    app.router.add_post("/slack/events", slack_events)
+    app.router.add_get("/healthz", healthz)
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _settings(*needs: str) -> Settings | None:
+    try:
+        return load_settings(*needs)  # type: ignore[arg-type]
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    settings = _settings("http", "propexo")
+    if settings is None:
+        return 2
+    _configure_logging()
+    tourbot = Tourbot.from_settings(settings)
+    app = web_app(tourbot, build_app(tourbot))
+    port = args.port or settings.port
+    web.run_app(
+        app,
+        host=args.host,
+        port=port,
+        print=lambda _: logger.info("Tourbot listening on http://%s:%s", args.host, port),
+        access_log=None,
+    )
+    return 0
+
+
+def run_socket(args: argparse.Namespace) -> int:
+    settings = _settings("socket", "propexo")
+    if settings is None:
+        return 2
+    _configure_logging()
+    assert settings.slack_app_token is not None
+    app_token = settings.slack_app_token.get_secret_value()
+
+    async def main() -> None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        tourbot = Tourbot.from_settings(settings)
+        await tourbot.start()
+        handler = AsyncSocketModeHandler(build_app(tourbot), app_token)
+        try:
+            await handler.start_async()  # type: ignore[no-untyped-call]
+        finally:
+            await tourbot.close()
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a developer stops it
+        asyncio.run(main())
+    return 0

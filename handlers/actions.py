@@ -1,0 +1,73 @@
+"""Buttons and live inputs: the time preview as the agent types, and "Edit and retry"."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.tourbot import Tourbot
+from handlers.blocks import EDIT_AND_RETRY, preview_text, with_preview
+from handlers.commands import build_form
+from handlers.form_data import ModalContext, form_values
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, tourbot: Tourbot) -> None:
+    async def show_time_preview(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        view = body["view"]
+        context = ModalContext.read(view)
+        if context.agent_zone is None:
+            # Looked up since the modal opened: from now on the preview and the booking use it.
+            context.agent_zone = tourbot.cached_agent_zone(context.user_id)
+        values = form_values(view)
+        zone = tourbot.zone(community_id=values.get("community"), agent_zone=context.agent_zone)
+        preview = tourbot.preview(values.get("tour_time", ""), zone)
+        shown = dict(view, private_metadata=context.dump())
+        try:
+            await client.views_update(
+                view_id=view["id"],
+                hash=view.get("hash"),
+                view=with_preview(
+                    shown, preview_text(preview.text, preview.status, preview.reason), zone.note
+                ),
+            )
+        except SlackApiError as exc:  # hash_conflict: a newer keystroke is on its way
+            logger.debug("preview skipped: %s", exc.response.get("error"))
+
+    async def edit_and_retry(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        booking = await tourbot.store.get_booking(action["value"])
+        user_id = body["user"]["id"]
+        if booking is None:
+            await client.chat_postEphemeral(
+                channel=body["channel"]["id"],
+                user=user_id,
+                text="I can't find that booking any more. Start again with /tour.",
+            )
+            return
+        context = ModalContext.new(
+            user_id=user_id,
+            channel_id=booking.channel_id,
+            response_url=booking.response_url,
+            agent_zone=tourbot.cached_agent_zone(user_id),
+            thread_channel=booking.thread_channel_id,
+            thread_ts=booking.thread_ts,
+        )
+        await client.views_open(
+            trigger_id=body["trigger_id"],
+            view=build_form(tourbot, dict(booking.form_values), context),
+        )
+
+    app.action("tour_time")(show_time_preview)
+    app.action("community")(show_time_preview)
+    app.action(EDIT_AND_RETRY)(edit_and_retry)

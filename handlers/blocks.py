@@ -1,0 +1,308 @@
+"""Every view and message Tourbot shows in Slack, built in one place from `slack_sdk.models`.
+
+The same summary looks the same in the modal, the thread and the console. Block ids of the
+booking modal's inputs are the form's field keys, so a problem keyed by field goes straight
+under its input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DatePickerElement,
+    ExternalDataSelectElement,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.blocks.basic_components import DispatchActionConfig
+from slack_sdk.models.views import View
+
+from bot.booking import BEDROOM_CHOICES, FIELD_LABELS, tour_type_label
+from bot.booking.appointment import NOTES_MAX
+from bot.delivery import Update
+from bot.store import Booking, BookingState
+from bot.zones import TourZone
+
+BOOKING_MODAL = "book_tour"
+CONFIRM_MODAL = "confirm_tour_time"
+TIME_PREVIEW = "tour_time_preview"
+ZONE_NOTE = "tour_zone_note"
+EDIT_AND_RETRY = "edit_and_retry"
+
+# Slack's limits (slack-platform.md): option text 75 characters, section text 3,000.
+OPTION_TEXT_MAX = 75
+SECTION_MAX = 3000
+
+_STATE_LINES = {
+    BookingState.ACCEPTED: ":hourglass_flowing_sand: Accepted, sending to EliseAI…",
+    BookingState.SENDING: ":hourglass_flowing_sand: Sending to EliseAI…",
+    BookingState.SUBMITTED: ":hourglass_flowing_sand: Submitted, waiting for EliseAI…",
+    BookingState.CONFIRMED: ":white_check_mark: Confirmed in EliseAI",
+    BookingState.FAILED: ":x: Not booked",
+    BookingState.UNKNOWN: ":warning: Outcome unknown: check EliseAI",
+}
+_UPDATE_ICONS = {
+    "submitted": ":outbox_tray:",
+    "confirmed": ":white_check_mark:",
+    "rejected": ":no_entry:",
+    "failed": ":x:",
+    "unknown": ":warning:",
+    "waiting": ":hourglass:",
+    "pending": ":hourglass:",
+}
+
+
+def option(text: str, value: str) -> Option:
+    return Option(text=_clip(text, OPTION_TEXT_MAX), value=value)
+
+
+def booking_modal(
+    values: Mapping[str, str],
+    *,
+    metadata: str,
+    tour_types: Sequence[str],
+    zone: TourZone,
+    preview: str,
+) -> View:
+    """The booking form, filled with `values` (keyed like the form's fields)."""
+
+    def text_input(
+        key: str,
+        placeholder: str,
+        *,
+        hint: str | None = None,
+        multiline: bool = False,
+        max_length: int | None = None,
+        dispatch: bool = False,
+    ) -> InputBlock:
+        element = PlainTextInputElement(
+            action_id=key,
+            placeholder=placeholder,
+            initial_value=values.get(key) or None,
+            multiline=multiline or None,
+            max_length=max_length,
+            dispatch_action_config=(
+                DispatchActionConfig(trigger_actions_on=["on_character_entered"])
+                if dispatch
+                else None
+            ),
+        )
+        return InputBlock(
+            block_id=key,
+            label=FIELD_LABELS[key],
+            element=element,
+            hint=hint,
+            optional=key != "tour_time",
+            dispatch_action=dispatch or None,
+        )
+
+    def select(key: str, choices: Sequence[tuple[str, str]], placeholder: str) -> InputBlock:
+        options = [option(label, value) for value, label in choices]
+        chosen = next((o for o in options if o.value == values.get(key)), None)
+        return InputBlock(
+            block_id=key,
+            label=FIELD_LABELS[key],
+            element=StaticSelectElement(
+                action_id=key, placeholder=placeholder, options=options, initial_option=chosen
+            ),
+            optional=True,
+        )
+
+    def external(key: str, placeholder: str, min_query: int, *, dispatch: bool) -> InputBlock:
+        chosen = values.get(key)
+        initial = option(values.get(f"{key}_label") or chosen, chosen) if chosen else None
+        return InputBlock(
+            block_id=key,
+            label=FIELD_LABELS[key],
+            element=ExternalDataSelectElement(
+                action_id=key,
+                placeholder=placeholder,
+                min_query_length=min_query,
+                initial_option=initial,
+            ),
+            optional=True,
+            dispatch_action=dispatch or None,
+        )
+
+    move_in = values.get("move_in_date")
+    blocks: list[Block] = [
+        external("community", "Pick a community", 0, dispatch=True),
+        external("prospect", "Search by name, email or phone", 2, dispatch=False),
+        ContextBlock(elements=[MarkdownTextObject(text="Or, for a new prospect, fill in these:")]),
+        text_input("first_name", "Jane"),
+        text_input("last_name", "Doe"),
+        text_input("email", "jane@example.com"),
+        text_input("phone", "+1 555 201 7788"),
+        text_input(
+            "tour_time",
+            "tomorrow at 3pm",
+            hint="In words: “fri 2:30pm”, “next tues at 10”, “12/5 at 4”.",
+            dispatch=True,
+        ),
+        ContextBlock(block_id=TIME_PREVIEW, elements=[MarkdownTextObject(text=preview)]),
+        ContextBlock(block_id=ZONE_NOTE, elements=[MarkdownTextObject(text=zone.note)]),
+        select(
+            "tour_type",
+            [(value, tour_type_label(value)) for value in tour_types],
+            "Pick a tour type",
+        ),
+        InputBlock(
+            block_id="move_in_date",
+            label=FIELD_LABELS["move_in_date"],
+            element=DatePickerElement(
+                action_id="move_in_date",
+                initial_date=move_in if move_in and _is_iso_date(move_in) else None,
+            ),
+            optional=True,
+        ),
+        select("bedrooms", [code_label for code_label in BEDROOM_CHOICES.values()], "Any"),
+        text_input("rent_min", "$1,800"),
+        text_input("rent_max", "$2,200"),
+        InputBlock(
+            block_id="lease_term",
+            label=f"{FIELD_LABELS['lease_term']} (months)",
+            element=NumberInputElement(
+                action_id="lease_term",
+                is_decimal_allowed=False,
+                min_value=1,
+                max_value=60,
+                initial_value=values.get("lease_term") or None,
+            ),
+            optional=True,
+        ),
+        text_input("notes", "Anything EliseAI should know", multiline=True, max_length=NOTES_MAX),
+    ]
+    return View(
+        type="modal",
+        callback_id=BOOKING_MODAL,
+        title="Book a tour",
+        submit="Book tour",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=metadata,
+    )
+
+
+def with_preview(view: Mapping[str, Any], preview: str, zone_note: str | None = None) -> View:
+    """The same modal (from a payload's `view`) with a new time preview, for `views.update`."""
+    blocks = []
+    for block in view.get("blocks", []):
+        if block.get("block_id") == TIME_PREVIEW:
+            block = ContextBlock(block_id=TIME_PREVIEW, elements=[MarkdownTextObject(text=preview)])
+        elif block.get("block_id") == ZONE_NOTE and zone_note:
+            block = ContextBlock(block_id=ZONE_NOTE, elements=[MarkdownTextObject(text=zone_note)])
+        blocks.append(block)
+    return View(
+        type="modal",
+        callback_id=view.get("callback_id"),
+        title=view.get("title"),
+        submit=view.get("submit"),
+        close=view.get("close"),
+        blocks=blocks,
+        private_metadata=view.get("private_metadata"),
+    )
+
+
+def confirm_modal(summary: str, reason: str, *, metadata: str) -> View:
+    """Asks the agent to confirm a time the resolver would not take on its own."""
+    return View(
+        type="modal",
+        callback_id=CONFIRM_MODAL,
+        title="Confirm the time",
+        submit="Book at this time",
+        close="Back",
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text=_clip(f"*{summary}*", SECTION_MAX))),
+            SectionBlock(text=MarkdownTextObject(text=_clip(f":warning: {reason}", SECTION_MAX))),
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text="Go *Back* to change the time, or book it as shown.")
+                ]
+            ),
+        ],
+        private_metadata=metadata,
+    )
+
+
+def preview_text(description: str, status: str, reason: str | None) -> str:
+    """What the modal shows under the tour time as the agent types."""
+    if status == "ok":
+        return f":calendar: {description}"
+    if status == "confirm":
+        return f":warning: {description}\n{reason}"
+    return f":grey_question: {reason}"
+
+
+def parent_message(booking: Booking) -> tuple[str, list[Block]]:
+    """The channel message a booking's thread hangs from; updated as the booking moves."""
+    state = _STATE_LINES[booking.state]
+    text = f"{booking.summary} · {_plain_state(booking.state)}"
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=_clip(f"*{_escape(booking.summary)}*", 3000))),
+        ContextBlock(
+            elements=[MarkdownTextObject(text=f"{state} · booked by <@{booking.user_id}>")]
+        ),
+    ]
+    return text, blocks
+
+
+def update_message(booking: Booking, update: Update) -> tuple[str, list[Block]]:
+    """One reply in a booking's thread."""
+    icon = _UPDATE_ICONS[update.kind]
+    lines = [f"{icon} {_escape(update.text)}"]
+    lines += [f"• {_escape(detail)}" for detail in update.details]
+    text = " ".join([update.text, *update.details])
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=_clip("\n".join(lines), SECTION_MAX)))
+    ]
+    if update.can_edit:
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Edit and retry",
+                        action_id=EDIT_AND_RETRY,
+                        value=booking.id,
+                        style="primary",
+                    )
+                ]
+            )
+        )
+    return text, blocks
+
+
+def invite_note(channel_id: str | None, where: str) -> str:
+    """Told to the agent when the bot could not post in the channel the command came from."""
+    place = f"<#{channel_id}>" if channel_id else "that conversation"
+    return (
+        f"I can't post in {place}, so this booking's updates are in {where}. To get them in the "
+        "channel next time, invite me there with `/invite @Tourbot`."
+    )
+
+
+def _plain_state(state: BookingState) -> str:
+    return _STATE_LINES[state].split(" ", 1)[1]
+
+
+def _escape(text: str) -> str:
+    """Text from agents and Propexo is shown as typed, never as Slack markup or mentions."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _is_iso_date(text: str) -> bool:
+    return len(text) == 10 and text[4] == "-" and text[7] == "-"

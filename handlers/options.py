@@ -1,0 +1,47 @@
+"""Options for the modal's external selects: communities and existing prospects.
+
+Slack wants them within 3 seconds; the look-ups give up at 2 and answer with what they have.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.tourbot import Tourbot
+from handlers.blocks import option
+
+MAX_OPTIONS = 100  # Slack's limit per select
+
+
+def register(app: AsyncApp, tourbot: Tourbot) -> None:
+    async def community_options(ack: AsyncAck, payload: dict[str, Any]) -> None:
+        query = (payload.get("value") or "").strip().lower()
+        found = [c for c in await tourbot.communities() if query in (c.name or c.id).lower()]
+        await ack(options=[option(c.name or c.id, c.id) for c in found[:MAX_OPTIONS]])
+
+    async def prospect_options(ack: AsyncAck, payload: dict[str, Any]) -> None:
+        query = (payload.get("value") or "").strip()
+        if len(query) < 2:
+            await ack(options=[])
+            return
+        found = await tourbot.search_prospects(query)
+        await ack(
+            options=[option(prospect_label(p.name, p.email, p.phone), p.id) for p in found][
+                :MAX_OPTIONS
+            ]
+        )
+
+    app.options("community")(community_options)
+    app.options("prospect")(prospect_options)
+
+
+def prospect_label(name: str, email: str | None, phone: str | None) -> str:
+    """Like "Jane Doe · jane@… · +1 555 …": enough to tell prospects apart, not their contact."""
+    parts = [name or "(no name)"]
+    if email:
+        parts.append(email.split("@")[0] + "@…")
+    if phone:
+        parts.append(f"+1 {phone[2:5]} …" if phone.startswith("+1") else phone[:5] + " …")
+    return " · ".join(parts)

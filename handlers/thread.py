@@ -1,0 +1,122 @@
+"""A booking's Slack thread: the parent message in the channel, and every update as a reply.
+
+Where the bot cannot post in the channel (not a member, a private channel, someone else's DM),
+the thread moves to a DM with the agent, and the command's response_url says where and how to
+invite the bot.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.delivery import Update
+from bot.store import Booking, Store
+from handlers.blocks import invite_note, parent_message, update_message
+
+logger = logging.getLogger(__name__)
+
+# chat.postMessage errors that mean "not here", as opposed to Slack being down.
+CANNOT_POST_HERE = {
+    "not_in_channel",
+    "channel_not_found",
+    "is_archived",
+    "restricted_action",
+    "restricted_action_read_only_channel",
+    "restricted_action_thread_only_channel",
+    "ekm_access_denied",
+}
+
+
+class SlackThread:
+    """Reports a booking's progress in its thread; usable as a delivery `Reporter`."""
+
+    def __init__(self, client: AsyncWebClient, store: Store) -> None:
+        self.client = client
+        self.store = store
+
+    async def open(self, booking: Booking) -> Booking:
+        """Post the parent message (unless the booking already has a thread) and remember it."""
+        if booking.thread_channel_id and booking.thread_ts:
+            text, blocks = parent_message(booking)
+            await self._post(booking.thread_channel_id, text, blocks, thread_ts=booking.thread_ts)
+            return booking
+        text, blocks = parent_message(booking)
+        where: str | None = None
+        if booking.channel_id:
+            where = await self._post(booking.channel_id, text, blocks)
+            if where:
+                return await self.store.update_booking(
+                    booking.id, thread_channel_id=booking.channel_id, thread_ts=where
+                )
+        dm = await self._dm_channel(booking.user_id)
+        if dm and (ts := await self._post(dm, text, blocks)):
+            await self._tell(booking, invite_note(booking.channel_id, "our direct messages"))
+            return await self.store.update_booking(booking.id, thread_channel_id=dm, thread_ts=ts)
+        await self._tell(booking, f"{text}. I can't post updates anywhere else, so they come here.")
+        return booking
+
+    async def __call__(self, booking: Booking, update: Update) -> None:
+        text, blocks = update_message(booking, update)
+        if booking.thread_channel_id and booking.thread_ts:
+            await self._post(booking.thread_channel_id, text, blocks, thread_ts=booking.thread_ts)
+            await self._refresh_parent(booking)
+        else:
+            await self._tell(booking, text)
+
+    async def _refresh_parent(self, booking: Booking) -> None:
+        assert booking.thread_channel_id and booking.thread_ts
+        text, blocks = parent_message(booking)
+        try:
+            await self.client.chat_update(
+                channel=booking.thread_channel_id, ts=booking.thread_ts, text=text, blocks=blocks
+            )
+        except SlackApiError as exc:
+            logger.warning("could not update the parent of %s: %s", booking.id, _error(exc))
+
+    async def _post(
+        self, channel: str, text: str, blocks: Sequence[Block], *, thread_ts: str | None = None
+    ) -> str | None:
+        try:
+            answer = await self.client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, thread_ts=thread_ts
+            )
+        except SlackApiError as exc:
+            if _error(exc) not in CANNOT_POST_HERE:
+                logger.warning("chat.postMessage to %s failed: %s", channel, _error(exc))
+            return None
+        ts = answer.get("ts")
+        return str(ts) if ts else None
+
+    async def _dm_channel(self, user_id: str) -> str | None:
+        try:
+            answer = await self.client.conversations_open(users=user_id)
+        except SlackApiError as exc:
+            logger.warning("could not open a DM with %s: %s", user_id, _error(exc))
+            return None
+        channel = answer.get("channel") or {}
+        return str(channel["id"]) if isinstance(channel, dict) and channel.get("id") else None
+
+    async def _tell(self, booking: Booking, text: str) -> None:
+        """An ephemeral note through the command's response_url, when there is one."""
+        if not booking.response_url:
+            logger.warning("booking %s has nowhere to report: %s", booking.id, text)
+            return
+        try:
+            answer = await AsyncWebhookClient(booking.response_url).send(
+                text=text, response_type="ephemeral"
+            )
+        except Exception as exc:  # a note is best effort; the booking itself is stored
+            logger.warning("response_url of %s refused a note: %s", booking.id, exc)
+            return
+        if answer.status_code != 200:
+            logger.warning("response_url of %s answered %s", booking.id, answer.status_code)
+
+
+def _error(exc: SlackApiError) -> str:
+    return str(exc.response.get("error", "unknown_error"))

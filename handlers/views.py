@@ -1,0 +1,114 @@
+"""Submissions of the booking modal and of the time confirmation.
+
+Every problem goes back in one round trip under its input. A valid booking is stored, then
+acknowledged (the modal closes), then its thread is opened and it is delivered in the background.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.booking import BookingDraft, FormProblems
+from bot.tour_time import short_when
+from bot.tourbot import Origin, Tourbot
+from bot.zones import TourZone
+from handlers.blocks import BOOKING_MODAL, CONFIRM_MODAL, confirm_modal
+from handlers.form_data import ModalContext, form_values
+from handlers.thread import SlackThread
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, tourbot: Tourbot) -> None:
+    async def submit_booking(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        context = ModalContext.read(view)
+        values = form_values(view)
+        zone = tourbot.zone(community_id=values.get("community"), agent_zone=context.agent_zone)
+        try:
+            draft = tourbot.check(values, zone)
+        except FormProblems as exc:
+            await ack(response_action="errors", errors=exc.problems)
+            return
+        if draft.needs_confirmation:
+            who = draft.form.prospect_name or "the prospect"
+            try:
+                metadata = context.model_copy(update={"values": values}).dump()
+            except ValueError:
+                await ack(
+                    response_action="errors",
+                    errors={"notes": "Notes are too long to carry to the time confirmation: "
+                            "shorten them, or change the time so it needs no confirmation"},
+                )  # fmt: skip
+                return
+            summary = f"Tour for {who} · {short_when(draft.time)}"
+            await ack(
+                response_action="push",
+                view=confirm_modal(summary, draft.time.reason or "", metadata=metadata),
+            )
+            return
+        await _accept(ack, body, client, tourbot, context, draft, zone, values)
+
+    async def confirm_time(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        context = ModalContext.read(view)
+        values = context.values or {}
+        zone = tourbot.zone(community_id=values.get("community"), agent_zone=context.agent_zone)
+        try:
+            draft = tourbot.check(values, zone)
+        except FormProblems as exc:  # e.g. the time passed while the agent was deciding
+            reason = "; ".join(exc.problems.values())
+            changed = confirm_modal(
+                "This booking needs a change", reason, metadata=view["private_metadata"]
+            )
+            await ack(response_action="update", view=changed)
+            return
+        await _accept(ack, body, client, tourbot, context, draft, zone, values, close_all=True)
+
+    app.view(BOOKING_MODAL)(submit_booking)
+    app.view(CONFIRM_MODAL)(confirm_time)
+
+
+async def _accept(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    tourbot: Tourbot,
+    context: ModalContext,
+    draft: BookingDraft,
+    zone: TourZone,
+    values: dict[str, str],
+    *,
+    close_all: bool = False,
+) -> None:
+    # Stored before the agent hears it was accepted; the same form submitted twice is one booking.
+    booking, created = await tourbot.accept(
+        draft,
+        request_key=f"modal:{context.request_id}",
+        origin=Origin(
+            team_id=str((body.get("team") or {}).get("id", "")),
+            user_id=context.user_id,
+            channel_id=context.channel_id,
+            response_url=context.response_url,
+            thread_channel=context.thread_channel,
+            thread_ts=context.thread_ts,
+        ),
+        zone=zone,
+        values=values,
+    )
+    if close_all:
+        await ack(response_action="clear")
+    else:
+        await ack()
+    if not created:
+        logger.info("booking %s submitted again; kept the first", booking.id)
+        return
+    thread = SlackThread(client, tourbot.store)
+    booking = await thread.open(booking)
+    tourbot.start_delivery(booking.id, thread)

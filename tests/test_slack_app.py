@@ -1,0 +1,349 @@
+"""The Slack front end end to end: signed requests to the bot's real HTTP server, Slack played by
+the stand-in, Propexo by the simulator, bookings in a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_sdk.models.views import View
+
+from bot.propexo.simulator import SimulatorServer
+from bot.slack_stand_in import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
+from bot.store import BookingState
+from tests.harness import RunningBot, running_bot
+
+CREATE = "POST /crm/v1/appointments/eliseai"
+EXAMPLE = "Jane Doe jane@example.com 555-201-7788 tomorrow at 3pm self-guided, 2br, $1,800-2,200"
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[SlackStandIn]:
+    async with SlackStandIn() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+async def bot(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    async with running_bot(slack, propexo_sim, tmp_path / "tourbot.db") as running:
+        yield running
+
+
+async def open_form(bot: RunningBot, text: str = EXAMPLE) -> str:
+    """/tour <text>; returns the id of the modal it opened."""
+    response = await bot.agent.command(text)
+    assert response.status_code == 200 and response.text == ""
+    [opened] = await bot.slack.wait_for("views.open")
+    assert opened.ok, opened.response
+    view_id: str = opened.response["view"]["id"]
+    return view_id
+
+
+def replies(bot: RunningBot, channel: str = DEFAULT_CHANNEL_ID) -> list[Any]:
+    [parent] = bot.slack.messages(channel)
+    return bot.slack.thread(channel, parent.ts)
+
+
+async def wait_for_reply(bot: RunningBot, count: int, channel: str = DEFAULT_CHANNEL_ID) -> None:
+    await bot.slack.wait_for(
+        "chat.postMessage",
+        count + 1,
+        timeout=10,
+        where=lambda call: call.args.get("channel") == channel,
+    )
+
+
+def block_texts(message: Any) -> str:
+    return json.dumps(message.blocks)
+
+
+# -- the happy path -----------------------------------------------------------------------------
+
+
+async def test_book_from_tour_text_end_to_end(bot: RunningBot) -> None:
+    view_id = await open_form(bot)
+    await bot.slack.wait_for("views.update")  # the agent's zone, looked up after opening
+    view = bot.slack.view(view_id)
+    assert view is not None
+    shown = json.dumps(view.blocks)
+    assert "jane@example.com" in shown and "555-201-7788" in shown and "tomorrow at 3pm" in shown
+    assert "America/Chicago" in shown  # the agent's zone from users.info
+
+    started = time.monotonic()
+    answer = await bot.agent.submit(view_id)
+    assert answer == {}  # a plain ack closes the modal
+    assert time.monotonic() - started < 1.0
+
+    await wait_for_reply(bot, 2)  # submitted, confirmed
+    [parent] = bot.slack.messages(DEFAULT_CHANNEL_ID)
+    assert parent.text.startswith("Tour for Jane Doe · ")
+    submitted, confirmed = replies(bot)
+    assert "Submitted to EliseAI" in submitted.text and "job_" in submitted.text
+    assert "Confirmed in EliseAI" in confirmed.text
+
+    [booked] = bot.propexo.state.appointments
+    zone_tomorrow = booked.body["appointment_date"]
+    assert booked.body == {
+        "integration_id": bot.propexo.integration_id,
+        "appointment_date": zone_tomorrow,
+        "appointment_time": "21:00:00",  # 3pm in Chicago, CST
+        "email_1": "jane@example.com",
+        "phone_1": "+15552017788",
+        "first_name": "Jane",
+        "last_name": "Doe",
+        "rent_minimum_in_cents": 180000,
+        "rent_maximum_in_cents": 220000,
+        "desired_num_bedrooms": [2],
+        "tour_type": "SELF_GUIDED",
+    }
+    [stored] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
+    assert stored.state is BookingState.CONFIRMED
+    assert (stored.thread_channel_id, stored.thread_ts) == (DEFAULT_CHANNEL_ID, parent.ts)
+    updates = bot.slack.calls_to("chat.update")
+    assert updates and "Confirmed" in updates[-1].args["text"]
+
+
+async def test_the_modal_has_every_field_with_plain_labels(bot: RunningBot) -> None:
+    view = bot.slack.view(await open_form(bot, ""))
+    assert view is not None
+    labels = {
+        block["block_id"]: block["label"]["text"]
+        for block in view.blocks
+        if block["type"] == "input"
+    }
+    assert labels == {
+        "community": "Community",
+        "prospect": "Prospect",
+        "first_name": "First name",
+        "last_name": "Last name",
+        "email": "Email",
+        "phone": "Phone",
+        "tour_time": "Tour time",
+        "tour_type": "Tour type",
+        "move_in_date": "Move-in date",
+        "bedrooms": "Bedrooms",
+        "rent_min": "Minimum rent",
+        "rent_max": "Maximum rent",
+        "lease_term": "Lease term (months)",
+        "notes": "Notes",
+    }
+    View(**view.to_json()).validate_json()  # slack_sdk's own checks of Slack's limits
+
+
+async def test_the_time_preview_follows_typing(bot: RunningBot) -> None:
+    view_id = await open_form(bot, "")
+    await bot.slack.wait_for("views.update")  # the agent's zone, looked up after opening
+    response = await bot.agent.type_into(view_id, "tour_time", "fri 2pm")
+    assert response.status_code == 200
+    [update] = await bot.slack.wait_for(
+        "views.update", where=lambda call: "20:00 UTC" in json.dumps(call.args)
+    )
+    preview = next(
+        b for b in update.args["view"]["blocks"] if b.get("block_id") == "tour_time_preview"
+    )
+    text = preview["elements"][0]["text"]
+    assert "2:00 PM CST in your time zone · 20:00 UTC" in text
+
+
+async def test_a_community_zone_wins_over_the_agent(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    zones = {"cmty_maple_court": "America/Los_Angeles"}
+    async with running_bot(slack, propexo_sim, tmp_path / "t.db", community_timezones=zones) as bot:
+        view_id = await open_form(bot)
+        await bot.agent.submit(view_id, {"community": "cmty_maple_court"})
+        await wait_for_reply(bot, 1)
+        [booked] = propexo_sim.state.appointments
+        assert booked.body["appointment_time"] == "23:00:00"  # 3pm PST
+        assert booked.body["community_id"] == "cmty_maple_court"
+
+
+# -- problems before sending ----------------------------------------------------------------------
+
+
+async def test_every_problem_under_its_input_in_one_round_trip(bot: RunningBot) -> None:
+    view_id = await open_form(bot, "")
+    answer = await bot.agent.submit(
+        view_id,
+        {
+            "first_name": "Jane",
+            "email": "jane@",
+            "phone": "12",
+            "tour_time": "yesterday at 3pm",
+            "rent_min": "$3,000",
+            "rent_max": "2200",
+            "notes": None,
+        },
+    )
+    assert answer["response_action"] == "errors"
+    assert answer["errors"] == {
+        "email": "Email must look like name@example.com",
+        "phone": "Phone must be a number like +1 555 201 7788",
+        "tour_time": answer["errors"]["tour_time"],
+        "rent_min": "Minimum rent must be no more than the maximum ($2,200)",
+    }
+    assert "has already passed" in answer["errors"]["tour_time"]
+    assert bot.propexo.state.requests_to("POST", "/crm/v1/appointments/eliseai") == []
+    assert await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID) == []
+
+
+async def test_a_new_prospect_needs_a_name_and_a_contact(bot: RunningBot) -> None:
+    view_id = await open_form(bot, "tomorrow at 3pm")
+    answer = await bot.agent.submit(view_id)
+    assert answer["errors"] == {
+        "first_name": "Add a first name for a new prospect, or pick an existing one",
+        "email": "Add an email or a phone for a new prospect",
+    }
+
+
+async def test_a_time_to_confirm_is_confirmed_before_booking(bot: RunningBot) -> None:
+    view_id = await open_form(bot, "Jane Doe jane@example.com tomorrow at 9:30pm")
+    await bot.slack.wait_for("views.update")  # the agent's zone, looked up after opening
+    answer = await bot.agent.submit(view_id)
+    assert answer["response_action"] == "push"
+    assert "outside tour hours" in json.dumps(answer["view"])
+    assert bot.propexo.state.requests_to("POST", "/crm/v1/appointments/eliseai") == []
+    confirm_id = bot.slack.view_stack(view_id)[-1].id
+    closing = await bot.agent.submit(confirm_id)
+    assert closing == {"response_action": "clear"}
+    await wait_for_reply(bot, 2)
+    [booked] = bot.propexo.state.appointments
+    assert booked.body["appointment_time"] == "03:30:00"  # 9:30pm CST, the next UTC day
+
+
+async def test_the_same_submission_twice_books_once(bot: RunningBot) -> None:
+    view_id = await open_form(bot)
+    payload_view = bot.agent.view_json(view_id, {})
+    body = {
+        "type": "view_submission",
+        "team": {"id": "T0TOURBOT"},
+        "user": {"id": DEFAULT_AGENT_ID},
+        "view": payload_view,
+    }
+    first, second = await asyncio.gather(bot.agent.interact(body), bot.agent.interact(body))
+    assert (first.status_code, second.status_code) == (200, 200)
+    await wait_for_reply(bot, 2)
+    await asyncio.sleep(0.3)
+    assert len(bot.propexo.state.appointments) == 1
+    assert len(bot.slack.messages(DEFAULT_CHANNEL_ID)) == 1
+
+
+# -- problems from Propexo ----------------------------------------------------------------------
+
+
+async def test_a_propexo_refusal_in_plain_words_with_edit_and_retry(bot: RunningBot) -> None:
+    bot.propexo.add_fault(CREATE, "status", status=400, message="Community is not accepting tours")
+    view_id = await open_form(bot)
+    await bot.agent.submit(view_id)
+    await wait_for_reply(bot, 1)
+    [refused] = replies(bot)
+    assert "Propexo refused this booking" in refused.text
+    assert "Community is not accepting tours" in refused.text
+    assert "Edit and retry" in block_texts(refused)
+    booking = (await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID))[0]
+    assert booking.state is BookingState.FAILED
+
+    await bot.agent.click(DEFAULT_CHANNEL_ID, refused.ts, "edit_and_retry", booking.id)
+    [_, reopened] = await bot.slack.wait_for("views.open", 2)
+    assert "jane@example.com" in json.dumps(reopened.args["view"])
+    await bot.agent.submit(reopened.response["view"]["id"])
+    await wait_for_reply(bot, 4)  # the retry's summary, submitted, confirmed: in the same thread
+    assert "Confirmed in EliseAI" in replies(bot)[-1].text
+    assert len(bot.propexo.state.appointments) == 1
+
+
+async def test_a_429_then_success_books_once(bot: RunningBot) -> None:
+    bot.propexo.add_fault(CREATE, "status", status=429)
+    view_id = await open_form(bot)
+    await bot.agent.submit(view_id)
+    await wait_for_reply(bot, 2)
+    assert "Confirmed" in replies(bot)[-1].text
+    assert len(bot.propexo.state.requests_to("POST", "/crm/v1/appointments/eliseai")) == 2
+    assert len(bot.propexo.state.appointments) == 1
+
+
+async def test_a_timeout_tells_the_agent_the_outcome_is_unknown(bot: RunningBot) -> None:
+    bot.propexo.add_fault(CREATE, "hang", seconds=3)
+    view_id = await open_form(bot)
+    await bot.agent.submit(view_id)
+    await wait_for_reply(bot, 1)
+    [unknown] = replies(bot)
+    assert "can't tell whether Propexo received this booking" in unknown.text
+    assert "Check EliseAI" in unknown.text
+    [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
+    assert booking.state is BookingState.UNKNOWN
+    assert len(bot.propexo.state.requests_to("POST", "/crm/v1/appointments/eliseai")) == 1
+
+
+async def test_a_failed_write_is_reported(bot: RunningBot) -> None:
+    bot.propexo.add_fault(
+        CREATE, "write_failure", errors=["Prospect is on the do-not-contact list"]
+    )
+    view_id = await open_form(bot)
+    await bot.agent.submit(view_id)
+    await wait_for_reply(bot, 2)
+    submitted, failed = replies(bot)
+    assert "Submitted" in submitted.text
+    assert "EliseAI did not book this tour" in failed.text
+    assert "do-not-contact" in failed.text
+    assert "Edit and retry" in block_texts(failed)
+
+
+# -- where the thread goes ----------------------------------------------------------------------
+
+
+async def test_a_channel_without_the_bot_moves_the_thread_to_a_dm(bot: RunningBot) -> None:
+    bot.slack.add_channel("C0PRIVATE", name="private-leads", bot_is_member=False)
+    response = await bot.agent.command(EXAMPLE, channel_id="C0PRIVATE")
+    assert response.status_code == 200
+    [opened] = await bot.slack.wait_for("views.open")
+    await bot.agent.submit(opened.response["view"]["id"])
+    dm = bot.slack.dm_channel(DEFAULT_AGENT_ID)
+    await wait_for_reply(bot, 2, channel=dm)
+    assert "Confirmed" in replies(bot, dm)[-1].text
+    [note] = bot.slack.response_posts()
+    assert "/invite @Tourbot" in note["text"] and "direct messages" in note["text"]
+
+
+# -- requests that are not Slack's ---------------------------------------------------------------
+
+
+async def test_a_forged_signature_is_refused(bot: RunningBot) -> None:
+    body = "command=%2Ftour&text=hi&user_id=U1&trigger_id=t"
+    headers = bot.agent.signed(body)
+    headers["X-Slack-Signature"] = "v0=" + "0" * 64
+    response = await bot.agent.post(body, headers)
+    assert response.status_code == 401
+    assert bot.slack.calls_to("views.open") == []
+
+
+async def test_a_stale_timestamp_is_refused(bot: RunningBot) -> None:
+    body = "command=%2Ftour&text=hi&user_id=U1&trigger_id=t"
+    response = await bot.agent.post(body, bot.agent.signed(body, timestamp=int(time.time()) - 600))
+    assert response.status_code == 401
+
+
+async def test_health(bot: RunningBot) -> None:
+    response = await bot.http.get(f"{bot.url}/healthz")
+    assert response.status_code == 200
+    assert response.json()["ok"] is True
+
+
+# -- options ------------------------------------------------------------------------------------
+
+
+async def test_prospect_and_community_options(bot: RunningBot) -> None:
+    view_id = await open_form(bot, "")
+    prospects = (await bot.agent.suggest(view_id, "prospect", "jane")).json()["options"]
+    shown = [(o["text"]["text"], o["value"]) for o in prospects]
+    assert ("Jane Doe · jane.doe@… · +1 555 …", "prsp_0001") in shown
+    assert all(len(o["text"]["text"]) <= 75 for o in prospects)
+    communities = (await bot.agent.suggest(view_id, "community", "maple")).json()["options"]
+    assert [o["value"] for o in communities] == ["cmty_maple_court"]
