@@ -22,7 +22,6 @@ def build_app(tourbot: Tourbot, *, signing_secret: str | None = None) -> AsyncAp
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
     app = AsyncApp(
-        token=token,
         signing_secret=secret,
         client=AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=10),
         # Socket Mode has no signatures to check; HTTP mode always does.

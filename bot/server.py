@@ -69,6 +69,7 @@ def _configure_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Propexo call is noise
 
 
 def _settings(*needs: str) -> Settings | None:
