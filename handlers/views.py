@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.booking import BookingDraft, FormProblems
+from bot.store import Booking
 from bot.tour_time import short_when
 from bot.tourbot import Origin, Tourbot
 from bot.zones import TourZone
@@ -88,7 +89,37 @@ async def _accept(
     close_all: bool = False,
 ) -> None:
     # Stored before the agent hears it was accepted; the same form submitted twice is one booking.
-    booking, created = await tourbot.accept(
+    try:
+        booking, created = await _store(body, tourbot, context, draft, zone, values)
+    except Exception:
+        logger.exception("could not store a booking")
+        await ack(
+            response_action="errors",
+            errors={"tour_time": "Tourbot could not save this booking, so nothing was sent. "
+                    "Try again in a minute; if it keeps failing, tell whoever runs Tourbot."},
+        )  # fmt: skip
+        return
+    if close_all:
+        await ack(response_action="clear")
+    else:
+        await ack()
+    if not created:
+        logger.info("booking %s submitted again; kept the first", booking.id)
+        return
+    thread = SlackThread(client, tourbot.store)
+    booking = await thread.open(booking)
+    tourbot.start_delivery(booking.id, thread)
+
+
+async def _store(
+    body: dict[str, Any],
+    tourbot: Tourbot,
+    context: ModalContext,
+    draft: BookingDraft,
+    zone: TourZone,
+    values: dict[str, str],
+) -> tuple[Booking, bool]:
+    return await tourbot.accept(
         draft,
         request_key=f"modal:{context.request_id}",
         origin=Origin(
@@ -102,13 +133,3 @@ async def _accept(
         zone=zone,
         values=values,
     )
-    if close_all:
-        await ack(response_action="clear")
-    else:
-        await ack()
-    if not created:
-        logger.info("booking %s submitted again; kept the first", booking.id)
-        return
-    thread = SlackThread(client, tourbot.store)
-    booking = await thread.open(booking)
-    tourbot.start_delivery(booking.id, thread)

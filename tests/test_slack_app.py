@@ -347,3 +347,13 @@ async def test_prospect_and_community_options(bot: RunningBot) -> None:
     assert all(len(o["text"]["text"]) <= 75 for o in prospects)
     communities = (await bot.agent.suggest(view_id, "community", "maple")).json()["options"]
     assert [o["value"] for o in communities] == ["cmty_maple_court"]
+
+
+async def test_a_booking_that_cannot_be_stored_is_not_sent_and_says_so(bot: RunningBot) -> None:
+    view_id = await open_form(bot)
+    async with bot.tourbot.store.engine.begin() as connection:
+        await connection.exec_driver_sql("DROP TABLE bookings")
+    answer = await bot.agent.submit(view_id)
+    assert answer["response_action"] == "errors"
+    assert answer["errors"]["tour_time"].startswith("Tourbot could not save this booking")
+    assert bot.propexo.state.requests_to("POST", "/crm/v1/appointments/eliseai") == []

@@ -1,0 +1,553 @@
+"""Benchmark of Slack ack latency under load, `tourbot serve` start time and peak memory.
+
+`tourbot serve` runs as a subprocess against a local Slack stand-in and a Propexo simulator that
+answers every request in 2 s (both on threads of this process). Some 200 bookings are put in
+flight first; then rounds of 50 concurrent `/tour` commands and 50 concurrent valid submissions
+are timed from send to response, while the in-flight bookings are kept at about 200. The same
+rounds go to a bare Bolt app that only acks (bench/bare_bolt_app.py): the floor.
+
+Run: .venv/bin/python bench/slack_acks.py  (about 1 to 2 minutes; all traffic on 127.0.0.1).
+Prints the machine, a Markdown table for the README and what the load looked like.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import platform
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `tests` is not installed; `bot` is, but use this checkout's
+    sys.path.insert(0, str(ROOT))
+
+from bot.propexo.simulator import SimulatorServer  # noqa: E402
+from bot.slack_stand_in import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, TEAM_ID, SlackStandIn  # noqa: E402
+from tests.slack_agent import APP_ID, SlackAgent  # noqa: E402
+
+CONCURRENCY = 50  # requests per round, sent at once
+ROUNDS = 12  # measured rounds of each kind, per app: 600 samples each
+IN_FLIGHT = 200  # bookings kept in flight against the slow simulator while measuring
+IN_FLIGHT_HIGH = 300  # above this, wait (a little) for deliveries to finish before a round
+PROPEXO_LATENCY = 2.0  # seconds the simulator takes to answer anything
+SETTLE = 0.5  # seconds until the simulator's writes settle
+REQUEST = "Jane Doe jane@example.com 555-201-7788 tomorrow at 3pm self-guided"
+SECRET = "bench-signing-secret"
+BOT_TOKEN = "xoxb-bench"
+START_TIMEOUT = 30.0
+DRAIN_TIMEOUT = 45.0
+CREATE = ("POST", "/crm/v1/appointments/eliseai")
+
+# Targets from the issue.
+TARGET_P99 = 0.100
+TARGET_RATIO = 2.0
+TARGET_MAX = 1.0
+TARGET_START = 2.0
+
+
+# -- measuring ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    seconds: float
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class Samples:
+    items: list[Sample] = field(default_factory=list)
+
+    def add(self, more: Sequence[Sample]) -> None:
+        self.items.extend(more)
+
+    @property
+    def seconds(self) -> list[float]:
+        return sorted(s.seconds for s in self.items)
+
+    def quantile(self, q: float) -> float:
+        ordered = self.seconds
+        if not ordered:
+            return math.nan
+        return ordered[max(0, math.ceil(q * len(ordered)) - 1)]  # nearest rank
+
+    @property
+    def p50(self) -> float:
+        return self.quantile(0.50)
+
+    @property
+    def p99(self) -> float:
+        return self.quantile(0.99)
+
+    @property
+    def max(self) -> float:
+        return max(self.seconds, default=math.nan)
+
+    @property
+    def errors(self) -> list[Sample]:
+        return [s for s in self.items if not s.ok]
+
+    def over(self, limit: float) -> int:
+        return sum(1 for s in self.items if s.seconds > limit)
+
+
+Body = tuple[bytes, dict[str, str]]
+
+
+async def burst(http: httpx.AsyncClient, url: str, bodies: Sequence[Body]) -> list[Sample]:
+    """Send every body at once; each is timed from send to response. A good ack is an empty
+    200 (a plain `ack()`)."""
+
+    async def one(body: bytes, headers: dict[str, str]) -> Sample:
+        started = time.perf_counter()
+        try:
+            response = await http.post(url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            return Sample(time.perf_counter() - started, False, repr(exc))
+        seconds = time.perf_counter() - started
+        ok = response.status_code == 200 and not response.content
+        return Sample(seconds, ok, "" if ok else f"{response.status_code} {response.text[:200]}")
+
+    return list(await asyncio.gather(*(one(body, headers) for body, headers in bodies)))
+
+
+# -- playing Slack -----------------------------------------------------------------------------
+
+
+class Traffic:
+    """Signed Slack payloads: `/tour` commands and submissions of one recorded booking modal."""
+
+    def __init__(self, agent: SlackAgent, slack: SlackStandIn) -> None:
+        self.agent = agent
+        self.slack = slack
+        self.view: dict[str, Any] | None = None  # the modal, as Slack sends it back
+
+    def command(self, text: str = REQUEST) -> Body:
+        body = urlencode(
+            {
+                "token": "legacy-token",
+                "team_id": TEAM_ID,
+                "team_domain": "tourbot-test",
+                "channel_id": DEFAULT_CHANNEL_ID,
+                "channel_name": "leasing-team",
+                "user_id": DEFAULT_AGENT_ID,
+                "user_name": "maria",
+                "command": "/tour",
+                "text": text,
+                "api_app_id": APP_ID,
+                "is_enterprise_install": "false",
+                "response_url": self.slack.new_response_url(),
+                "trigger_id": self.slack.new_trigger_id(),
+            }
+        )
+        return body.encode(), self.agent.signed(body)
+
+    def submission(self) -> Body:
+        """A valid submission of the modal, as a booking of its own (a fresh request id)."""
+        assert self.view is not None, "open the modal first"
+        context = json.loads(self.view["private_metadata"])
+        context["request_id"] = uuid.uuid4().hex
+        view = dict(self.view, private_metadata=json.dumps(context))
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "tourbot-test"},
+            "user": {"id": DEFAULT_AGENT_ID, "username": "maria", "name": "maria",
+                     "team_id": TEAM_ID},
+            "api_app_id": APP_ID,
+            "token": "legacy-token",
+            "trigger_id": self.slack.new_trigger_id(),
+            "view": view,
+            "response_urls": [],
+            "is_enterprise_install": False,
+        }  # fmt: skip
+        body = urlencode({"payload": json.dumps(payload)})
+        return body.encode(), self.agent.signed(body)
+
+    def commands(self, count: int) -> list[Body]:
+        return [self.command() for _ in range(count)]
+
+    def submissions(self, count: int) -> list[Body]:
+        return [self.submission() for _ in range(count)]
+
+
+# -- the servers under test ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Server:
+    """A server under test in its own process, started from an empty directory (no .env)."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], workdir: Path) -> None:
+        self.name = name
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.argv = [*argv, "--host", "127.0.0.1", "--port", str(self.port)]
+        self.env = env
+        self.workdir = workdir
+        self.log = workdir / f"{name}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.started_at = 0.0
+
+    def spawn(self) -> None:
+        with self.log.open("wb") as log:
+            self.started_at = time.perf_counter()
+            self.process = subprocess.Popen(
+                self.argv, cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+
+    async def wait_healthy(self, http: httpx.AsyncClient) -> float:
+        """Seconds from spawn to the first 200 from GET /healthz (polled every 10 ms)."""
+        assert self.process is not None
+        deadline = self.started_at + START_TIMEOUT
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n"
+                                   + self.log_tail())  # fmt: skip
+            try:
+                response = await http.get(f"{self.url}/healthz", timeout=0.5)
+                if response.status_code == 200:
+                    return time.perf_counter() - self.started_at
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.01)
+        raise RuntimeError(f"{self.name} gave no 200 from /healthz in {START_TIMEOUT:g} s:\n"
+                           + self.log_tail())  # fmt: skip
+
+    def peak_rss_mb(self) -> float:
+        """VmHWM: the process's peak resident set so far."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return math.nan
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def log_count(self, word: str) -> int:
+        try:
+            return self.log.read_text(errors="replace").count(word)
+        except OSError:
+            return 0
+
+
+def server_env(slack: SlackStandIn, sim: SimulatorServer, workdir: Path) -> dict[str, str]:
+    """Only what the servers need: nothing from this shell's SLACK_*, PROPEXO_* or .env."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=slack.api_url,
+        PROPEXO_BASE_URL=sim.url,
+        PROPEXO_API_KEY=sim.api_key,
+        PROPEXO_INTEGRATION_ID=sim.integration_id,
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.db'}",
+    )
+    return env
+
+
+# -- one app under load --------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    start_seconds: float = math.nan
+    peak_rss_mb: float = math.nan
+    tour: Samples = field(default_factory=Samples)
+    submit: Samples = field(default_factory=Samples)
+    filler: Samples = field(default_factory=Samples)  # submissions that only keep the load up
+    in_flight: list[int] = field(default_factory=list)  # bookings in flight at each round
+    notes: list[str] = field(default_factory=list)
+
+
+async def in_flight(http: httpx.AsyncClient, server: Server) -> int:
+    response = await http.get(f"{server.url}/healthz")
+    count: int = response.json().get("deliveries_in_flight", 0)
+    return count
+
+
+async def measure_rounds(
+    http: httpx.AsyncClient,
+    server: Server,
+    traffic: Traffic,
+    result: Result,
+    *,
+    keep_load: Callable[[], Any] | None,
+) -> None:
+    url = f"{server.url}/slack/events"
+    # A warm-up round of each (Bolt's first request runs auth.test): not counted.
+    await burst(http, url, traffic.commands(CONCURRENCY))
+    await burst(http, url, traffic.submissions(CONCURRENCY))
+    for _ in range(ROUNDS):
+        for kind in ("tour", "submit"):
+            if keep_load is not None:
+                await keep_load()
+            bodies = (traffic.commands if kind == "tour" else traffic.submissions)(CONCURRENCY)
+            samples = await burst(http, url, bodies)
+            (result.tour if kind == "tour" else result.submit).add(samples)
+
+
+async def bench_tourbot(
+    http: httpx.AsyncClient, slack: SlackStandIn, sim: SimulatorServer, workdir: Path
+) -> Result:
+    result = Result("Tourbot")
+    server = Server("tourbot", [sys.executable, "-m", "bot", "serve"],
+                    server_env(slack, sim, workdir), workdir)  # fmt: skip
+    agent = SlackAgent(http, events_url=f"{server.url}/slack/events", signing_secret=SECRET,
+                       slack=slack)  # fmt: skip
+    traffic = Traffic(agent, slack)
+    url = f"{server.url}/slack/events"
+    try:
+        server.spawn()
+        result.start_seconds = await server.wait_healthy(http)
+
+        # One modal, opened from a full request; its zone is filled in right after.
+        opened_before = len(slack.calls_to("views.open"))
+        [sample] = await burst(http, url, [traffic.command()])
+        if not sample.ok:
+            raise RuntimeError(f"/tour was not acked: {sample.detail}\n{server.log_tail()}")
+        opened = (await slack.wait_for("views.open", opened_before + 1, timeout=10))[-1]
+        if not opened.ok:
+            raise RuntimeError(f"views.open failed: {opened.response}\n{server.log_tail()}")
+        view_id: str = opened.response["view"]["id"]
+        await slack.wait_for("views.update", 1, timeout=10)
+        traffic.view = agent.view_json(view_id, {})
+        [sample] = await burst(http, url, traffic.submissions(1))
+        if not sample.ok:
+            raise RuntimeError(f"the modal's submission was not a plain ack: {sample.detail}")
+
+        # 200 bookings in flight, posted 50 at a time; the simulator must be receiving them.
+        for _ in range(IN_FLIGHT // CONCURRENCY):
+            result.filler.add(await burst(http, url, traffic.submissions(CONCURRENCY)))
+        deadline = time.monotonic() + 10
+        while len(sim.state.requests_to(*CREATE)) < CONCURRENCY and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        creates = len(sim.state.requests_to(*CREATE))
+        booked = len(sim.state.appointments)
+        flying = await in_flight(http, server)
+        result.notes.append(
+            f"Before measuring: {flying} deliveries in flight, the simulator had received "
+            f"{creates} creates and answered {booked} (each answer takes {PROPEXO_LATENCY:g} s)."
+        )
+        if creates == 0:
+            raise RuntimeError("the simulator received no creates:\n" + server.log_tail())
+
+        async def keep_load() -> None:
+            """Top the bookings in flight up to IN_FLIGHT; past IN_FLIGHT_HIGH, let some finish
+            (for 2 s at most)."""
+            count = await in_flight(http, server)
+            deadline = time.monotonic() + 2.0
+            while count > IN_FLIGHT_HIGH and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+                count = await in_flight(http, server)
+            while count < IN_FLIGHT:
+                top_up = min(CONCURRENCY, IN_FLIGHT - count)
+                result.filler.add(await burst(http, url, traffic.submissions(top_up)))
+                count = await in_flight(http, server)
+            result.in_flight.append(count)
+
+        await measure_rounds(http, server, traffic, result, keep_load=keep_load)
+
+        # Let the bookings finish (bounded), then count how they ended.
+        drain_started = time.monotonic()
+        flying = await in_flight(http, server)
+        while flying and time.monotonic() - drain_started < DRAIN_TIMEOUT:
+            await asyncio.sleep(0.5)
+            flying = await in_flight(http, server)
+        states = booking_states(workdir / "bench.db")
+        total = sum(states.values())
+        described = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+        result.notes.append(
+            f"After {time.monotonic() - drain_started:.0f} s more: {total} bookings stored "
+            f"({described}); {flying} deliveries still in flight; the simulator received "
+            f"{len(sim.state.requests_to(*CREATE))} creates and booked "
+            f"{len(sim.state.appointments)} appointments."
+        )
+        failed_opens = sum(1 for c in slack.calls_to("views.open") if not c.ok)
+        errors = server.log_count(" ERROR ")
+        result.notes.append(
+            f"views.open calls: {len(slack.calls_to('views.open'))} ({failed_opens} refused); "
+            f"ERROR lines in the bot's log: {errors}."
+        )
+        result.peak_rss_mb = server.peak_rss_mb()
+    finally:
+        server.stop()
+    return result
+
+
+async def bench_bare(
+    http: httpx.AsyncClient, slack: SlackStandIn, sim: SimulatorServer, workdir: Path
+) -> Result:
+    result = Result("bare Bolt app (floor)")
+    script = str(ROOT / "bench" / "bare_bolt_app.py")
+    server = Server("bare", [sys.executable, script], server_env(slack, sim, workdir), workdir)
+    agent = SlackAgent(http, events_url=f"{server.url}/slack/events", signing_secret=SECRET,
+                       slack=slack)  # fmt: skip
+    traffic = Traffic(agent, slack)
+    try:
+        server.spawn()
+        result.start_seconds = await server.wait_healthy(http)
+        # The same modal payloads as the bot's (a stand-in view of the bare app's own making).
+        view_id = slack.views and next(iter(slack.views))
+        if view_id:
+            traffic.view = agent.view_json(view_id, {})
+        else:
+            traffic.view = {"id": "V0", "callback_id": "book_tour", "private_metadata": "{}",
+                            "state": {"values": {}}, "blocks": []}  # fmt: skip
+        await measure_rounds(http, server, traffic, result, keep_load=None)
+        result.peak_rss_mb = server.peak_rss_mb()
+    finally:
+        server.stop()
+    return result
+
+
+def booking_states(database: Path) -> dict[str, int]:
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as db:
+            rows = db.execute("SELECT state, count(*) FROM bookings GROUP BY state").fetchall()
+    except sqlite3.Error as exc:
+        return {f"unreadable ({exc})": 0}
+    return {str(state): int(n) for state, n in rows}
+
+
+# -- reporting -------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return "n/a" if math.isnan(seconds) else f"{seconds * 1000:.1f}"
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def report(bot: Result, bare: Result, elapsed: float) -> str:
+    lines = [
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()} "
+        f"({platform.system()} {platform.machine()}); Propexo simulator answers in "
+        f"{PROPEXO_LATENCY:g} s; {CONCURRENCY} concurrent requests per round, {ROUNDS} rounds "
+        "of each kind per app.",
+        "",
+        "| app | Slack request | acks | p50 ms | p99 ms | max ms | over 1 s | not a plain ack |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    rows = [
+        (bot, "`/tour`", bot.tour),
+        (bot, "valid submission", bot.submit),
+        (bare, "`/tour`", bare.tour),
+        (bare, "valid submission", bare.submit),
+        (bot, "submissions keeping ~200 in flight (load, not measured)", bot.filler),
+    ]
+    for result, kind, samples in rows:
+        lines.append(
+            f"| {result.name} | {kind} | {len(samples.items)} | {ms(samples.p50)} | "
+            f"{ms(samples.p99)} | {ms(samples.max)} | {samples.over(TARGET_MAX)} | "
+            f"{len(samples.errors)} |"
+        )
+    tour_ratio = bot.tour.p99 / bare.tour.p99
+    submit_ratio = bot.submit.p99 / bare.submit.p99
+    worst = max(bot.tour.max, bot.submit.max)
+    all_ok = not bot.tour.errors and not bot.submit.errors
+    flying = bot.in_flight or [0]
+    lines += [
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+        f"| `/tour` ack p99 ≤ 100 ms | {ms(bot.tour.p99)} ms | "
+        f"{verdict(bot.tour.p99 <= TARGET_P99)} |",
+        f"| submission ack p99 ≤ 100 ms | {ms(bot.submit.p99)} ms | "
+        f"{verdict(bot.submit.p99 <= TARGET_P99)} |",
+        f"| `/tour` p99 ≤ 2× the bare app's | {tour_ratio:.1f}× | "
+        f"{verdict(tour_ratio <= TARGET_RATIO)} |",
+        f"| submission p99 ≤ 2× the bare app's | {submit_ratio:.1f}× | "
+        f"{verdict(submit_ratio <= TARGET_RATIO)} |",
+        f"| no ack over 1 s (every one a plain 200) | max {ms(worst)} ms"
+        f"{'' if all_ok else ', some failed'} | {verdict(worst <= TARGET_MAX and all_ok)} |",
+        f"| `tourbot serve` to first 200 from `/healthz` ≤ 2 s | {bot.start_seconds:.2f} s | "
+        f"{verdict(bot.start_seconds <= TARGET_START)} |",
+        f"| peak RSS of `tourbot serve` | {bot.peak_rss_mb:.0f} MB (bare app: "
+        f"{bare.peak_rss_mb:.0f} MB) | (no target) |",
+        "",
+        f"Bookings in flight at the start of each measured round: min {min(flying)}, median "
+        f"{statistics.median(flying):.0f}, max {max(flying)}. Bare app start to /healthz: "
+        f"{bare.start_seconds:.2f} s.",
+        *bot.notes,
+        f"Run time: {elapsed:.0f} s.",
+    ]
+    for result in (bot, bare):
+        for samples in (result.tour, result.submit):
+            for sample in samples.errors[:3]:
+                lines.append(f"{result.name}: not acked: {sample.detail}")
+    return "\n".join(lines)
+
+
+# -- main ----------------------------------------------------------------------------------------
+
+
+async def run(slack: SlackStandIn, sim: SimulatorServer, workdir: Path) -> tuple[Result, Result]:
+    limits = httpx.Limits(max_connections=4 * CONCURRENCY, max_keepalive_connections=4 * CONCURRENCY)
+    async with httpx.AsyncClient(timeout=10, limits=limits) as http:
+        bare = await bench_bare(http, slack, sim, workdir)
+        bot = await bench_tourbot(http, slack, sim, workdir)
+    return bot, bare
+
+
+def main() -> int:
+    started = time.perf_counter()
+    print(f"Benchmarking Slack acks ({os.cpu_count()} cores, Python {platform.python_version()})"
+          "…", file=sys.stderr)  # fmt: skip
+    with (
+        tempfile.TemporaryDirectory(prefix="tourbot-bench-") as tmp,
+        SlackStandIn() as slack,
+        SimulatorServer(
+            latency=PROPEXO_LATENCY, rate_limit=1_000_000, settle=SETTLE, slowdown=0.0
+        ) as sim,
+    ):
+        bot, bare = asyncio.run(run(slack, sim, Path(tmp)))
+    print(report(bot, bare, time.perf_counter() - started))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
