@@ -17,6 +17,7 @@ COMMANDS = {
     "book": ("bot.book_cli", "check or submit a booking from free text or flags"),
     "serve": ("bot.server", "run the Slack app over HTTP on $PORT"),
     "socket": ("bot.server", "run the Slack app over Socket Mode"),
+    "worker": ("bot.server", "deliver bookings only, beside servers with RUN_WORKER=false"),
     "propexo-sim": ("bot.propexo.simulator", "run the local Propexo simulator"),
 }
 

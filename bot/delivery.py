@@ -1,16 +1,14 @@
-"""Delivering an accepted booking to Propexo and following it until EliseAI settles it.
+"""The steps that take an accepted booking to EliseAI: send it, then follow its write.
 
-Every step is a state change in the store first and a report to the agent second, so whatever
-the agent reads in the thread is what the store says. A create that may have reached Propexo is
-never sent again: it becomes `unknown`, and the agent is asked to check.
+Each step starts from a booking a worker has claimed in the store, changes its state there first
+and tells the agent second, so what the thread says is what the store says. A create that may
+have reached Propexo is never sent again: it becomes `unknown`, and the agent is asked to check.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
@@ -28,8 +26,9 @@ from bot.store import Booking, BookingState, Store
 logger = logging.getLogger(__name__)
 
 UpdateKind = Literal[
-    "submitted", "confirmed", "rejected", "failed", "unknown", "waiting", "pending"
-]
+    "submitted", "confirmed", "rejected", "failed", "unknown", "waiting", "queued", "pending",
+    "resent",
+]  # fmt: skip
 
 # Propexo's field names, in the words of the form the agent filled.
 PROPEXO_FIELDS = {
@@ -60,6 +59,8 @@ class Update:
     text: str
     details: tuple[str, ...] = ()
     can_edit: bool = False  # offer "Edit and retry"
+    can_resend: bool = False  # offer "Send anyway" (the outcome is unknown)
+    by: str | None = None  # the Slack user who asked for it, named after the text
 
 
 class Reporter(Protocol):
@@ -68,166 +69,216 @@ class Reporter(Protocol):
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    """How long to keep trying when Propexo cannot be reached, and how to wait for the write."""
+    """How deliveries are paced, retried and followed."""
 
-    give_up_after: timedelta = timedelta(minutes=15)
+    rate_limit: int = 150  # Propexo requests a minute, for every instance together
+    give_up_after: timedelta = timedelta(minutes=15)  # retrying a Propexo that cannot be reached
     first_retry: float = 2.0
     max_retry: float = 60.0
-    first_poll: float = 1.5
+    first_poll: float = 1.5  # agents are watching the thread: look soon after the 200
     max_poll: float = 15.0
-    write_timeout: float = 180.0
+    still_pending_after: timedelta = timedelta(minutes=5)
+    stop_polling_after: timedelta = timedelta(hours=24)
+    send_lease: timedelta = timedelta(seconds=90)  # longer than any create can take
+    poll_lease: timedelta = timedelta(seconds=60)
 
 
-async def deliver(
-    booking_id: str,
-    *,
-    store: Store,
-    propexo: PropexoClient,
-    report: Reporter,
-    policy: DeliveryPolicy = DeliveryPolicy(),
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-) -> Booking | None:
-    """Send an `accepted` booking and follow it to `confirmed`, `failed` or `unknown`.
+class Steps:
+    """Sending and following bookings; each method takes a booking a worker has claimed."""
 
-    Returns the booking as it was left, or None if another delivery had already claimed it.
-    """
-    booking = await store.get_booking(booking_id)
-    if booking is None:
-        return None
-    deadline = booking.created_at + policy.give_up_after
-    wait = policy.first_retry
-    told_waiting = False
-    while True:
-        claimed = await store.transition(
-            booking_id, BookingState.SENDING, expect=[BookingState.ACCEPTED],
-            attempts=booking.attempts + 1,
-        )  # fmt: skip
-        if claimed is None:
-            return None  # someone else is delivering it
-        booking = claimed
+    def __init__(
+        self, store: Store, propexo: PropexoClient, report: Reporter, policy: DeliveryPolicy
+    ) -> None:
+        self.store = store
+        self.propexo = propexo
+        self.report = report
+        self.policy = policy
+
+    async def send(self, booking: Booking) -> Booking | None:
+        """Send a booking claimed in `sending`. Returns it as left (None if taken from us)."""
+        queued_until = await self.store.take_budget(self.policy.rate_limit)
+        if queued_until is not None:
+            return await self._queue(booking, queued_until)
         try:
-            created = await propexo.create_appointment(booking.body)
+            created = await self.propexo.create_appointment(booking.body)
         except PropexoRejected as exc:
-            return await _settle(store, report, booking, BookingState.FAILED, _rejected(exc), exc)
+            return await self._end(booking, BookingState.FAILED, _rejected(exc), exc)
         except PropexoOutcomeUnknown as exc:
-            update = Update(
-                "unknown",
-                "I can't tell whether Propexo received this booking: the connection broke before "
-                "it answered. Check EliseAI for it before sending it again, so the prospect is "
-                "not booked twice.",
-                can_edit=False,
-            )
-            return await _settle(store, report, booking, BookingState.UNKNOWN, update, exc)
+            update = unknown_update(exc.reason)
+            return await self._end(booking, BookingState.UNKNOWN, update, exc)
         except PropexoConfigurationError as exc:
             update = Update("failed", str(exc), can_edit=True)
-            return await _settle(store, report, booking, BookingState.FAILED, update, exc)
-        except PropexoTransientError as exc:
-            # It certainly did not arrive (the client raises OutcomeUnknown otherwise): retry.
-            now = datetime.now(UTC)
-            if now + timedelta(seconds=wait) > deadline:
-                update = Update(
-                    "failed",
-                    f"Propexo could not be reached for {_minutes(policy.give_up_after)} minutes, "
-                    "so this booking was not sent. Try again when Propexo is back.",
-                    can_edit=True,
-                )
-                return await _settle(store, report, booking, BookingState.FAILED, update, exc)
-            back = await store.transition(
-                booking_id, BookingState.ACCEPTED, expect=[BookingState.SENDING],
-                last_error=str(exc), next_attempt_at=now + timedelta(seconds=wait),
-            )  # fmt: skip
-            if back is None:
-                return None
-            booking = back
-            if not told_waiting:
-                told_waiting = True
-                await report(
-                    booking,
-                    Update(
-                        "waiting",
-                        f"Propexo isn't answering right now ({exc.message}). Nothing was sent; "
-                        f"I'll keep trying until {deadline:%H:%M} UTC and tell you here.",
-                    ),
-                )
-            await sleep(wait * random.uniform(0.8, 1.2))
-            wait = min(wait * 2, policy.max_retry)
-            continue
-        except PropexoError as exc:  # anything else Propexo said: not retried blindly
+            return await self._end(booking, BookingState.FAILED, update, exc)
+        except PropexoTransientError as exc:  # it certainly did not arrive: try again later
+            return await self._retry_later(booking, exc)
+        except PropexoError as exc:  # anything else Propexo said: never retried blindly
             update = Update("failed", str(exc), can_edit=True)
-            return await _settle(store, report, booking, BookingState.FAILED, update, exc)
-        break
-
-    submitted = await store.transition(
-        booking_id, BookingState.SUBMITTED, expect=[BookingState.SENDING],
-        job_id=created.job_id, appointment_id=created.appointment_id, last_error=None,
-    )  # fmt: skip
-    if submitted is None:
-        return None
-    booking = submitted
-    job = f" (Propexo job `{created.job_id}`)" if created.job_id else ""
-    await report(
-        booking, Update("submitted", f"Submitted to EliseAI{job}. Waiting for it to confirm…")
-    )
-    if created.job_id is None:
-        return booking
-    return await follow_write(booking, store=store, propexo=propexo, report=report, policy=policy)
-
-
-async def follow_write(
-    booking: Booking,
-    *,
-    store: Store,
-    propexo: PropexoClient,
-    report: Reporter,
-    policy: DeliveryPolicy = DeliveryPolicy(),
-) -> Booking:
-    """Poll a submitted booking's write status until it settles, and report how it ended."""
-    assert booking.job_id is not None
-    try:
-        status = await propexo.wait_for_write(
-            booking.job_id,
-            first_poll=policy.first_poll,
-            max_interval=policy.max_poll,
-            timeout=policy.write_timeout,
-        )
-    except PropexoError as exc:
-        await report(
-            booking,
-            Update("pending", f"Submitted, but I can't read its status from Propexo: {exc}"),
-        )
-        return booking
-    if status.succeeded:
-        confirmed = await store.transition(
-            booking.id, BookingState.CONFIRMED, expect=[BookingState.SUBMITTED],
-            appointment_id=status.created_record_id or booking.appointment_id,
-            write_errors=list(status.errors),
+            return await self._end(booking, BookingState.FAILED, update, exc)
+        now = _now()
+        submitted = await self.store.transition(
+            booking.id, BookingState.SUBMITTED, expect=[BookingState.SENDING],
+            job_id=created.job_id, appointment_id=created.appointment_id, last_error=None,
+            submitted_at=now, next_attempt_at=now + timedelta(seconds=self.policy.first_poll),
         )  # fmt: skip
-        booking = confirmed or booking
-        partly = " (partly: " + "; ".join(status.errors) + ")" if status.errors else ""
-        await report(booking, Update("confirmed", f"Confirmed in EliseAI{partly}."))
-        return booking
-    if status.failed:
-        failed = await store.transition(
-            booking.id, BookingState.FAILED, expect=[BookingState.SUBMITTED],
-            write_errors=list(status.errors),
-        )  # fmt: skip
-        booking = failed or booking
-        reasons = tuple(status.errors) or ("EliseAI gave no reason.",)
-        await report(
-            booking,
-            Update("failed", "EliseAI did not book this tour.", details=reasons, can_edit=True),
+        if submitted is None:
+            return None
+        job = f" (Propexo job `{created.job_id}`)" if created.job_id else ""
+        await self._tell(
+            submitted, Update("submitted", f"Submitted to EliseAI{job}. Waiting for it to confirm…")
         )
+        if created.job_id is None:  # nothing to follow: say so rather than poll forever
+            await self.store.update_booking(booking.id, next_attempt_at=None)
+            await self._tell(submitted, _pending("Propexo gave no job id to follow"))
+        return submitted
+
+    async def poll(self, booking: Booking) -> Booking | None:
+        """Look at the write status of a booking claimed in `submitted`."""
+        assert booking.job_id is not None
+        queued_until = await self.store.take_budget(self.policy.rate_limit)
+        if queued_until is not None:
+            return await self.store.update_booking(booking.id, next_attempt_at=queued_until)
+        try:
+            status = await self.propexo.write_status(booking.job_id)
+        except PropexoError as exc:
+            logger.info("write status of %s unavailable: %s", booking.id, type(exc).__name__)
+            return await self._poll_again(booking)
+        if status.succeeded:
+            confirmed = await self.store.transition(
+                booking.id, BookingState.CONFIRMED, expect=[BookingState.SUBMITTED],
+                appointment_id=status.created_record_id or booking.appointment_id,
+                write_errors=list(status.errors), next_attempt_at=None,
+            )  # fmt: skip
+            if confirmed is not None:
+                partly = " (partly: " + "; ".join(status.errors) + ")" if status.errors else ""
+                await self._tell(confirmed, Update("confirmed", f"Confirmed in EliseAI{partly}."))
+            return confirmed
+        if status.failed:
+            failed = await self.store.transition(
+                booking.id, BookingState.FAILED, expect=[BookingState.SUBMITTED],
+                write_errors=list(status.errors), next_attempt_at=None,
+            )  # fmt: skip
+            if failed is not None:
+                reasons = tuple(status.errors) or ("EliseAI gave no reason.",)
+                update = Update(
+                    "failed", "EliseAI did not book this tour.", details=reasons, can_edit=True
+                )
+                await self._tell(failed, update)
+            return failed
+        return await self._poll_again(booking)
+
+    async def cut_off(self, booking: Booking) -> Booking:
+        """A booking left in `sending` past its lease (its worker died or was stopped mid-request):
+        the request may have reached Propexo, so the agent must check before it is sent again."""
+        await self._tell(booking, unknown_update())
         return booking
-    await report(
-        booking,
-        Update(
-            "pending",
-            f"EliseAI has not confirmed yet (still {status.status.lower()} after "
-            f"{_minutes(timedelta(seconds=policy.write_timeout))} minutes). Check EliseAI before "
-            "booking it again.",
-        ),
+
+    async def _poll_again(self, booking: Booking) -> Booking | None:
+        now = _now()
+        since = now - (booking.submitted_at or booking.updated_at)
+        if since > self.policy.stop_polling_after:
+            left = await self.store.update_booking(booking.id, next_attempt_at=None)
+            await self._tell(left, _pending("I have stopped checking"), once=False)
+            return left
+        if since > self.policy.still_pending_after:
+            await self._tell(booking, _pending("I'll keep checking and say so here"))
+        # Soon after the 200, then less often: 1.5 s, 3 s, 6 s … up to max_poll.
+        wait = min(
+            self.policy.first_poll * 2 ** int(since.total_seconds() // 5), self.policy.max_poll
+        )
+        return await self.store.update_booking(
+            booking.id, next_attempt_at=now + timedelta(seconds=wait)
+        )
+
+    async def _queue(self, booking: Booking, until: datetime) -> Booking | None:
+        back = await self.store.transition(
+            booking.id, BookingState.ACCEPTED, expect=[BookingState.SENDING],
+            next_attempt_at=until + timedelta(seconds=random.uniform(0, 5)),
+        )  # fmt: skip
+        if back is not None:
+            await self._tell(
+                back,
+                Update(
+                    "queued",
+                    f"Propexo takes {self.policy.rate_limit} requests a minute and this minute's "
+                    f"are used, so this booking is queued behind others. It goes out at about "
+                    f"{until:%H:%M} UTC; nothing is needed from you.",
+                ),
+            )
+        return back
+
+    async def _retry_later(self, booking: Booking, exc: PropexoTransientError) -> Booking | None:
+        now = _now()
+        deadline = booking.created_at + self.policy.give_up_after
+        wait = min(
+            self.policy.first_retry * 2 ** max(booking.attempts - 1, 0), self.policy.max_retry
+        )
+        if now + timedelta(seconds=wait) > deadline:
+            update = Update(
+                "failed",
+                f"Propexo could not be reached for {_minutes(self.policy.give_up_after)} minutes, "
+                "so this booking was not sent. Try again when Propexo is back.",
+                can_edit=True,
+            )
+            return await self._end(booking, BookingState.FAILED, update, exc)
+        back = await self.store.transition(
+            booking.id, BookingState.ACCEPTED, expect=[BookingState.SENDING],
+            last_error=str(exc), next_attempt_at=now + timedelta(seconds=_jitter(wait)),
+        )  # fmt: skip
+        if back is not None:
+            await self._tell(
+                back,
+                Update(
+                    "waiting",
+                    f"Propexo isn't answering right now ({exc.message}) Nothing was sent; I'll "
+                    f"keep trying until {deadline:%H:%M} UTC and tell you here.",
+                ),
+            )
+        return back
+
+    async def _end(
+        self, booking: Booking, state: BookingState, update: Update, error: Exception
+    ) -> Booking | None:
+        ended = await self.store.transition(
+            booking.id, state, expect=[BookingState.SENDING], last_error=str(error),
+            next_attempt_at=None,
+        )  # fmt: skip
+        if ended is not None:
+            logger.info("booking %s is %s: %s", booking.id, state.value, type(error).__name__)
+            await self._tell(ended, update, once=False)
+        return ended
+
+    async def _tell(self, booking: Booking, update: Update, *, once: bool = True) -> None:
+        """Report `update`; `once` skips a repeat of the kind last told (queued, waiting …)."""
+        if once and booking.last_told == update.kind:
+            return
+        if booking.last_told != update.kind:
+            await self.store.update_booking(booking.id, last_told=update.kind)
+        try:
+            await self.report(booking, update)
+        except Exception:  # the store holds the truth; a failed report must not stop delivery
+            logger.exception("could not report %s on booking %s", update.kind, booking.id)
+
+
+def unknown_update(reason: str | None = None) -> Update:
+    how = (
+        f"I sent this booking but got no answer from Propexo ({reason})"
+        if reason
+        else "Tourbot stopped while it was sending this booking"
     )
-    return booking
+    return Update(
+        "unknown",
+        f"{how}, so I can't tell whether Propexo received it. Check EliseAI for this tour: if it "
+        "is not there, press Send anyway; if it is, there is nothing to do.",
+        can_resend=True,
+    )
+
+
+def _pending(why: str) -> Update:
+    return Update(
+        "pending",
+        f"EliseAI has not confirmed this booking yet ({why}). Check EliseAI before booking it "
+        "again.",
+    )
 
 
 def _rejected(exc: PropexoRejected) -> Update:
@@ -245,21 +296,12 @@ def _rejected(exc: PropexoRejected) -> Update:
     )
 
 
-async def _settle(
-    store: Store,
-    report: Reporter,
-    booking: Booking,
-    state: BookingState,
-    update: Update,
-    error: Exception,
-) -> Booking:
-    settled = await store.transition(
-        booking.id, state, expect=[BookingState.SENDING], last_error=str(error)
-    )
-    booking = settled or booking
-    logger.info("booking %s is %s: %s", booking.id, state.value, type(error).__name__)
-    await report(booking, update)
-    return booking
+def _jitter(seconds: float) -> float:
+    return seconds * random.uniform(0.8, 1.2)  # instances retrying together do not stay in step
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _minutes(span: timedelta) -> int:

@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 import time
 
@@ -19,6 +20,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.app import build_app
 from bot.settings import Settings, SettingsError, load_settings
 from bot.tourbot import Tourbot
+from handlers.thread import SlackThread
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.set_defaults(run=run_serve)
     socket = commands.add_parser("socket", help="run the Slack app over Socket Mode")
     socket.set_defaults(run=run_socket)
+    worker = commands.add_parser(
+        "worker", help="deliver bookings only (beside servers started with RUN_WORKER=false)"
+    )
+    worker.set_defaults(run=run_worker)
 
 
 def web_app(tourbot: Tourbot, bolt: AsyncApp) -> web.Application:
@@ -52,7 +58,7 @@ def web_app(tourbot: Tourbot, bolt: AsyncApp) -> web.Application:
         )
 
     async def start(_: web.Application) -> None:
-        await tourbot.start()
+        await tourbot.start(SlackThread(bolt.client, tourbot.store))
 
     async def stop(_: web.Application) -> None:
         await tourbot.close()
@@ -110,8 +116,9 @@ def run_socket(args: argparse.Namespace) -> int:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
         tourbot = Tourbot.from_settings(settings)
-        await tourbot.start()
-        handler = AsyncSocketModeHandler(build_app(tourbot), app_token)
+        bolt = build_app(tourbot)
+        await tourbot.start(SlackThread(bolt.client, tourbot.store))
+        handler = AsyncSocketModeHandler(bolt, app_token)
         try:
             await handler.start_async()  # type: ignore[no-untyped-call]
         finally:
@@ -120,3 +127,36 @@ def run_socket(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a developer stops it
         asyncio.run(main())
     return 0
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    """Deliver bookings until SIGTERM or Ctrl-C, then drain."""
+    settings = _settings("slack", "propexo")
+    if settings is None:
+        return 2
+    _configure_logging()
+
+    async def main() -> None:
+        from slack_sdk.web.async_client import AsyncWebClient
+
+        assert settings.slack_bot_token is not None
+        client = AsyncWebClient(
+            token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+        )
+        tourbot = Tourbot.from_settings(settings.model_copy(update={"run_worker": True}))
+        await tourbot.start(SlackThread(client, tourbot.store))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        logger.info("Tourbot worker delivering bookings from %s", _where(settings.database_url))
+        await stop.wait()
+        logger.info("stopping: finishing deliveries under way")
+        await tourbot.close()
+
+    asyncio.run(main())
+    return 0
+
+
+def _where(database_url: str) -> str:
+    return database_url.split("@")[-1]  # never the password

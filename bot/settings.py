@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     date_order: Literal["MDY", "DMY"] = "MDY"
     # Propexo advises keeping property zones yourself: "cmty_1=America/Chicago,cmty_2=…".
     community_timezones: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    # Who may use the bot: empty means everyone. Channel ids, and user group ids (S…).
+    allowed_channels: Annotated[tuple[str, ...], NoDecode] = ()
+    allowed_usergroups: Annotated[tuple[str, ...], NoDecode] = ()
+    # Propexo's per-minute budget, shared by every instance through the database.
+    propexo_rate_limit: int = Field(default=150, ge=1)
+    log_format: Literal["text", "json"] = "text"
+    # Deliver bookings inside `tourbot serve`/`socket`; false when `tourbot worker` runs apart.
+    run_worker: bool = True
 
     @field_validator(
         "slack_bot_token",
@@ -141,6 +149,13 @@ class Settings(BaseSettings):
                 ) from None
             zones[community] = zone
         return zones
+
+    @field_validator("allowed_channels", "allowed_usergroups", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @field_validator("tour_hours")
     @classmethod

@@ -7,20 +7,22 @@ bookings (stored before anyone hears they were accepted) and delivers them in th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.booking import BookingDraft, prepare_booking
-from bot.delivery import DeliveryPolicy, Reporter, deliver
+from bot.delivery import DeliveryPolicy, Reporter
 from bot.propexo.client import Community, PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
 from bot.settings import Settings
-from bot.store import Booking, NewBooking, Store
+from bot.store import Booking, BookingState, NewBooking, Store
 from bot.tour_time import describe, resolve_time, short_when, warm_up
+from bot.worker import Worker
 from bot.zones import TourZone, tour_zone
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 ZONE_MAX_AGE = timedelta(hours=12)
 COMMUNITY_TTL = 600.0  # seconds a community list is reused
 OPTIONS_DEADLINE = 2.0  # Slack wants options within 3 s
+THREAD_HOLD = timedelta(seconds=10)  # time to open a booking's thread before it is sent
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,9 @@ class Tourbot:
         self.settings = settings
         self.store = store
         self.propexo = propexo
-        self.policy = policy or DeliveryPolicy()
-        self._deliveries: set[asyncio.Task[Booking | None]] = set()
+        self.policy = policy or DeliveryPolicy(rate_limit=settings.propexo_rate_limit)
+        self.worker: Worker | None = None
+        self._worker_task: asyncio.Task[None] | None = None
         self._communities: tuple[float, list[Community]] | None = None
         self._zones: dict[str, tuple[float, str | None]] = {}
 
@@ -75,17 +79,23 @@ class Tourbot:
             propexo=PropexoClient(settings.propexo_base_url, key),
         )
 
-    async def start(self) -> None:
-        """Ready the store and warm the time resolver, so no agent pays for its first call."""
+    async def start(self, report: Reporter | None = None) -> None:
+        """Ready the store, warm the time resolver (so no agent pays for its first call) and,
+        given a `report` and unless RUN_WORKER is false, deliver bookings in this process."""
         await self.store.create_schema()
         warm_up()
+        if report is not None and self.settings.run_worker:
+            self.worker = Worker(self.store, self.propexo, report, policy=self.policy)
+            self._worker_task = asyncio.create_task(self.worker.run(), name="worker")
 
     async def close(self, *, grace: float = 10.0) -> None:
-        """Let deliveries under way finish for `grace` seconds, then stop."""
-        if self._deliveries:
-            await asyncio.wait(self._deliveries, timeout=grace)
-        for task in self._deliveries:
-            task.cancel()
+        """Drain: deliveries under way get `grace` seconds to finish or are handed back."""
+        if self.worker is not None:
+            await self.worker.stop(grace=grace)
+        if self._worker_task is not None:
+            self._worker_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker_task
         await self.propexo.aclose()
         await self.store.close()
 
@@ -113,6 +123,13 @@ class Tourbot:
         """The booking the form describes; raises FormProblems naming every problem."""
         return prepare_booking(values, settings=self.settings, zone=zone.zone, now=now)
 
+    async def duplicates(self, draft: BookingDraft, *, request_key: str) -> list[Booking]:
+        """Live bookings for the same prospect at the same moment, other than this request's."""
+        key = _prospect_key(draft.appointment.body())
+        if key is None or draft.time.starts_at is None:
+            return []
+        return await self.store.duplicates_of(key, draft.time.starts_at, excluding=request_key)
+
     # -- accepting and delivering ----------------------------------------------------------------
 
     async def accept(
@@ -124,7 +141,11 @@ class Tourbot:
         zone: TourZone,
         values: Mapping[str, str],
     ) -> tuple[Booking, bool]:
-        """Store the booking (once per `request_key`); True if this call created it."""
+        """Store the booking (once per `request_key`); True if this call created it.
+
+        It is held back for a few seconds so its thread can be opened first (`release`); if
+        this process dies before that, the worker sends it after the hold and opens the thread.
+        """
         assert draft.time.starts_at is not None
         who = draft.form.prospect_name or "an existing prospect"
         body = draft.appointment.body()
@@ -143,33 +164,33 @@ class Tourbot:
                 form_values=dict(values),
                 body=body,
                 prospect_key=_prospect_key(body),
+                next_attempt_at=datetime.now(UTC) + THREAD_HOLD,
             )
         )
 
-    def start_delivery(self, booking_id: str, report: Reporter) -> asyncio.Task[Booking | None]:
-        """Deliver in the background; the task is kept so shutdown can wait for it."""
-        task = asyncio.create_task(
-            deliver(
-                booking_id,
-                store=self.store,
-                propexo=self.propexo,
-                report=report,
-                policy=self.policy,
-            ),
-            name=f"deliver-{booking_id}",
-        )
-        self._deliveries.add(task)
-        task.add_done_callback(self._delivery_done)
-        return task
+    async def release(self, booking_id: str) -> None:
+        """The booking's thread is open: deliver it now."""
+        await self.store.update_booking(booking_id, next_attempt_at=datetime.now(UTC))
+        self.wake()
 
-    def _delivery_done(self, task: asyncio.Task[Booking | None]) -> None:
-        self._deliveries.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("delivery %s crashed", task.get_name(), exc_info=task.exception())
+    async def send_anyway(self, booking_id: str) -> Booking | None:
+        """An agent checked EliseAI and asks to send a booking whose outcome was unknown.
+        None if it is no longer unknown (a second click, or someone else already did)."""
+        booking = await self.store.transition(
+            booking_id, BookingState.ACCEPTED, expect=[BookingState.UNKNOWN],
+            next_attempt_at=datetime.now(UTC), last_told=None,
+        )  # fmt: skip
+        if booking is not None:
+            self.wake()
+        return booking
+
+    def wake(self) -> None:
+        if self.worker is not None:
+            self.worker.wake()
 
     @property
     def deliveries_in_flight(self) -> int:
-        return len(self._deliveries)
+        return self.worker.in_flight if self.worker is not None else 0
 
     # -- look-ups for the form -------------------------------------------------------------------
 

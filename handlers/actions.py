@@ -9,10 +9,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.delivery import Update
 from bot.tourbot import Tourbot
-from handlers.blocks import EDIT_AND_RETRY, preview_text, with_preview
+from handlers.blocks import EDIT_AND_RETRY, SEND_ANYWAY, preview_text, with_preview
 from handlers.commands import build_form
 from handlers.form_data import ModalContext, form_values
+from handlers.thread import SlackThread
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,24 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
             view=build_form(tourbot, dict(booking.form_values), context),
         )
 
+    async def send_anyway(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        booking = await tourbot.send_anyway(action["value"])
+        if booking is None:  # a second click, or a colleague was first: nothing more to send
+            await client.chat_postEphemeral(
+                channel=body["channel"]["id"],
+                user=user_id,
+                text="This booking is already being sent again (or is no longer waiting).",
+            )
+            return
+        await SlackThread(client, tourbot.store)(
+            booking, Update("resent", "Sending it again, as asked by", by=user_id)
+        )
+
     app.action("tour_time")(show_time_preview)
     app.action("community")(show_time_preview)
     app.action(EDIT_AND_RETRY)(edit_and_retry)
+    app.action(SEND_ANYWAY)(send_anyway)

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     DatePickerElement,
     ExternalDataSelectElement,
@@ -39,6 +40,7 @@ CONFIRM_MODAL = "confirm_tour_time"
 TIME_PREVIEW = "tour_time_preview"
 ZONE_NOTE = "tour_zone_note"
 EDIT_AND_RETRY = "edit_and_retry"
+SEND_ANYWAY = "send_anyway"
 
 # Slack's limits (slack-platform.md): option text 75 characters, section text 3,000.
 OPTION_TEXT_MAX = 75
@@ -59,7 +61,9 @@ _UPDATE_ICONS = {
     "failed": ":x:",
     "unknown": ":warning:",
     "waiting": ":hourglass:",
+    "queued": ":hourglass:",
     "pending": ":hourglass:",
+    "resent": ":repeat:",
 }
 
 
@@ -260,25 +264,37 @@ def parent_message(booking: Booking) -> tuple[str, list[Block]]:
 def update_message(booking: Booking, update: Update) -> tuple[str, list[Block]]:
     """One reply in a booking's thread."""
     icon = _UPDATE_ICONS[update.kind]
-    lines = [f"{icon} {_escape(update.text)}"]
+    who = f" <@{update.by}>" if update.by else ""  # the one markup the bot writes itself
+    lines = [f"{icon} {_escape(update.text)}{who}"]
     lines += [f"• {_escape(detail)}" for detail in update.details]
     text = " ".join([update.text, *update.details])
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=_clip("\n".join(lines), SECTION_MAX)))
     ]
-    if update.can_edit:
-        blocks.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Edit and retry",
-                        action_id=EDIT_AND_RETRY,
-                        value=booking.id,
-                        style="primary",
-                    )
-                ]
+    buttons = []
+    if update.can_resend:
+        buttons.append(
+            ButtonElement(
+                text="Send anyway",
+                action_id=SEND_ANYWAY,
+                value=booking.id,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Send it again?",
+                    text="Only if this tour is not in EliseAI: otherwise it will be booked twice.",
+                    confirm="Send anyway",
+                    deny="Cancel",
+                ),
             )
         )
+    if update.can_edit:
+        buttons.append(
+            ButtonElement(
+                text="Edit and retry", action_id=EDIT_AND_RETRY, value=booking.id, style="primary"
+            )
+        )
+    if buttons:
+        blocks.append(ActionsBlock(elements=buttons))
     return text, blocks
 
 

@@ -62,6 +62,8 @@ class SlackThread:
         return booking
 
     async def __call__(self, booking: Booking, update: Update) -> None:
+        if not (booking.thread_channel_id and booking.thread_ts):
+            booking = await self.open(booking)  # the process that accepted it died first
         text, blocks = update_message(booking, update)
         if booking.thread_channel_id and booking.thread_ts:
             await self._post(booking.thread_channel_id, text, blocks, thread_ts=booking.thread_ts)

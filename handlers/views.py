@@ -23,6 +23,11 @@ from handlers.thread import SlackThread
 
 logger = logging.getLogger(__name__)
 
+CANNOT_SAVE = {
+    "tour_time": "Tourbot could not save this booking, so nothing was sent. Try again in a "
+    "minute; if it keeps failing, tell whoever runs Tourbot."
+}
+
 
 def register(app: AsyncApp, tourbot: Tourbot) -> None:
     async def submit_booking(
@@ -36,7 +41,20 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         except FormProblems as exc:
             await ack(response_action="errors", errors=exc.problems)
             return
-        if draft.needs_confirmation:
+        reasons = [draft.time.reason or ""] if draft.needs_confirmation else []
+        try:
+            others = await tourbot.duplicates(draft, request_key=f"modal:{context.request_id}")
+        except Exception:
+            logger.exception("could not look for double bookings")
+            await ack(response_action="errors", errors=CANNOT_SAVE)
+            return
+        for other in others:
+            who = draft.form.prospect_name or "This prospect"
+            reasons.append(
+                f"{who} already has a tour then, booked by <@{other.user_id}> "
+                f"({other.state.value}). Book anyway?"
+            )
+        if reasons:
             who = draft.form.prospect_name or "the prospect"
             try:
                 metadata = context.model_copy(update={"values": values}).dump()
@@ -50,7 +68,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
             summary = f"Tour for {who} · {short_when(draft.time)}"
             await ack(
                 response_action="push",
-                view=confirm_modal(summary, draft.time.reason or "", metadata=metadata),
+                view=confirm_modal(summary, "\n".join(filter(None, reasons)), metadata=metadata),
             )
             return
         await _accept(ack, body, client, tourbot, context, draft, zone, values)
@@ -93,11 +111,7 @@ async def _accept(
         booking, created = await _store(body, tourbot, context, draft, zone, values)
     except Exception:
         logger.exception("could not store a booking")
-        await ack(
-            response_action="errors",
-            errors={"tour_time": "Tourbot could not save this booking, so nothing was sent. "
-                    "Try again in a minute; if it keeps failing, tell whoever runs Tourbot."},
-        )  # fmt: skip
+        await ack(response_action="errors", errors=CANNOT_SAVE)
         return
     if close_all:
         await ack(response_action="clear")
@@ -106,9 +120,8 @@ async def _accept(
     if not created:
         logger.info("booking %s submitted again; kept the first", booking.id)
         return
-    thread = SlackThread(client, tourbot.store)
-    booking = await thread.open(booking)
-    tourbot.start_delivery(booking.id, thread)
+    await SlackThread(client, tourbot.store).open(booking)
+    await tourbot.release(booking.id)
 
 
 async def _store(

@@ -23,8 +23,7 @@ from bot.tourbot import Tourbot
 from tests.slack_agent import SlackAgent
 
 SIGNING_SECRET = "test-signing-secret"
-FAST_POLICY = DeliveryPolicy(first_retry=0.05, max_retry=0.2, first_poll=0.1, max_poll=0.2,
-                             write_timeout=5.0)  # fmt: skip
+FAST_POLICY = DeliveryPolicy(first_retry=0.05, max_retry=0.2, first_poll=0.1, max_poll=0.2)
 
 
 @dataclass

@@ -118,6 +118,8 @@ class BookingRow(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(32))
     outcome_by: Mapped[str | None] = mapped_column(String(32))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_told: Mapped[str | None] = mapped_column(String(32))  # the last kind of update reported
 
 
 class UserZoneRow(Base):
@@ -128,3 +130,12 @@ class UserZoneRow(Base):
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     zone: Mapped[str] = mapped_column(String(64))
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RateWindowRow(Base):
+    """Propexo requests spent in one rate window (a minute), shared by every instance."""
+
+    __tablename__ = "rate_windows"
+
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    used: Mapped[int] = mapped_column(Integer)

@@ -14,14 +14,14 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, event, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Row, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
-from bot.store.schema import BookingRow, BookingState, UserZoneRow, metadata
+from bot.store.schema import BookingRow, BookingState, RateWindowRow, UserZoneRow, metadata
 
 # Every move a booking may make. Anything else is a bug in the caller, not a race.
 TRANSITIONS: Mapping[BookingState, frozenset[BookingState]] = {
@@ -124,6 +124,8 @@ class Booking:
     next_attempt_at: datetime | None
     outcome: str | None
     outcome_by: str | None
+    submitted_at: datetime | None = None
+    last_told: str | None = None
 
 
 BOOKING_COLUMNS = tuple(BookingRow.__table__.c)
@@ -369,6 +371,113 @@ class Store:
             BookingRow.state.in_([BookingState(state).value for state in states]),
             order=(BookingRow.created_at, BookingRow.id),
         )
+
+    async def claim_due(
+        self,
+        state: BookingState,
+        *,
+        lease: timedelta,
+        limit: int,
+        to: BookingState | None = None,
+    ) -> list[Booking]:
+        """Take up to `limit` bookings in `state` whose `next_attempt_at` has come, oldest due
+        first, and push their `next_attempt_at` `lease` ahead so no other worker takes them
+        meanwhile; with `to`, they also move to that state (and count an attempt).
+
+        One statement: on PostgreSQL the due rows are locked with FOR UPDATE SKIP LOCKED, so
+        workers side by side each get different bookings; SQLite has one writer at a time.
+        """
+        now = self._clock()
+        due = (
+            select(BookingRow.id)
+            .where(BookingRow.state == state.value, BookingRow.next_attempt_at <= now)
+            .order_by(BookingRow.next_attempt_at, BookingRow.id)
+            .limit(limit)
+        )
+        if self.engine.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        values: dict[str, Any] = {"next_attempt_at": now + lease, "updated_at": now}
+        if to is not None:
+            if to not in TRANSITIONS[state]:
+                raise InvalidTransition(state, to)
+            values.update(state=to.value, attempts=BookingRow.attempts + 1)
+        async with self._transaction() as connection:
+            rows = await connection.execute(
+                update(BookingRow)
+                .where(
+                    BookingRow.id.in_(due.scalar_subquery()),
+                    BookingRow.state == state.value,
+                    BookingRow.next_attempt_at <= now,
+                )
+                .values(values)
+                .returning(*BOOKING_COLUMNS)
+            )
+            claimed = [_booking(row) for row in rows]
+        return sorted(claimed, key=lambda b: (b.next_attempt_at or now, b.created_at))
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest booking a worker must act on is due (None: nothing is waiting)."""
+        async with self._transaction() as connection:
+            due: datetime | None = (
+                await connection.execute(
+                    select(func.min(BookingRow.next_attempt_at)).where(
+                        BookingRow.state.in_(
+                            [
+                                s.value
+                                for s in (
+                                    BookingState.ACCEPTED,
+                                    BookingState.SENDING,
+                                    BookingState.SUBMITTED,
+                                )
+                            ]
+                        )
+                    )
+                )
+            ).scalar_one_or_none()
+        return due
+
+    async def take_budget(
+        self, limit: int, *, window: timedelta = timedelta(minutes=1)
+    ) -> datetime | None:
+        """Spend one request of the budget shared by every instance: `limit` per `window`.
+
+        Returns None when granted, or when the next window starts when this one is spent.
+        """
+        now = self._clock()
+        seconds = int(window.total_seconds())
+        start = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, UTC)
+        table = RateWindowRow.__table__
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(RateWindowRow)
+            .values(window_start=start, used=1)
+            .on_conflict_do_update(
+                index_elements=[RateWindowRow.window_start],
+                set_={"used": table.c.used + 1},
+                where=table.c.used < limit,
+            )
+            .returning(RateWindowRow.used)
+        )
+        async with self._transaction() as connection:
+            granted = (await connection.execute(statement)).one_or_none()
+            if granted is not None and granted.used == 1:  # a new window: forget old ones
+                await connection.execute(
+                    delete(RateWindowRow).where(RateWindowRow.window_start < start - window * 60)
+                )
+        return None if granted is not None else start + window
+
+    async def duplicates_of(
+        self, prospect_key: str, starts_at: datetime, *, excluding: str | None = None
+    ) -> list[Booking]:
+        """Other live bookings for the same prospect at the same moment (a likely double)."""
+        where = and_(
+            BookingRow.prospect_key == prospect_key,
+            BookingRow.starts_at == starts_at,
+            BookingRow.state.notin_([BookingState.FAILED.value]),
+        )
+        if excluding is not None:
+            where = and_(where, BookingRow.request_key != excluding)
+        return await self._many(where, order=(BookingRow.created_at,), limit=5)
 
     async def user_zone(self, user_id: str, *, max_age: timedelta) -> str | None:
         """The user's cached time zone, or None if unknown or fetched more than `max_age` ago."""

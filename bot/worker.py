@@ -1,0 +1,146 @@
+"""The delivery worker: claims due bookings from the store and moves each one a step.
+
+Claims are made in the database, so several workers (in several processes, on one PostgreSQL)
+never take the same booking. Bookings left `sending` by a worker that died are found by their
+expired lease and reported as unknown; nothing is sent twice, nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.delivery import DeliveryPolicy, Reporter, Steps
+from bot.propexo.client import PropexoClient
+from bot.store import Booking, BookingNotFound, BookingState, Store
+
+logger = logging.getLogger(__name__)
+
+
+class Worker:
+    """Runs until stopped; `wake()` makes it look for work at once (after a new booking)."""
+
+    def __init__(
+        self,
+        store: Store,
+        propexo: PropexoClient,
+        report: Reporter,
+        *,
+        policy: DeliveryPolicy | None = None,
+        concurrency: int = 32,
+        tick: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.policy = policy or DeliveryPolicy()
+        self.steps = Steps(store, propexo, report, self.policy)
+        self.concurrency = concurrency
+        self.tick = tick
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._tasks: set[asyncio.Task[Booking | None]] = set()
+        self._sends: set[asyncio.Task[Booking | None]] = set()
+        self._booking_of: dict[asyncio.Task[Booking | None], str] = {}
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                await self.run_once()
+            except Exception:  # a database hiccup must not end the worker
+                logger.exception("worker round failed; trying again")
+            pause = await self._until_due()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), pause)
+            self._wake.clear()
+
+    async def _until_due(self) -> float:
+        """Seconds to sleep: until the next booking is due, `tick` at most."""
+        try:
+            due = await self.store.next_due()
+        except Exception:
+            return self.tick
+        if due is None:
+            return self.tick
+        return min(self.tick, max(0.01, (due - datetime.now(UTC)).total_seconds()))
+
+    async def run_once(self) -> int:
+        """One round: report cut-off sends, then start due sends and polls. Returns how many."""
+        for booking in await self.store.claim_due(
+            BookingState.SENDING, lease=self.policy.send_lease, limit=100, to=BookingState.UNKNOWN
+        ):
+            logger.warning("booking %s was cut off while sending: outcome unknown", booking.id)
+            await self.steps.cut_off(booking)
+        started = 0
+        room = self.concurrency - len(self._tasks)
+        if room > 0 and not self._stopping:
+            for booking in await self.store.claim_due(
+                BookingState.ACCEPTED,
+                lease=self.policy.send_lease,
+                limit=room,
+                to=BookingState.SENDING,
+            ):
+                self._start(self.steps.send, booking, sending=True)
+                started += 1
+        room = self.concurrency - len(self._tasks)
+        if room > 0 and not self._stopping:
+            for booking in await self.store.claim_due(
+                BookingState.SUBMITTED, lease=self.policy.poll_lease, limit=room
+            ):
+                self._start(self.steps.poll, booking, sending=False)
+                started += 1
+        return started
+
+    def _start(
+        self,
+        step: Callable[[Booking], Coroutine[Any, Any, Booking | None]],
+        booking: Booking,
+        *,
+        sending: bool,
+    ) -> None:
+        task = asyncio.create_task(step(booking), name=f"{step.__name__}-{booking.id}")
+        self._tasks.add(task)
+        self._booking_of[task] = booking.id
+        if sending:
+            self._sends.add(task)
+
+        def done(finished: asyncio.Task[Booking | None]) -> None:
+            self._tasks.discard(finished)
+            self._sends.discard(finished)
+            if not self._stopping:
+                self._booking_of.pop(finished, None)
+            if not finished.cancelled() and finished.exception() is not None:
+                logger.error("%s crashed", finished.get_name(), exc_info=finished.exception())
+            self._wake.set()  # room for more
+
+        task.add_done_callback(done)
+
+    async def stop(self, *, grace: float = 10.0) -> None:
+        """Stop claiming; let work under way finish for `grace` seconds. Polls still running are
+        handed back at once (they are only reads); a send still running past the grace is left
+        `sending`, and whoever runs next reports it as unknown rather than sending it again."""
+        self._stopping = True
+        self._wake.set()
+        polls = self._tasks - self._sends
+        for task in polls:
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=grace)
+        for task in list(self._tasks):
+            task.cancel()
+        if polls:
+            await asyncio.gather(*polls, return_exceptions=True)
+            now = datetime.now(UTC)
+            for booking_id in (self._booking_of[task] for task in polls):
+                # A cancelled poll holds a lease: give it back so the next worker looks at once.
+                with contextlib.suppress(BookingNotFound):
+                    await self.store.update_booking(booking_id, next_attempt_at=now)
