@@ -10,18 +10,32 @@ from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequen
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, and_, delete, event, func, insert, select, update
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Row, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
-from bot.store.schema import BookingRow, BookingState, RateWindowRow, UserZoneRow, metadata
+from bot.store.schema import BookingRow, BookingState, RateWindowRow, UserZoneRow
 
 # Every move a booking may make. Anything else is a bug in the caller, not a race.
 TRANSITIONS: Mapping[BookingState, frozenset[BookingState]] = {
@@ -183,6 +197,19 @@ def database_url(raw: str) -> URL:
     return url
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _migrate(connection: Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    tables = set(inspect(connection).get_table_names())
+    if "bookings" in tables and "alembic_version" not in tables:
+        command.stamp(config, "0001")  # made before migrations, by create_all: the same tables
+    command.upgrade(config, "head")
+
+
 def _is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
 
@@ -254,9 +281,9 @@ class Store:
         return cls(engine, clock=clock)
 
     async def create_schema(self) -> None:
-        """Create the tables that do not exist yet (a later change brings migrations)."""
+        """Bring the schema up to date with the migrations (creating it in an empty database)."""
         async with self._transaction() as connection:
-            await connection.run_sync(metadata.create_all)
+            await connection.run_sync(_migrate)
 
     async def close(self) -> None:
         await self.engine.dispose()

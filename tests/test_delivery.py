@@ -1,0 +1,139 @@
+"""Delivery through the worker: doubles flagged, Send anyway, the shared budget, recovery."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.delivery import DeliveryPolicy
+from bot.propexo.simulator import SimulatorServer
+from bot.slack_stand_in import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
+from bot.store import BookingState, NewBooking, Store
+from tests.harness import FAST_POLICY, RunningBot, running_bot
+from tests.test_slack_app import EXAMPLE, open_form, replies, wait_for_reply
+
+CREATE = "POST /crm/v1/appointments/eliseai"
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[SlackStandIn]:
+    async with SlackStandIn() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+async def bot(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    async with running_bot(slack, propexo_sim, tmp_path / "tourbot.db") as running:
+        yield running
+
+
+async def book(bot: RunningBot, text: str = EXAMPLE) -> dict[str, object]:
+    view_id = await open_form(bot, text)
+    await bot.slack.wait_for("views.update")  # the agent's zone
+    return await bot.agent.submit(view_id)
+
+
+async def open_another_form(bot: RunningBot, text: str, opened_before: int) -> str:
+    assert (await bot.agent.command(text)).status_code == 200
+    calls = await bot.slack.wait_for("views.open", opened_before + 1)
+    view_id: str = calls[-1].response["view"]["id"]
+    return view_id
+
+
+async def test_the_same_prospect_at_the_same_time_is_flagged(bot: RunningBot) -> None:
+    assert await book(bot) == {}
+    await wait_for_reply(bot, 2)
+    view_id = await open_another_form(bot, EXAMPLE, opened_before=1)
+    answer = await bot.agent.submit(view_id)
+    assert answer["response_action"] == "push"
+    shown = json.dumps(answer["view"])
+    assert f"Jane Doe already has a tour then, booked by <@{DEFAULT_AGENT_ID}>" in shown
+    assert len(bot.propexo.state.appointments) == 1
+    confirm_id = bot.slack.view_stack(view_id)[-1].id
+    assert await bot.agent.submit(confirm_id) == {"response_action": "clear"}
+    await wait_for_reply(bot, 4)
+    assert len(bot.propexo.state.appointments) == 2  # booked anyway, as the agent chose
+
+
+async def test_send_anyway_once_on_a_double_click(bot: RunningBot) -> None:
+    bot.propexo.add_fault(CREATE, "drop_before")  # the request never reached Propexo…
+    bot.propexo.add_fault(CREATE, "hang", seconds=3)  # …then it hangs: the outcome is unknown
+    bot.propexo.clear_faults()
+    bot.propexo.add_fault(CREATE, "hang", seconds=3)
+    await book(bot)
+    await wait_for_reply(bot, 1)
+    [unknown] = replies(bot)
+    booking = (await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID))[0]
+    assert booking.state is BookingState.UNKNOWN
+    assert bot.propexo.state.appointments == []  # it hung before booking anything
+    first = await bot.agent.click(DEFAULT_CHANNEL_ID, unknown.ts, "send_anyway", booking.id)
+    second = await bot.agent.click(DEFAULT_CHANNEL_ID, unknown.ts, "send_anyway", booking.id)
+    assert (first.status_code, second.status_code) == (200, 200)
+    await wait_for_reply(bot, 4)  # sending again, submitted, confirmed
+    resent, _, confirmed = replies(bot)[1:]
+    assert f"Sending it again, as asked by <@{DEFAULT_AGENT_ID}>" in json.dumps(resent.blocks)
+    assert "Confirmed in EliseAI" in confirmed.text
+    assert len(bot.propexo.state.appointments) == 1
+    [note] = bot.slack.ephemerals(channel=DEFAULT_CHANNEL_ID)
+    assert "already being sent again" in note.text
+
+
+async def test_a_spent_budget_queues_and_says_so(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    policy = DeliveryPolicy(**{**FAST_POLICY.__dict__, "rate_limit": 1})
+    async with running_bot(slack, propexo_sim, tmp_path / "t.db", policy=policy) as bot:
+        await book(bot)
+        await wait_for_reply(bot, 1)  # the one request this minute: the create
+        [submitted] = replies(bot)
+        assert "Submitted" in submitted.text
+        # The write status needs a second request: it waits for the next minute.
+        for _ in range(100):
+            [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
+            due = booking.next_attempt_at
+            if due is not None and due.second == 0 and due.microsecond == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert booking.state is BookingState.SUBMITTED
+        assert (
+            due is not None and due > datetime.now(UTC) and (due.second, due.microsecond) == (0, 0)
+        )
+        polls = [r for r in propexo_sim.state.requests if "write-status" in r.path]
+        assert polls == []
+
+
+async def test_a_send_cut_off_by_a_crash_is_reported_unknown_on_restart(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    database = tmp_path / "t.db"
+    # What a SIGKILL mid-request leaves: a booking in `sending`, its worker's lease running.
+    store = Store.from_url(f"sqlite:///{database}")
+    await store.create_schema()
+    booking, _ = await store.add_booking(
+        NewBooking(
+            request_key="crashed", team_id="T0TOURBOT", user_id=DEFAULT_AGENT_ID,
+            channel_id=DEFAULT_CHANNEL_ID, zone="America/Chicago",
+            starts_at=datetime(2026, 12, 1, 21, tzinfo=UTC),
+            summary="Tour for Jane Doe · Tue, Dec 1, 3:00 PM CST", form_values={},
+            body={"integration_id": propexo_sim.integration_id},
+        )
+    )  # fmt: skip
+    lease_over = datetime.now(UTC) - timedelta(seconds=1)
+    await store.transition(booking.id, BookingState.SENDING, next_attempt_at=lease_over)
+    await store.close()
+
+    async with running_bot(slack, propexo_sim, database) as bot:
+        await bot.slack.wait_for("chat.postMessage", 2)  # the thread's parent, then the news
+        [unknown] = replies(bot)
+        assert "Tourbot stopped while it was sending this booking" in unknown.text
+        assert "Send anyway" in json.dumps(unknown.blocks)
+        stored = await bot.tourbot.store.get_booking(booking.id)
+        assert stored is not None and stored.state is BookingState.UNKNOWN
+        assert propexo_sim.state.requests == []  # never sent again on its own
