@@ -61,6 +61,7 @@ class Update:
     can_edit: bool = False  # offer "Edit and retry"
     can_resend: bool = False  # offer "Send anyway" (the outcome is unknown)
     by: str | None = None  # the Slack user who asked for it, named after the text
+    can_record_outcome: bool = False  # offer "Toured" and "No-show"
 
 
 class Reporter(Protocol):
@@ -150,7 +151,10 @@ class Steps:
             )  # fmt: skip
             if confirmed is not None:
                 partly = " (partly: " + "; ".join(status.errors) + ")" if status.errors else ""
-                await self._tell(confirmed, Update("confirmed", f"Confirmed in EliseAI{partly}."))
+                confirmed_update = Update(
+                    "confirmed", f"Confirmed in EliseAI{partly}.", can_record_outcome=True
+                )
+                await self._tell(confirmed, confirmed_update)
             return confirmed
         if status.failed:
             failed = await self.store.transition(

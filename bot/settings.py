@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     date_order: Literal["MDY", "DMY"] = "MDY"
     # Propexo advises keeping property zones yourself: "cmty_1=America/Chicago,cmty_2=…".
     community_timezones: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    # A channel's own community, preselected by /tour there: "C0123=cmty_1,C0456=cmty_2".
+    channel_communities: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     # Who may use the bot: empty means everyone. Channel ids, and user group ids (S…).
     allowed_channels: Annotated[tuple[str, ...], NoDecode] = ()
     allowed_usergroups: Annotated[tuple[str, ...], NoDecode] = ()
@@ -149,6 +151,19 @@ class Settings(BaseSettings):
                 ) from None
             zones[community] = zone
         return zones
+
+    @field_validator("channel_communities", mode="before")
+    @classmethod
+    def _channel_map(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        pairs: dict[str, str] = {}
+        for pair in filter(None, (part.strip() for part in value.split(","))):
+            channel, sep, community = (text.strip() for text in pair.partition("="))
+            if not (sep and channel and community):
+                raise ValueError(f"must be pairs like C0123=cmty_1, not {pair!r}")
+            pairs[channel] = community
+        return pairs
 
     @field_validator("allowed_channels", "allowed_usergroups", mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from bot.booking import BookingDraft, prepare_booking
 from bot.delivery import DeliveryPolicy, Reporter
 from bot.propexo.client import Community, PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
+from bot.prospects import ProspectSearch
 from bot.settings import Settings
 from bot.store import Booking, BookingState, NewBooking, Store
 from bot.tour_time import describe, resolve_time, short_when, warm_up
@@ -65,10 +66,14 @@ class Tourbot:
         self.store = store
         self.propexo = propexo
         self.policy = policy or DeliveryPolicy(rate_limit=settings.propexo_rate_limit)
+        self.prospects = ProspectSearch(
+            propexo, settings.propexo_integration_id, deadline=OPTIONS_DEADLINE
+        )
         self.worker: Worker | None = None
         self._worker_task: asyncio.Task[None] | None = None
         self._communities: tuple[float, list[Community]] | None = None
         self._zones: dict[str, tuple[float, str | None]] = {}
+        self._background: asyncio.Task[list[Community]] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Tourbot:
@@ -84,6 +89,8 @@ class Tourbot:
         given a `report` and unless RUN_WORKER is false, deliver bookings in this process."""
         await self.store.create_schema()
         warm_up()
+        self.prospects.refresh_soon()  # so the first search has a list to look in
+        self._background = asyncio.create_task(self.communities(), name="communities")
         if report is not None and self.settings.run_worker:
             self.worker = Worker(self.store, self.propexo, report, policy=self.policy)
             self._worker_task = asyncio.create_task(self.worker.run(), name="worker")
@@ -96,6 +103,9 @@ class Tourbot:
             self._worker_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker_task
+        if self._background is not None and not self._background.done():
+            self._background.cancel()
+        await self.prospects.close()
         await self.propexo.aclose()
         await self.store.close()
 
@@ -213,6 +223,11 @@ class Tourbot:
         cached = self._zones.get(user_id)
         return cached[1] if cached else None
 
+    def community_name(self, community_id: str) -> str:
+        """The community's name if the list has been read, else its id (never a wait)."""
+        known = self._communities[1] if self._communities else []
+        return next((c.name for c in known if c.id == community_id and c.name), community_id)
+
     async def communities(self) -> list[Community]:
         """The integration's communities, reused for ten minutes; stale ones if Propexo fails."""
         if self._communities and time.monotonic() - self._communities[0] < COMMUNITY_TTL:
@@ -229,16 +244,7 @@ class Tourbot:
         return found
 
     async def search_prospects(self, text: str) -> list[Prospect]:
-        try:
-            return await asyncio.wait_for(
-                self.propexo.search_prospects(
-                    text, integration_id=self.settings.propexo_integration_id
-                ),
-                OPTIONS_DEADLINE,
-            )
-        except (PropexoError, TimeoutError) as exc:
-            logger.warning("prospect search unavailable: %s", exc)
-            return []
+        return await self.prospects.search(text)
 
 
 def _prospect_key(body: Mapping[str, object]) -> str | None:

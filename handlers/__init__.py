@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.tourbot import Tourbot
-from handlers import actions, commands, options, views
+from handlers import actions, commands, events, options, views
 
 
 def register(app: AsyncApp, tourbot: Tourbot) -> None:
     """Wire every listener, explicitly and in one place."""
-    for module in (commands, views, actions, options):
+    for module in (commands, views, actions, options, events):
         module.register(app, tourbot)

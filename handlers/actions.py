@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -10,8 +11,17 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import Update
+from bot.outcomes import Outcome, record_outcome
 from bot.tourbot import Tourbot
-from handlers.blocks import EDIT_AND_RETRY, SEND_ANYWAY, preview_text, with_preview
+from handlers.blocks import (
+    EDIT_AND_RETRY,
+    NO_SHOW,
+    SEND_ANYWAY,
+    TOURED,
+    outcome_recorded,
+    preview_text,
+    with_preview,
+)
 from handlers.commands import build_form
 from handlers.form_data import ModalContext, form_values
 from handlers.thread import SlackThread
@@ -87,7 +97,33 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
             booking, Update("resent", "Sending it again, as asked by", by=user_id)
         )
 
+    async def record(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        outcome: Outcome = "COMPLETE" if action["action_id"] == TOURED else "NO_SHOW"
+        result = await record_outcome(
+            tourbot.store, tourbot.propexo, action["value"], outcome, by=user_id
+        )
+        channel = body["channel"]["id"]
+        if not result.recorded:
+            await client.chat_postEphemeral(channel=channel, user=user_id, text=result.message)
+            return
+        message = body.get("message") or {}
+        # <!date^…> shows the moment in each reader's own zone.
+        when = f"<!date^{int(time.time())}^{{date_short_pretty}} at {{time}}|just now>"
+        note = f":memo: {result.message} By <@{user_id}>, {when}."
+        await client.chat_update(
+            channel=channel,
+            ts=message.get("ts") or body["container"]["message_ts"],
+            text=f"{message.get('text', '')} {result.message}",
+            blocks=outcome_recorded(message.get("blocks") or [], note),
+        )
+
     app.action("tour_time")(show_time_preview)
     app.action("community")(show_time_preview)
     app.action(EDIT_AND_RETRY)(edit_and_retry)
     app.action(SEND_ANYWAY)(send_anyway)
+    app.action(TOURED)(record)
+    app.action(NO_SHOW)(record)

@@ -41,6 +41,11 @@ TIME_PREVIEW = "tour_time_preview"
 ZONE_NOTE = "tour_zone_note"
 EDIT_AND_RETRY = "edit_and_retry"
 SEND_ANYWAY = "send_anyway"
+TOURED = "outcome_toured"
+NO_SHOW = "outcome_no_show"
+
+BUTTONS = "booking_buttons"
+_OUTCOMES = {"COMPLETE": "toured", "NO_SHOW": "no-show"}
 
 # Slack's limits (slack-platform.md): option text 75 characters, section text 3,000.
 OPTION_TEXT_MAX = 75
@@ -293,9 +298,47 @@ def update_message(booking: Booking, update: Update) -> tuple[str, list[Block]]:
                 text="Edit and retry", action_id=EDIT_AND_RETRY, value=booking.id, style="primary"
             )
         )
+    if update.can_record_outcome:
+        buttons += [
+            ButtonElement(text="Toured", action_id=TOURED, value=booking.id, style="primary"),
+            ButtonElement(text="No-show", action_id=NO_SHOW, value=booking.id),
+        ]
     if buttons:
-        blocks.append(ActionsBlock(elements=buttons))
+        blocks.append(ActionsBlock(block_id=BUTTONS, elements=buttons))
     return text, blocks
+
+
+def outcome_recorded(message_blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
+    """A thread message with its outcome buttons replaced by who recorded what, and when."""
+    kept = [block for block in message_blocks if block.get("block_id") != BUTTONS]
+    note_block = ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict()
+    return [*kept, note_block]
+
+
+def home_view(upcoming: Sequence[Booking], recent: Sequence[Booking]) -> View:
+    """The agent's App Home: their upcoming tours, then the latest ones, with where each stands."""
+
+    def lines(bookings: Sequence[Booking]) -> str:
+        if not bookings:
+            return "_None._"
+        return "\n".join(
+            f"{_STATE_LINES[b.state].split(' ', 1)[0]} {_escape(b.summary)} · "
+            f"{_plain_state(b.state)}" + (f" · {_OUTCOMES.get(b.outcome, '')}" if b.outcome else "")
+            for b in bookings
+        )
+
+    return View(
+        type="home",
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text="*Your upcoming tours*")),
+            SectionBlock(text=MarkdownTextObject(text=_clip(lines(upcoming), SECTION_MAX))),
+            SectionBlock(text=MarkdownTextObject(text="*Your recent bookings*")),
+            SectionBlock(text=MarkdownTextObject(text=_clip(lines(recent), SECTION_MAX))),
+            ContextBlock(
+                elements=[MarkdownTextObject(text="Book a tour with `/tour` in any channel.")]
+            ),
+        ],
+    )
 
 
 def invite_note(channel_id: str | None, where: str) -> str:

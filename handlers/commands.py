@@ -28,6 +28,10 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         await ack()
         user_id = command["user_id"]
         values = read_request(command.get("text") or "")
+        mapped = tourbot.settings.channel_communities.get(command.get("channel_id") or "")
+        if mapped and "community" not in values:
+            values["community"] = mapped
+            values["community_label"] = tourbot.community_name(mapped)
         agent_zone = tourbot.cached_agent_zone(user_id)
         context = ModalContext.new(
             user_id=user_id,

@@ -442,6 +442,26 @@ class Store:
             claimed = [_booking(row) for row in rows]
         return sorted(claimed, key=lambda b: (b.next_attempt_at or now, b.created_at))
 
+    async def record_outcome(
+        self, booking_id: str, outcome: str | None, by: str | None
+    ) -> Booking | None:
+        """Set a confirmed booking's outcome once: None if it already has one (a second click).
+        `outcome=None` clears it again (Propexo refused to record it)."""
+        where = [BookingRow.id == booking_id, BookingRow.state == BookingState.CONFIRMED.value]
+        where.append(
+            BookingRow.outcome.is_(None) if outcome is not None else BookingRow.outcome.isnot(None)
+        )
+        async with self._transaction() as connection:
+            row = (
+                await connection.execute(
+                    update(BookingRow)
+                    .where(*where)
+                    .values(outcome=outcome, outcome_by=by, updated_at=self._clock())
+                    .returning(*BOOKING_COLUMNS)
+                )
+            ).one_or_none()
+        return None if row is None else _booking(row)
+
     async def next_due(self) -> datetime | None:
         """When the earliest booking a worker must act on is due (None: nothing is waiting)."""
         async with self._transaction() as connection:
