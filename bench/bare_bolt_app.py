@@ -5,6 +5,9 @@ Same signing check, same aiohttp adapter, same Web API client settings as Tourbo
 
 Run: SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… SLACK_API_URL=http://…/api/ \\
      python bench/bare_bolt_app.py --port 3001
+
+`--plain` serves an aiohttp handler that reads the body and answers an empty 200, without Bolt:
+the floor of the load generator and the HTTP stack themselves.
 """
 
 from __future__ import annotations
@@ -45,17 +48,32 @@ def build(token: str, signing_secret: str, api_url: str) -> web.Application:
     return app
 
 
+def plain() -> web.Application:
+    async def empty(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(text="")
+
+    app = web.Application()
+    app.router.add_post("/slack/events", empty)
+    app.router.add_get("/healthz", empty)
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--plain", action="store_true", help="no Bolt: an empty 200 to all")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    app = build(
-        os.environ["SLACK_BOT_TOKEN"],
-        os.environ["SLACK_SIGNING_SECRET"],
-        os.environ.get("SLACK_API_URL", "https://slack.com/api/"),
-    )
+    if args.plain:
+        app = plain()
+    else:
+        app = build(
+            os.environ["SLACK_BOT_TOKEN"],
+            os.environ["SLACK_SIGNING_SECRET"],
+            os.environ.get("SLACK_API_URL", "https://slack.com/api/"),
+        )
     web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
 
 

@@ -1,17 +1,23 @@
 """Benchmark of Slack ack latency under load, `tourbot serve` start time and peak memory.
 
 `tourbot serve` runs as a subprocess against a local Slack stand-in and a Propexo simulator that
-answers every request in 2 s (both on threads of this process). Some 200 bookings are put in
-flight first; then rounds of 50 concurrent `/tour` commands and 50 concurrent valid submissions
-are timed from send to response, while the in-flight bookings are kept at about 200. The same
-rounds go to a bare Bolt app that only acks (bench/bare_bolt_app.py): the floor.
+answers every request in 2 s (both on threads of this process). 200 bookings (each its own
+prospect) are put in flight first; then rounds of 50 concurrent `/tour` commands and 50
+concurrent valid submissions are timed from send to response. Before each round the bookings in
+flight (stored, not settled) are topped up to 200; each measured submission adds one more. The
+same rounds go to a bare Bolt app that only acks (bench/bare_bolt_app.py): the floor. A third
+server, an aiohttp handler answering an empty 200 without Bolt, shows what the load generator
+(httpx, in this process) and the HTTP stack cost by themselves.
 
-Run: .venv/bin/python bench/slack_acks.py  (about 1 to 2 minutes; all traffic on 127.0.0.1).
+Run: .venv/bin/python bench/slack_acks.py  (about a minute; all traffic stays on 127.0.0.1).
 Prints the machine, a Markdown table for the README and what the load looked like.
+`--rounds N` changes the number of measured rounds (default 12: 600 acks of each kind);
+`--profile FILE` runs the bot under cProfile (its timings are then not comparable).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import math
@@ -26,7 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,15 +51,15 @@ from tests.slack_agent import APP_ID, SlackAgent  # noqa: E402
 CONCURRENCY = 50  # requests per round, sent at once
 ROUNDS = 12  # measured rounds of each kind, per app: 600 samples each
 IN_FLIGHT = 200  # bookings kept in flight against the slow simulator while measuring
-IN_FLIGHT_HIGH = 300  # above this, wait (a little) for deliveries to finish before a round
 PROPEXO_LATENCY = 2.0  # seconds the simulator takes to answer anything
 SETTLE = 0.5  # seconds until the simulator's writes settle
 REQUEST = "Jane Doe jane@example.com 555-201-7788 tomorrow at 3pm self-guided"
 SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench"
 START_TIMEOUT = 30.0
-DRAIN_TIMEOUT = 45.0
+DRAIN_TIMEOUT = 20.0
 CREATE = ("POST", "/crm/v1/appointments/eliseai")
+SETTLED = ("confirmed", "failed", "unknown")  # booking states that need nothing more from Propexo
 
 # Targets from the issue.
 TARGET_P99 = 0.100
@@ -139,6 +145,7 @@ class Traffic:
         self.agent = agent
         self.slack = slack
         self.view: dict[str, Any] | None = None  # the modal, as Slack sends it back
+        self.bookings = 0
 
     def command(self, text: str = REQUEST) -> Body:
         body = urlencode(
@@ -161,23 +168,32 @@ class Traffic:
         return body.encode(), self.agent.signed(body)
 
     def submission(self) -> Body:
-        """A valid submission of the modal, as a booking of its own (a fresh request id)."""
+        """A valid submission of the modal, as a booking of its own: a fresh request id, and a
+        prospect of its own (an email nobody else has), so it is no likely double either."""
         assert self.view is not None, "open the modal first"
+        self.bookings += 1
         context = json.loads(self.view["private_metadata"])
         context["request_id"] = uuid.uuid4().hex
-        view = dict(self.view, private_metadata=json.dumps(context))
+        state = json.loads(json.dumps(self.view.get("state") or {"values": {}}))
+        for typed in state["values"].get("email", {}).values():
+            typed["value"] = f"jane.{self.bookings}.{uuid.uuid4().hex[:6]}@example.com"
+        view = dict(self.view, private_metadata=json.dumps(context), state=state)
         payload = {
             "type": "view_submission",
             "team": {"id": TEAM_ID, "domain": "tourbot-test"},
-            "user": {"id": DEFAULT_AGENT_ID, "username": "maria", "name": "maria",
-                     "team_id": TEAM_ID},
+            "user": {
+                "id": DEFAULT_AGENT_ID,
+                "username": "maria",
+                "name": "maria",
+                "team_id": TEAM_ID,
+            },
             "api_app_id": APP_ID,
             "token": "legacy-token",
             "trigger_id": self.slack.new_trigger_id(),
             "view": view,
             "response_urls": [],
             "is_enterprise_install": False,
-        }  # fmt: skip
+        }
         body = urlencode({"payload": json.dumps(payload)})
         return body.encode(), self.agent.signed(body)
 
@@ -225,8 +241,9 @@ class Server:
         deadline = self.started_at + START_TIMEOUT
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n"
-                                   + self.log_tail())  # fmt: skip
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode}:\n" + self.log_tail()
+                )
             try:
                 response = await http.get(f"{self.url}/healthz", timeout=0.5)
                 if response.status_code == 200:
@@ -234,8 +251,16 @@ class Server:
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.01)
-        raise RuntimeError(f"{self.name} gave no 200 from /healthz in {START_TIMEOUT:g} s:\n"
-                           + self.log_tail())  # fmt: skip
+        raise RuntimeError(
+            f"{self.name} gave no 200 from /healthz in {START_TIMEOUT:g} s:\n" + self.log_tail()
+        )
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the process has used so far."""
+        assert self.process is not None
+        stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)"
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def peak_rss_mb(self) -> float:
         """VmHWM: the process's peak resident set so far."""
@@ -298,13 +323,24 @@ class Result:
     submit: Samples = field(default_factory=Samples)
     filler: Samples = field(default_factory=Samples)  # submissions that only keep the load up
     in_flight: list[int] = field(default_factory=list)  # bookings in flight at each round
+    running: list[int] = field(default_factory=list)  # deliveries running (/healthz) at each
     notes: list[str] = field(default_factory=list)
+    view: dict[str, Any] | None = None  # the booking modal as submitted
+    server_cpu: float = math.nan  # share of one core used while measuring
+    bench_cpu: float = math.nan  # the same for this process (load, stand-in, simulator)
 
 
-async def in_flight(http: httpx.AsyncClient, server: Server) -> int:
+async def deliveries_running(http: httpx.AsyncClient, server: Server) -> int:
+    """What the bot's /healthz calls `deliveries_in_flight` (the deliveries it is running)."""
     response = await http.get(f"{server.url}/healthz")
     count: int = response.json().get("deliveries_in_flight", 0)
     return count
+
+
+def unsettled(database: Path) -> int:
+    """Bookings in flight: stored, neither confirmed nor failed nor unknown yet."""
+    states = booking_states(database)
+    return sum(n for state, n in states.items() if state not in SETTLED)
 
 
 async def measure_rounds(
@@ -312,30 +348,46 @@ async def measure_rounds(
     server: Server,
     traffic: Traffic,
     result: Result,
+    rounds: int,
     *,
-    keep_load: Callable[[], Any] | None,
+    keep_load: Callable[[], Awaitable[None]] | None,
 ) -> None:
     url = f"{server.url}/slack/events"
     # A warm-up round of each (Bolt's first request runs auth.test): not counted.
     await burst(http, url, traffic.commands(CONCURRENCY))
     await burst(http, url, traffic.submissions(CONCURRENCY))
-    for _ in range(ROUNDS):
+    wall, server_cpu, bench_cpu = time.perf_counter(), server.cpu_seconds(), time.process_time()
+    for _ in range(rounds):
         for kind in ("tour", "submit"):
             if keep_load is not None:
                 await keep_load()
             bodies = (traffic.commands if kind == "tour" else traffic.submissions)(CONCURRENCY)
             samples = await burst(http, url, bodies)
             (result.tour if kind == "tour" else result.submit).add(samples)
+    wall = time.perf_counter() - wall
+    result.server_cpu = (server.cpu_seconds() - server_cpu) / wall
+    result.bench_cpu = (time.process_time() - bench_cpu) / wall
 
 
 async def bench_tourbot(
-    http: httpx.AsyncClient, slack: SlackStandIn, sim: SimulatorServer, workdir: Path
+    http: httpx.AsyncClient,
+    slack: SlackStandIn,
+    sim: SimulatorServer,
+    workdir: Path,
+    rounds: int,
+    profile: Path | None,
 ) -> Result:
     result = Result("Tourbot")
-    server = Server("tourbot", [sys.executable, "-m", "bot", "serve"],
-                    server_env(slack, sim, workdir), workdir)  # fmt: skip
-    agent = SlackAgent(http, events_url=f"{server.url}/slack/events", signing_secret=SECRET,
-                       slack=slack)  # fmt: skip
+    profiler = ["-m", "cProfile", "-o", str(profile.resolve())] if profile else []
+    server = Server(
+        "tourbot",
+        [sys.executable, *profiler, "-m", "bot", "serve"],
+        server_env(slack, sim, workdir),
+        workdir,
+    )
+    agent = SlackAgent(
+        http, events_url=f"{server.url}/slack/events", signing_secret=SECRET, slack=slack
+    )
     traffic = Traffic(agent, slack)
     url = f"{server.url}/slack/events"
     try:
@@ -358,49 +410,49 @@ async def bench_tourbot(
             raise RuntimeError(f"the modal's submission was not a plain ack: {sample.detail}")
 
         # 200 bookings in flight, posted 50 at a time; the simulator must be receiving them.
+        database = workdir / "bench.db"
         for _ in range(IN_FLIGHT // CONCURRENCY):
             result.filler.add(await burst(http, url, traffic.submissions(CONCURRENCY)))
-        deadline = time.monotonic() + 10
-        while len(sim.state.requests_to(*CREATE)) < CONCURRENCY and time.monotonic() < deadline:
+        if result.filler.errors:
+            raise RuntimeError(
+                f"{len(result.filler.errors)} of the first {IN_FLIGHT} "
+                f"submissions were not plain acks: {result.filler.errors[0].detail}"
+            )
+        deadline = time.monotonic() + 15
+        while len(sim.state.requests_to(*CREATE)) < 25 and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         creates = len(sim.state.requests_to(*CREATE))
-        booked = len(sim.state.appointments)
-        flying = await in_flight(http, server)
         result.notes.append(
-            f"Before measuring: {flying} deliveries in flight, the simulator had received "
-            f"{creates} creates and answered {booked} (each answer takes {PROPEXO_LATENCY:g} s)."
+            f"Before measuring: {unsettled(database)} bookings in flight (stored, not settled), "
+            f"{await deliveries_running(http, server)} of them being delivered (`/healthz`); the "
+            f"simulator had received {creates} creates and answered "
+            f"{len(sim.state.appointments)} (each answer takes {PROPEXO_LATENCY:g} s)."
         )
         if creates == 0:
             raise RuntimeError("the simulator received no creates:\n" + server.log_tail())
 
         async def keep_load() -> None:
-            """Top the bookings in flight up to IN_FLIGHT; past IN_FLIGHT_HIGH, let some finish
-            (for 2 s at most)."""
-            count = await in_flight(http, server)
-            deadline = time.monotonic() + 2.0
-            while count > IN_FLIGHT_HIGH and time.monotonic() < deadline:
-                await asyncio.sleep(0.1)
-                count = await in_flight(http, server)
-            while count < IN_FLIGHT:
+            """Top the bookings in flight up towards IN_FLIGHT (one burst at most). Each
+            measured submission adds one more, so there are usually more."""
+            count = unsettled(database)
+            if count < IN_FLIGHT:
                 top_up = min(CONCURRENCY, IN_FLIGHT - count)
                 result.filler.add(await burst(http, url, traffic.submissions(top_up)))
-                count = await in_flight(http, server)
+                count += top_up
             result.in_flight.append(count)
+            result.running.append(await deliveries_running(http, server))
 
-        await measure_rounds(http, server, traffic, result, keep_load=keep_load)
+        await measure_rounds(http, server, traffic, result, rounds, keep_load=keep_load)
 
-        # Let the bookings finish (bounded), then count how they ended.
+        # Give the bookings a while to settle (bounded), then count how they ended.
         drain_started = time.monotonic()
-        flying = await in_flight(http, server)
-        while flying and time.monotonic() - drain_started < DRAIN_TIMEOUT:
+        while unsettled(database) and time.monotonic() - drain_started < DRAIN_TIMEOUT:
             await asyncio.sleep(0.5)
-            flying = await in_flight(http, server)
-        states = booking_states(workdir / "bench.db")
-        total = sum(states.values())
+        states = booking_states(database)
         described = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
         result.notes.append(
-            f"After {time.monotonic() - drain_started:.0f} s more: {total} bookings stored "
-            f"({described}); {flying} deliveries still in flight; the simulator received "
+            f"{time.monotonic() - drain_started:.0f} s after the last round: "
+            f"{sum(states.values())} bookings stored ({described}); the simulator had received "
             f"{len(sim.state.requests_to(*CREATE))} creates and booked "
             f"{len(sim.state.appointments)} appointments."
         )
@@ -413,29 +465,40 @@ async def bench_tourbot(
         result.peak_rss_mb = server.peak_rss_mb()
     finally:
         server.stop()
+    result.view = traffic.view
     return result
 
 
 async def bench_bare(
-    http: httpx.AsyncClient, slack: SlackStandIn, sim: SimulatorServer, workdir: Path
+    http: httpx.AsyncClient,
+    slack: SlackStandIn,
+    sim: SimulatorServer,
+    workdir: Path,
+    rounds: int,
+    view: dict[str, Any] | None,
+    *,
+    plain: bool = False,
 ) -> Result:
-    result = Result("bare Bolt app (floor)")
-    script = str(ROOT / "bench" / "bare_bolt_app.py")
-    server = Server("bare", [sys.executable, script], server_env(slack, sim, workdir), workdir)
-    agent = SlackAgent(http, events_url=f"{server.url}/slack/events", signing_secret=SECRET,
-                       slack=slack)  # fmt: skip
+    """The bare Bolt app that only acks; with `plain`, an aiohttp handler without Bolt."""
+    result = Result("no Bolt: empty 200 (load generator)" if plain else "bare Bolt app (floor)")
+    argv = [sys.executable, str(ROOT / "bench" / "bare_bolt_app.py"), *(["--plain"] * plain)]
+    server = Server("plain" if plain else "bare", argv, server_env(slack, sim, workdir), workdir)
+    agent = SlackAgent(
+        http, events_url=f"{server.url}/slack/events", signing_secret=SECRET, slack=slack
+    )
     traffic = Traffic(agent, slack)
     try:
         server.spawn()
         result.start_seconds = await server.wait_healthy(http)
-        # The same modal payloads as the bot's (a stand-in view of the bare app's own making).
-        view_id = slack.views and next(iter(slack.views))
-        if view_id:
-            traffic.view = agent.view_json(view_id, {})
-        else:
-            traffic.view = {"id": "V0", "callback_id": "book_tour", "private_metadata": "{}",
-                            "state": {"values": {}}, "blocks": []}  # fmt: skip
-        await measure_rounds(http, server, traffic, result, keep_load=None)
+        # The very payloads the bot got: submissions of the modal the bot opened.
+        traffic.view = view or {
+            "id": "V0",
+            "callback_id": "book_tour",
+            "blocks": [],
+            "private_metadata": "{}",
+            "state": {"values": {}},
+        }
+        await measure_rounds(http, server, traffic, result, rounds, keep_load=None)
         result.peak_rss_mb = server.peak_rss_mb()
     finally:
         server.stop()
@@ -462,14 +525,14 @@ def verdict(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
-def report(bot: Result, bare: Result, elapsed: float) -> str:
+def report(bot: Result, bare: Result, plain: Result, rounds: int, elapsed: float) -> str:
     lines = [
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()} "
-        f"({platform.system()} {platform.machine()}); Propexo simulator answers in "
-        f"{PROPEXO_LATENCY:g} s; {CONCURRENCY} concurrent requests per round, {ROUNDS} rounds "
-        "of each kind per app.",
+        f"({platform.system()} {platform.machine()}). Propexo simulator answering in "
+        f"{PROPEXO_LATENCY:g} s; {CONCURRENCY} concurrent requests per round, {rounds} rounds of "
+        "each kind per server, each ack timed by the sender from send to response.",
         "",
-        "| app | Slack request | acks | p50 ms | p99 ms | max ms | over 1 s | not a plain ack |",
+        "| server | Slack request | acks | p50 ms | p99 ms | max ms | over 1 s | not a plain ack |",
         "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
     rows = [
@@ -477,6 +540,8 @@ def report(bot: Result, bare: Result, elapsed: float) -> str:
         (bot, "valid submission", bot.submit),
         (bare, "`/tour`", bare.tour),
         (bare, "valid submission", bare.submit),
+        (plain, "`/tour`", plain.tour),
+        (plain, "valid submission", plain.submit),
         (bot, "submissions keeping ~200 in flight (load, not measured)", bot.filler),
     ]
     for result, kind, samples in rows:
@@ -487,9 +552,10 @@ def report(bot: Result, bare: Result, elapsed: float) -> str:
         )
     tour_ratio = bot.tour.p99 / bare.tour.p99
     submit_ratio = bot.submit.p99 / bare.submit.p99
-    worst = max(bot.tour.max, bot.submit.max)
-    all_ok = not bot.tour.errors and not bot.submit.errors
+    worst = max(bot.tour.max, bot.submit.max, bot.filler.max)
+    all_ok = not (bot.tour.errors or bot.submit.errors or bot.filler.errors)
     flying = bot.in_flight or [0]
+    running = bot.running or [0]
     lines += [
         "",
         "| target | measured | met |",
@@ -502,41 +568,68 @@ def report(bot: Result, bare: Result, elapsed: float) -> str:
         f"{verdict(tour_ratio <= TARGET_RATIO)} |",
         f"| submission p99 ≤ 2× the bare app's | {submit_ratio:.1f}× | "
         f"{verdict(submit_ratio <= TARGET_RATIO)} |",
-        f"| no ack over 1 s (every one a plain 200) | max {ms(worst)} ms"
+        f"| no ack over 1 s, each a plain 200 (all {len(bot.tour.items) + len(bot.submit.items)}"
+        f" measured and {len(bot.filler.items)} load acks) | max {ms(worst)} ms"
         f"{'' if all_ok else ', some failed'} | {verdict(worst <= TARGET_MAX and all_ok)} |",
         f"| `tourbot serve` to first 200 from `/healthz` ≤ 2 s | {bot.start_seconds:.2f} s | "
         f"{verdict(bot.start_seconds <= TARGET_START)} |",
-        f"| peak RSS of `tourbot serve` | {bot.peak_rss_mb:.0f} MB (bare app: "
-        f"{bare.peak_rss_mb:.0f} MB) | (no target) |",
+        f"| peak RSS of `tourbot serve` (VmHWM) | {bot.peak_rss_mb:.0f} MB | (no target) |",
         "",
-        f"Bookings in flight at the start of each measured round: min {min(flying)}, median "
-        f"{statistics.median(flying):.0f}, max {max(flying)}. Bare app start to /healthz: "
-        f"{bare.start_seconds:.2f} s.",
-        *bot.notes,
-        f"Run time: {elapsed:.0f} s.",
+        f"- Before each measured round, bookings in flight (stored, not yet confirmed, failed or "
+        f"unknown): min {min(flying)}, median {statistics.median(flying):.0f}, max "
+        f"{max(flying)}; of those, being delivered (`/healthz` `deliveries_in_flight`): min "
+        f"{min(running)}, median {statistics.median(running):.0f}, max {max(running)}.",
+        *(f"- {note}" for note in bot.notes),
+        f"- CPU while measuring, in cores: Tourbot {bot.server_cpu:.2f} (this process: "
+        f"{bot.bench_cpu:.2f}); bare Bolt app {bare.server_cpu:.2f} ({bare.bench_cpu:.2f}); "
+        f"no-Bolt server {plain.server_cpu:.2f} ({plain.bench_cpu:.2f}).",
+        f"- Start to first 200 from /healthz: bare Bolt app {bare.start_seconds:.2f} s. Peak "
+        f"RSS: bare Bolt app {bare.peak_rss_mb:.0f} MB, no-Bolt server {plain.peak_rss_mb:.0f} MB.",
+        f"- Run time: {elapsed:.0f} s.",
     ]
-    for result in (bot, bare):
-        for samples in (result.tour, result.submit):
+    for result in (bot, bare, plain):
+        for samples in (result.tour, result.submit, result.filler):
             for sample in samples.errors[:3]:
-                lines.append(f"{result.name}: not acked: {sample.detail}")
+                lines.append(f"- {result.name}: not a plain ack: {sample.detail}")
     return "\n".join(lines)
 
 
 # -- main ----------------------------------------------------------------------------------------
 
 
-async def run(slack: SlackStandIn, sim: SimulatorServer, workdir: Path) -> tuple[Result, Result]:
-    limits = httpx.Limits(max_connections=4 * CONCURRENCY, max_keepalive_connections=4 * CONCURRENCY)
+async def run(
+    slack: SlackStandIn, sim: SimulatorServer, workdir: Path, rounds: int, profile: Path | None
+) -> tuple[Result, Result, Result]:
+    limits = httpx.Limits(
+        max_connections=4 * CONCURRENCY, max_keepalive_connections=4 * CONCURRENCY
+    )
     async with httpx.AsyncClient(timeout=10, limits=limits) as http:
-        bare = await bench_bare(http, slack, sim, workdir)
-        bot = await bench_tourbot(http, slack, sim, workdir)
-    return bot, bare
+        bot = await bench_tourbot(http, slack, sim, workdir, rounds, profile)
+        bare = await bench_bare(http, slack, sim, workdir, rounds, bot.view)
+        plain = await bench_bare(http, slack, sim, workdir, rounds, bot.view, plain=True)
+    return bot, bare, plain
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=ROUNDS,
+        help=f"measured rounds of each kind per server (default {ROUNDS})",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="run the bot under cProfile and write its stats to FILE",
+    )
+    args = parser.parse_args()
     started = time.perf_counter()
-    print(f"Benchmarking Slack acks ({os.cpu_count()} cores, Python {platform.python_version()})"
-          "…", file=sys.stderr)  # fmt: skip
+    print(
+        f"Benchmarking Slack acks ({os.cpu_count()} cores, Python {platform.python_version()})…",
+        file=sys.stderr,
+    )
     with (
         tempfile.TemporaryDirectory(prefix="tourbot-bench-") as tmp,
         SlackStandIn() as slack,
@@ -544,8 +637,12 @@ def main() -> int:
             latency=PROPEXO_LATENCY, rate_limit=1_000_000, settle=SETTLE, slowdown=0.0
         ) as sim,
     ):
-        bot, bare = asyncio.run(run(slack, sim, Path(tmp)))
-    print(report(bot, bare, time.perf_counter() - started))
+        try:
+            results = asyncio.run(run(slack, sim, Path(tmp), args.rounds, args.profile))
+        except RuntimeError as exc:  # a server did not start or did not answer as expected
+            print(f"The benchmark stopped: {exc}", file=sys.stderr)
+            return 1
+    print(report(*results, args.rounds, time.perf_counter() - started))
     return 0
 
 

@@ -33,12 +33,17 @@ class Worker:
         policy: DeliveryPolicy | None = None,
         concurrency: int = 32,
         tick: float = 1.0,
+        batch_pause: float = 0.02,
+        sweep_every: float = 5.0,
     ) -> None:
         self.store = store
         self.policy = policy or DeliveryPolicy()
         self.steps = Steps(store, propexo, report, self.policy)
         self.concurrency = concurrency
         self.tick = tick
+        self.batch_pause = batch_pause
+        self.sweep_every = sweep_every
+        self._swept_at = float("-inf")
         self._wake = asyncio.Event()
         self._stopping = False
         self._tasks: set[asyncio.Task[Booking | None]] = set()
@@ -58,6 +63,8 @@ class Worker:
                 await self.run_once()
             except Exception:  # a database hiccup must not end the worker
                 logger.exception("worker round failed; trying again")
+            # Wakes that come in a burst (every finished step wakes it) make one round, not many.
+            await asyncio.sleep(self.batch_pause)
             pause = await self._until_due()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), pause)
@@ -75,14 +82,26 @@ class Worker:
 
     async def run_once(self) -> int:
         """One round: report cut-off sends, then start due sends and polls. Returns how many."""
-        for booking in await self.store.claim_due(
-            BookingState.SENDING, lease=self.policy.send_lease, limit=100, to=BookingState.UNKNOWN
-        ):
-            logger.warning("booking %s was cut off while sending: outcome unknown", booking.id)
-            await self.steps.cut_off(booking)
+        clock = asyncio.get_running_loop().time()
+        if clock - self._swept_at >= self.sweep_every:  # leases are long: no need every round
+            self._swept_at = clock
+            for booking in await self.store.claim_due(
+                BookingState.SENDING,
+                lease=self.policy.send_lease,
+                limit=100,
+                to=BookingState.UNKNOWN,
+            ):
+                logger.warning("booking %s was cut off while sending: outcome unknown", booking.id)
+                await self.steps.cut_off(booking)
         started = 0
+        if self._stopping or len(self._tasks) >= self.concurrency:
+            return started
+        # A read first: claiming is a write, and most rounds find nothing due.
+        due = await self.store.next_due(BookingState.ACCEPTED, BookingState.SUBMITTED)
+        if due is None or due > datetime.now(UTC):
+            return started
         room = self.concurrency - len(self._tasks)
-        if room > 0 and not self._stopping:
+        if room > 0:
             for booking in await self.store.claim_due(
                 BookingState.ACCEPTED,
                 lease=self.policy.send_lease,
