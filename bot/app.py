@@ -9,7 +9,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
+from bot.access import AccessPolicy
 from bot.tourbot import Tourbot
+from handlers import access
 
 logger = logging.getLogger(__name__)
 
@@ -35,5 +37,7 @@ def build_app(tourbot: Tourbot, *, signing_secret: str | None = None) -> AsyncAp
         logger.error("unhandled error in a %s listener", kind, exc_info=error)
 
     app.error(on_error)
+    # Before any listener: a refused request never reaches one.
+    access.register(app, AccessPolicy.from_settings(settings, access.member_lookup(app.client)))
     handlers.register(app, tourbot)
     return app

@@ -13,11 +13,13 @@ import signal
 import sys
 import time
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.tourbot import Tourbot
 from handlers.thread import SlackThread
@@ -58,10 +60,13 @@ def web_app(tourbot: Tourbot, bolt: AsyncApp) -> web.Application:
         )
 
     async def start(_: web.Application) -> None:
+        bolt.client.session = slack_session()
         await tourbot.start(SlackThread(bolt.client, tourbot.store))
 
     async def stop(_: web.Application) -> None:
         await tourbot.close()
+        if bolt.client.session is not None:
+            await bolt.client.session.close()
 
     app = web.Application()
     app.router.add_post("/slack/events", slack_events)
@@ -71,11 +76,23 @@ def web_app(tourbot: Tourbot, bolt: AsyncApp) -> web.Application:
     return app
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+def slack_session() -> aiohttp.ClientSession:
+    """One connection pool for every Web API call: without it slack-sdk opens a session (and a
+    connection) per call, which under load costs more than the listeners themselves."""
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+
+
+def _configure_logging(settings: Settings) -> None:
+    """JSON lines or text (LOG_FORMAT), never holding a contact detail or any of our secrets."""
+    secrets = (
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.propexo_api_key,
     )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per Propexo call is noise
+    configure_logging(
+        settings.log_format, secrets=[s.get_secret_value() for s in secrets if s is not None]
+    )
 
 
 def _settings(*needs: str) -> Settings | None:
@@ -90,7 +107,7 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = _settings("http", "propexo")
     if settings is None:
         return 2
-    _configure_logging()
+    _configure_logging(settings)
     tourbot = Tourbot.from_settings(settings)
     app = web_app(tourbot, build_app(tourbot))
     port = args.port or settings.port
@@ -108,7 +125,7 @@ def run_socket(args: argparse.Namespace) -> int:
     settings = _settings("socket", "propexo")
     if settings is None:
         return 2
-    _configure_logging()
+    _configure_logging(settings)
     assert settings.slack_app_token is not None
     app_token = settings.slack_app_token.get_secret_value()
 
@@ -117,6 +134,7 @@ def run_socket(args: argparse.Namespace) -> int:
 
         tourbot = Tourbot.from_settings(settings)
         bolt = build_app(tourbot)
+        bolt.client.session = slack_session()
         await tourbot.start(SlackThread(bolt.client, tourbot.store))
         handler = AsyncSocketModeHandler(bolt, app_token)
         try:
@@ -134,14 +152,16 @@ def run_worker(args: argparse.Namespace) -> int:
     settings = _settings("slack", "propexo")
     if settings is None:
         return 2
-    _configure_logging()
+    _configure_logging(settings)
 
     async def main() -> None:
         from slack_sdk.web.async_client import AsyncWebClient
 
         assert settings.slack_bot_token is not None
         client = AsyncWebClient(
-            token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+            token=settings.slack_bot_token.get_secret_value(),
+            base_url=settings.slack_api_url,
+            session=slack_session(),
         )
         tourbot = Tourbot.from_settings(settings.model_copy(update={"run_worker": True}))
         await tourbot.start(SlackThread(client, tourbot.store))

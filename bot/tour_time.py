@@ -88,6 +88,8 @@ def resolve_time(
         return _resolve(reading, tour_zone, now, tour_hours)
     except _Answer as answer:
         return ResolvedTime(answer.status, reason=answer.reason)
+    except (OverflowError, ValueError):  # a year like 9999 or 0001 pushed past the calendar
+        return ResolvedTime("reject", reason=f"That date is out of range. {HINT}")
 
 
 def _resolve(

@@ -14,6 +14,7 @@ import phonenumbers
 from bot.timewords import WEEKDAYS, read_phrase
 
 FormValues = dict[str, str]
+TIME_WORDS_MAX = 120
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _TOUR_TYPES = [
@@ -112,7 +113,8 @@ def read_request(text: str) -> FormValues:
         if last:
             values["last_name"] = last
         rest = rest.replace(name, " ", 1)
-    if words := read_phrase(rest).words:
+    words = read_phrase(rest).words
+    if words and len(words) <= TIME_WORDS_MAX:  # time words scattered over a page: not sure
         values["tour_time"] = words
     return values
 

@@ -232,7 +232,7 @@ def confirm_modal(summary: str, reason: str, *, metadata: str) -> View:
         submit="Book at this time",
         close="Back",
         blocks=[
-            SectionBlock(text=MarkdownTextObject(text=_clip(f"*{summary}*", SECTION_MAX))),
+            SectionBlock(text=MarkdownTextObject(text=_clip(f"*{escape(summary)}*", SECTION_MAX))),
             SectionBlock(text=MarkdownTextObject(text=_clip(f":warning: {reason}", SECTION_MAX))),
             ContextBlock(
                 elements=[
@@ -248,6 +248,8 @@ def preview_text(description: str, status: str, reason: str | None) -> str:
     """What the modal shows under the tour time as the agent types."""
     if status == "ok":
         return f":calendar: {description}"
+    if status == "empty":
+        return description
     if status == "confirm":
         return f":warning: {description}\n{reason}"
     return f":grey_question: {reason}"
@@ -256,9 +258,9 @@ def preview_text(description: str, status: str, reason: str | None) -> str:
 def parent_message(booking: Booking) -> tuple[str, list[Block]]:
     """The channel message a booking's thread hangs from; updated as the booking moves."""
     state = _STATE_LINES[booking.state]
-    text = f"{booking.summary} · {_plain_state(booking.state)}"
+    text = f"{escape(booking.summary)} · {_plain_state(booking.state)}"
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=_clip(f"*{_escape(booking.summary)}*", 3000))),
+        SectionBlock(text=MarkdownTextObject(text=_clip(f"*{escape(booking.summary)}*", 3000))),
         ContextBlock(
             elements=[MarkdownTextObject(text=f"{state} · booked by <@{booking.user_id}>")]
         ),
@@ -270,9 +272,9 @@ def update_message(booking: Booking, update: Update) -> tuple[str, list[Block]]:
     """One reply in a booking's thread."""
     icon = _UPDATE_ICONS[update.kind]
     who = f" <@{update.by}>" if update.by else ""  # the one markup the bot writes itself
-    lines = [f"{icon} {_escape(update.text)}{who}"]
-    lines += [f"• {_escape(detail)}" for detail in update.details]
-    text = " ".join([update.text, *update.details])
+    lines = [f"{icon} {escape(update.text)}{who}"]
+    lines += [f"• {escape(detail)}" for detail in update.details]
+    text = escape(" ".join([update.text, *update.details]))
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=_clip("\n".join(lines), SECTION_MAX)))
     ]
@@ -322,7 +324,7 @@ def home_view(upcoming: Sequence[Booking], recent: Sequence[Booking]) -> View:
         if not bookings:
             return "_None._"
         return "\n".join(
-            f"{_STATE_LINES[b.state].split(' ', 1)[0]} {_escape(b.summary)} · "
+            f"{_STATE_LINES[b.state].split(' ', 1)[0]} {escape(b.summary)} · "
             f"{_plain_state(b.state)}" + (f" · {_OUTCOMES.get(b.outcome, '')}" if b.outcome else "")
             for b in bookings
         )
@@ -354,7 +356,7 @@ def _plain_state(state: BookingState) -> str:
     return _STATE_LINES[state].split(" ", 1)[1]
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Text from agents and Propexo is shown as typed, never as Slack markup or mentions."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

@@ -17,7 +17,7 @@ from bot.store import Booking
 from bot.tour_time import short_when
 from bot.tourbot import Origin, Tourbot
 from bot.zones import TourZone
-from handlers.blocks import BOOKING_MODAL, CONFIRM_MODAL, confirm_modal
+from handlers.blocks import BOOKING_MODAL, CONFIRM_MODAL, confirm_modal, escape
 from handlers.form_data import ModalContext, form_values
 from handlers.thread import SlackThread
 
@@ -51,7 +51,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         for other in others:
             who = draft.form.prospect_name or "This prospect"
             reasons.append(
-                f"{who} already has a tour then, booked by <@{other.user_id}> "
+                f"{escape(who)} already has a tour then, booked by <@{other.user_id}> "
                 f"({other.state.value}). Book anyway?"
             )
         if reasons:

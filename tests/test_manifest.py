@@ -56,6 +56,7 @@ def test_scopes_are_those_used() -> None:
     assert scopes == {
         "commands", "chat:write", "users:read", "im:write", "app_mentions:read",
         "channels:history", "groups:history", "im:history",
+        "usergroups:read",  # ALLOWED_USERGROUPS
     }  # fmt: skip
 
 
