@@ -19,6 +19,7 @@ COMMANDS = {
     "socket": ("bot.server", "run the Slack app over Socket Mode"),
     "worker": ("bot.server", "deliver bookings only, beside servers with RUN_WORKER=false"),
     "propexo-sim": ("bot.propexo.simulator", "run the local Propexo simulator"),
+    "console": ("bot.console", "use the whole bot offline, in this terminal"),
 }
 
 

@@ -1,0 +1,199 @@
+"""`tourbot console`: the whole bot offline, for anyone: the real app and handlers behind the real
+HTTP server, a Slack stand-in played from the terminal, and the Propexo simulator.
+
+`--script FILE` plays a scripted session instead of the keyboard and prints the transcript (the
+format is in `bot.console.script`). Nothing leaves 127.0.0.1; bookings go to a temporary SQLite
+database unless DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from bot.console.errors import ConsoleError
+from bot.console.faults import SPEC_HELP, ConsoleFault, inject, parse_fault
+from bot.console.io import Input, Output, ScriptInput, TerminalInput
+from bot.console.screen import ErrorTally, Screen
+from bot.console.script import ScriptLine, read_script
+from bot.console.session import Session
+from bot.console.zone import person_zone
+from bot.delivery import DeliveryPolicy
+from bot.settings import Settings
+
+# Quick enough that a booking settles while the person watches, as it would against Propexo.
+PROPEXO_SETTLE = 0.5  # seconds until the simulator's writes settle
+POLICY = DeliveryPolicy(first_retry=1.0, max_retry=5.0, first_poll=0.3, max_poll=1.0)
+READ_TIMEOUT = 3.0  # the simulator answers in milliseconds; `timeout` faults wait this long
+AGENT_NAME, AGENT_REAL_NAME = "maria", "Maria Lopez"
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "console",
+        help="use the whole bot offline, in this terminal",
+        description="Use Tourbot offline: type /tour as in Slack, fill the form at prompts, and "
+        "read the channel's threads here. The real app runs against a Slack stand-in and the "
+        "Propexo simulator; nothing leaves 127.0.0.1 and no Slack app or Propexo key is needed.",
+        epilog=f"Propexo faults: {SPEC_HELP}. Exit status: 0 done, 1 a script line could not "
+        "be done, 2 usage or settings.",
+    )
+    parser.add_argument(
+        "--script",
+        type=Path,
+        metavar="FILE",
+        help="play this script instead of reading the keyboard, and print the transcript",
+    )
+    parser.add_argument(
+        "--tz", metavar="ZONE", help="your time zone (default: this system's, else New York)"
+    )
+    parser.add_argument(
+        "--propexo-fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="make Propexo misbehave, e.g. 400:Community is not accepting tours, 429, 503x2, "
+        "timeout, write-failure (repeatable)",
+    )
+    parser.add_argument("--log", type=Path, metavar="FILE", help="write the bot's log here")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Output()
+    try:
+        zone = person_zone(args.tz)
+        faults = [parse_fault(spec) for spec in args.propexo_fault]
+        script = read_script(args.script) if args.script else None
+        with _logging(args.log) as tally:
+            return asyncio.run(_main(zone, faults, script, args.script, tally, out))
+    except ConsoleError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(flush=True)
+        return 130
+    except BrokenPipeError:
+        # Whoever read the transcript (`| head`) stopped; Python's own flush at exit must not
+        # fail on the closed pipe again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+async def _main(
+    zone: str,
+    faults: Sequence[ConsoleFault],
+    script: list[ScriptLine] | None,
+    script_path: Path | None,
+    tally: ErrorTally,
+    out: Output,
+) -> int:
+    from bot.offline import offline_settings, running_bot
+    from bot.propexo.simulator import SimulatorServer
+    from bot.slack_stand_in import DEFAULT_AGENT_ID, SlackStandIn
+
+    env = _checked(Settings)
+    with (
+        tempfile.TemporaryDirectory(prefix="tourbot-console-") as scratch,
+        SimulatorServer(settle=PROPEXO_SETTLE, tour_types=env.tour_types) as propexo,
+    ):
+        for fault in faults:
+            inject(propexo, fault, hang_seconds=READ_TIMEOUT + 1)
+        async with SlackStandIn() as slack:
+            slack.add_user(DEFAULT_AGENT_ID, name=AGENT_NAME, real_name=AGENT_REAL_NAME, tz=zone)
+            database = env.database_url if "database_url" in env.model_fields_set else None
+            config = _checked(
+                lambda: offline_settings(
+                    slack,
+                    propexo,
+                    database_url=database or f"sqlite:///{Path(scratch) / 'tourbot.db'}",
+                    signing_secret=secrets.token_hex(16),
+                    env_file=".env",
+                    # Whatever the environment says, everyone may use it and it delivers.
+                    allowed_channels=(),
+                    allowed_usergroups=(),
+                    run_worker=True,
+                )
+            )
+            async with running_bot(
+                slack, propexo, config, policy=POLICY, read_timeout=READ_TIMEOUT
+            ) as bot:
+                screen = Screen(bot, out, zone=ZoneInfo(zone), tally=tally)
+                session = Session(bot, screen, out, hang_seconds=READ_TIMEOUT + 1)
+                out(*_greeting(zone, database is not None, faults))
+                source: Input = (
+                    ScriptInput(script, out, name=script_path.name if script_path else "script")
+                    if script is not None
+                    else TerminalInput()
+                )
+                return await session.run(source)
+
+
+def _checked(build: Callable[[], Settings]) -> Settings:
+    """Settings from `build` (the environment and .env), or every problem with them at once."""
+    try:
+        return build()
+    except ValidationError as exc:
+        problems = "\n".join(
+            f"  - {'.'.join(str(p) for p in error['loc']).upper()} "
+            + error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
+            for error in exc.errors()
+        )
+        raise ConsoleError(f"Tourbot cannot start; fix its settings:\n{problems}") from None
+
+
+def _greeting(zone: str, own_database: bool, faults: Sequence[ConsoleFault]) -> list[str]:
+    where = (
+        "Bookings are stored in the database at DATABASE_URL."
+        if own_database
+        else "Bookings are kept in a temporary database, deleted when you leave."
+    )
+    lines = [
+        "Tourbot console: the real bot, with Slack and Propexo simulated on this machine.",
+        f"You are {AGENT_REAL_NAME} (@{AGENT_NAME}) in #leasing-team; your time zone is {zone}.",
+        where,
+    ]
+    lines += [f"Propexo fault: {fault.describe()}" for fault in faults]
+    lines.append(
+        "Type /tour and a request, like /tour Jane Doe jane@example.com tomorrow at 3pm; "
+        "help lists the rest; quit or Ctrl-D leaves."
+    )
+    return lines
+
+
+@contextlib.contextmanager
+def _logging(path: Path | None) -> Iterator[ErrorTally]:
+    """The bot's log goes to `path` (or nowhere); its errors are also counted for the person."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    tally = ErrorTally()
+    handlers: list[logging.Handler] = [tally]
+    if path is not None:
+        try:
+            to_file = logging.FileHandler(path, encoding="utf-8")
+        except OSError as exc:
+            raise ConsoleError(f"The log file {path} cannot be written: {exc.strerror}.") from None
+        to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handlers.append(to_file)
+    root.handlers = handlers
+    root.setLevel(logging.INFO if path is not None else logging.WARNING)
+    logging.captureWarnings(True)
+    try:
+        yield tally
+    finally:
+        logging.captureWarnings(False)
+        for handler in handlers:
+            handler.close()
+        root.handlers = saved[0]
+        root.setLevel(saved[1])
