@@ -358,3 +358,36 @@ async def test_a_booking_that_cannot_be_stored_is_not_sent_and_says_so(bot: Runn
     assert answer["response_action"] == "errors"
     assert answer["errors"]["tour_time"].startswith("Tourbot could not save this booking")
     assert bot.propexo.state.requests_to("POST", "/crm/v1/appointments/eliseai") == []
+
+
+async def test_book_from_a_message_reports_in_its_thread(bot: RunningBot) -> None:
+    lead = bot.slack.add_message(
+        DEFAULT_CHANNEL_ID,
+        "Can someone book a tour for Ana Lima? ana.lima@example.com, she wants a virtual tour "
+        "fri at 11am, 1 bedroom",
+    )
+    response = await bot.agent.interact(
+        {
+            "type": "message_action",
+            "callback_id": "book_from_message",
+            "trigger_id": bot.slack.new_trigger_id(),
+            "team": {"id": "T0TOURBOT", "domain": "tourbot-test"},
+            "user": {"id": DEFAULT_AGENT_ID, "name": "maria", "team_id": "T0TOURBOT"},
+            "channel": {"id": DEFAULT_CHANNEL_ID, "name": "leasing-team"},
+            "message": {"type": "message", "text": lead.text, "ts": lead.ts, "user": "U0OTHER"},
+            "message_ts": lead.ts,
+            "response_url": bot.slack.new_response_url(),
+        }
+    )
+    assert response.status_code == 200
+    [opened] = await bot.slack.wait_for("views.open")
+    shown = json.dumps(opened.args["view"])
+    assert "ana.lima@example.com" in shown and "friday at 11am" in shown
+    assert await bot.agent.submit(opened.response["view"]["id"]) == {}
+    await bot.slack.wait_for("chat.postMessage", 3, timeout=10)
+    replies_to_lead = bot.slack.thread(DEFAULT_CHANNEL_ID, lead.ts)
+    assert replies_to_lead[0].text.startswith("Tour for Ana Lima")
+    assert "Confirmed in EliseAI" in replies_to_lead[-1].text
+    assert bot.slack.messages(DEFAULT_CHANNEL_ID) == [lead]  # nothing new at the top level
+    [booked] = bot.propexo.state.appointments
+    assert (booked.body["tour_type"], booked.body["desired_num_bedrooms"]) == ("VIRTUAL", [1])
