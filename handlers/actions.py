@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.delivery import Update
 from bot.outcomes import Outcome, record_outcome
 from bot.tourbot import Tourbot
+from handlers.acks import let_ack_leave
 from handlers.blocks import (
     EDIT_AND_RETRY,
     NO_SHOW,
@@ -34,6 +35,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
+        await let_ack_leave()
         view = body["view"]
         context = ModalContext.read(view)
         if context.agent_zone is None:
@@ -58,6 +60,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
+        await let_ack_leave()
         booking = await tourbot.store.get_booking(action["value"])
         user_id = body["user"]["id"]
         if booking is None:
@@ -84,6 +87,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
+        await let_ack_leave()
         user_id = body["user"]["id"]
         booking = await tourbot.send_anyway(action["value"])
         if booking is None:  # a second click, or a colleague was first: nothing more to send
@@ -101,6 +105,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
+        await let_ack_leave()
         user_id = body["user"]["id"]
         outcome: Outcome = "COMPLETE" if action["action_id"] == TOURED else "NO_SHOW"
         result = await record_outcome(

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.booking.prefill import prefill
 from bot.tourbot import Tourbot
 from bot.understand import read_request
+from handlers.acks import let_ack_leave
 from handlers.blocks import booking_modal, preview_text, with_preview
 from handlers.form_data import ModalContext
 from handlers.zones import fetch_agent_zone
@@ -26,6 +27,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
+        await let_ack_leave()
         user_id = command["user_id"]
         values = read_request(command.get("text") or "")
         mapped = tourbot.settings.channel_communities.get(command.get("channel_id") or "")

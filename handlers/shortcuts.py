@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.tourbot import Tourbot
 from bot.understand import read_request
+from handlers.acks import let_ack_leave
 from handlers.commands import build_form
 from handlers.form_data import ModalContext
 
@@ -21,6 +22,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
+        await let_ack_leave()
         message = shortcut.get("message") or {}
         channel_id = (shortcut.get("channel") or {}).get("id")
         user_id = shortcut["user"]["id"]

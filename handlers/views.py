@@ -17,6 +17,7 @@ from bot.store import Booking
 from bot.tour_time import short_when
 from bot.tourbot import Origin, Tourbot
 from bot.zones import TourZone
+from handlers.acks import let_ack_leave
 from handlers.blocks import BOOKING_MODAL, CONFIRM_MODAL, confirm_modal, escape
 from handlers.form_data import ModalContext, form_values
 from handlers.thread import SlackThread
@@ -120,6 +121,7 @@ async def _accept(
     if not created:
         logger.info("booking %s submitted again; kept the first", booking.id)
         return
+    await let_ack_leave()
     await SlackThread(client, tourbot.store).open(booking)
     await tourbot.release(booking.id)
 
