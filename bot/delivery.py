@@ -100,6 +100,8 @@ class Steps:
         queued_until = await self.store.take_budget(self.policy.rate_limit)
         if queued_until is not None:
             return await self._queue(booking, queued_until)
+        # Recorded before the request leaves: a worker that dies after this is "may have arrived".
+        booking = await self.store.update_booking(booking.id, request_sent_at=_now())
         try:
             created = await self.propexo.create_appointment(booking.body)
         except PropexoRejected as exc:
@@ -111,6 +113,8 @@ class Steps:
             update = Update("failed", str(exc), can_edit=True)
             return await self._end(booking, BookingState.FAILED, update, exc)
         except PropexoTransientError as exc:  # it certainly did not arrive: try again later
+            if not getattr(exc, "sent", True):
+                await self.store.give_back_budget()  # it never reached Propexo's count
             return await self._retry_later(booking, exc)
         except PropexoError as exc:  # anything else Propexo said: never retried blindly
             update = Update("failed", str(exc), can_edit=True)

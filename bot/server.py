@@ -164,7 +164,7 @@ def run_worker(args: argparse.Namespace) -> int:
             session=slack_session(),
         )
         tourbot = Tourbot.from_settings(settings.model_copy(update={"run_worker": True}))
-        await tourbot.start(SlackThread(client, tourbot.store))
+        await tourbot.start(SlackThread(client, tourbot.store), lookups=False)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -173,6 +173,8 @@ def run_worker(args: argparse.Namespace) -> int:
         await stop.wait()
         logger.info("stopping: finishing deliveries under way")
         await tourbot.close()
+        if client.session is not None:
+            await client.session.close()
 
     asyncio.run(main())
     return 0

@@ -84,13 +84,14 @@ class Tourbot:
             propexo=PropexoClient(settings.propexo_base_url, key),
         )
 
-    async def start(self, report: Reporter | None = None) -> None:
+    async def start(self, report: Reporter | None = None, *, lookups: bool = True) -> None:
         """Ready the store, warm the time resolver (so no agent pays for its first call) and,
         given a `report` and unless RUN_WORKER is false, deliver bookings in this process."""
         await self.store.create_schema()
         warm_up()
-        self.prospects.refresh_soon()  # so the first search has a list to look in
-        self._background = asyncio.create_task(self.communities(), name="communities")
+        if lookups:  # the form's selects; a lone worker needs neither
+            self.prospects.refresh_soon()  # so the first search has a list to look in
+            self._background = asyncio.create_task(self.communities(), name="communities")
         if report is not None and self.settings.run_worker:
             self.worker = Worker(self.store, self.propexo, report, policy=self.policy)
             self._worker_task = asyncio.create_task(self.worker.run(), name="worker")

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.delivery import DeliveryPolicy, Reporter, Steps
@@ -85,11 +85,20 @@ class Worker:
         clock = asyncio.get_running_loop().time()
         if clock - self._swept_at >= self.sweep_every:  # leases are long: no need every round
             self._swept_at = clock
+            # Claimed, but its request never went out: it is simply sent again.
+            await self.store.claim_due(
+                BookingState.SENDING,
+                lease=timedelta(0),
+                limit=100,
+                to=BookingState.ACCEPTED,
+                sent=False,
+            )
             for booking in await self.store.claim_due(
                 BookingState.SENDING,
                 lease=self.policy.send_lease,
                 limit=100,
                 to=BookingState.UNKNOWN,
+                sent=True,
             ):
                 logger.warning("booking %s was cut off while sending: outcome unknown", booking.id)
                 await self.steps.cut_off(booking)

@@ -113,7 +113,7 @@ async def test_a_send_cut_off_by_a_crash_is_reported_unknown_on_restart(
     slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
 ) -> None:
     database = tmp_path / "t.db"
-    # What a SIGKILL mid-request leaves: a booking in `sending`, its worker's lease running.
+    # What a SIGKILL mid-request leaves: a booking in `sending` whose request went out.
     store = Store.from_url(f"sqlite:///{database}")
     await store.create_schema()
     booking, _ = await store.add_booking(
@@ -126,7 +126,9 @@ async def test_a_send_cut_off_by_a_crash_is_reported_unknown_on_restart(
         )
     )  # fmt: skip
     lease_over = datetime.now(UTC) - timedelta(seconds=1)
-    await store.transition(booking.id, BookingState.SENDING, next_attempt_at=lease_over)
+    await store.transition(
+        booking.id, BookingState.SENDING, next_attempt_at=lease_over, request_sent_at=lease_over
+    )
     await store.close()
 
     async with running_bot(slack, propexo_sim, database) as bot:

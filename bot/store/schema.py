@@ -120,6 +120,7 @@ class BookingRow(Base):
     outcome_by: Mapped[str | None] = mapped_column(String(32))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_told: Mapped[str | None] = mapped_column(String(32))  # the last kind of update reported
+    request_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the create went out
 
 
 class UserZoneRow(Base):

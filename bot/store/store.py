@@ -140,6 +140,7 @@ class Booking:
     outcome_by: str | None
     submitted_at: datetime | None = None
     last_told: str | None = None
+    request_sent_at: datetime | None = None
 
 
 BOOKING_COLUMNS = tuple(BookingRow.__table__.c)
@@ -409,6 +410,7 @@ class Store:
         lease: timedelta,
         limit: int,
         to: BookingState | None = None,
+        sent: bool | None = None,
     ) -> list[Booking]:
         """Take up to `limit` bookings in `state` whose `next_attempt_at` has come, oldest due
         first, and push their `next_attempt_at` `lease` ahead so no other worker takes them
@@ -424,6 +426,9 @@ class Store:
             .order_by(BookingRow.next_attempt_at, BookingRow.id)
             .limit(limit)
         )
+        if sent is not None:  # whether the request of a `sending` booking went out
+            gone = BookingRow.request_sent_at.isnot(None)
+            due = due.where(gone if sent else BookingRow.request_sent_at.is_(None))
         if self.engine.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         values: dict[str, Any] = {"next_attempt_at": now + lease, "updated_at": now}
@@ -431,11 +436,18 @@ class Store:
             if to not in TRANSITIONS[state]:
                 raise InvalidTransition(state, to)
             values.update(state=to.value, attempts=BookingRow.attempts + 1)
+            if to is BookingState.SENDING:
+                values["request_sent_at"] = None  # a new attempt: nothing has gone out yet
         async with self._transaction() as connection:
+            # The ids first, then exactly those: inside one UPDATE, PostgreSQL may rescan a
+            # LIMITed subquery and take more than `limit`. The row locks hold until commit.
+            ids = list((await connection.execute(due)).scalars())
+            if not ids:
+                return []
             rows = await connection.execute(
                 update(BookingRow)
                 .where(
-                    BookingRow.id.in_(due.scalar_subquery()),
+                    BookingRow.id.in_(ids),
                     BookingRow.state == state.value,
                     BookingRow.next_attempt_at <= now,
                 )
@@ -508,6 +520,18 @@ class Store:
                     delete(RateWindowRow).where(RateWindowRow.window_start < start - window * 60)
                 )
         return None if granted is not None else start + window
+
+    async def give_back_budget(self, *, window: timedelta = timedelta(minutes=1)) -> None:
+        """Return one unit of this window's budget: its request never reached Propexo."""
+        now = self._clock()
+        seconds = int(window.total_seconds())
+        start = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, UTC)
+        async with self._transaction() as connection:
+            await connection.execute(
+                update(RateWindowRow)
+                .where(RateWindowRow.window_start == start, RateWindowRow.used > 0)
+                .values(used=RateWindowRow.used - 1)
+            )
 
     async def duplicates_of(
         self, prospect_key: str, starts_at: datetime, *, excluding: str | None = None

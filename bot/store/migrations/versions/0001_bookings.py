@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("outcome_by", sa.String(32), nullable=True),
         sa.Column("submitted_at", UTCDateTime(), nullable=True),
         sa.Column("last_told", sa.String(32), nullable=True),
+        sa.Column("request_sent_at", UTCDateTime(), nullable=True),
         sa.CheckConstraint(
             "state IN ({})".format(", ".join(f"'{state}'" for state in STATES)),
             name=op.f("ck_bookings_state"),
