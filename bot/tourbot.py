@@ -224,6 +224,11 @@ class Tourbot:
         cached = self._zones.get(user_id)
         return cached[1] if cached else None
 
+    def known_communities(self) -> list[tuple[str, str]]:
+        """(id, name) of the communities read so far, for matching names in free text."""
+        known = self._communities[1] if self._communities else []
+        return [(c.id, c.name) for c in known if c.name]
+
     def community_name(self, community_id: str) -> str:
         """The community's name if the list has been read, else its id (never a wait)."""
         known = self._communities[1] if self._communities else []

@@ -29,7 +29,9 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         await ack()
         await let_ack_leave()
         user_id = command["user_id"]
-        values = read_request(command.get("text") or "")
+        values = read_request(command.get("text") or "", communities=tourbot.known_communities())
+        if "community" in values:
+            values["community_label"] = tourbot.community_name(values["community"])
         mapped = tourbot.settings.channel_communities.get(command.get("channel_id") or "")
         if mapped and "community" not in values:
             values["community"] = mapped

@@ -26,7 +26,9 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         message = shortcut.get("message") or {}
         channel_id = (shortcut.get("channel") or {}).get("id")
         user_id = shortcut["user"]["id"]
-        values = read_request(message.get("text") or "")
+        values = read_request(message.get("text") or "", communities=tourbot.known_communities())
+        if "community" in values:
+            values["community_label"] = tourbot.community_name(values["community"])
         context = ModalContext.new(
             user_id=user_id,
             channel_id=channel_id,

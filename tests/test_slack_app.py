@@ -382,7 +382,7 @@ async def test_book_from_a_message_reports_in_its_thread(bot: RunningBot) -> Non
     assert response.status_code == 200
     [opened] = await bot.slack.wait_for("views.open")
     shown = json.dumps(opened.args["view"])
-    assert "ana.lima@example.com" in shown and "friday at 11am" in shown
+    assert "ana.lima@example.com" in shown and "fri at 11am" in shown
     assert await bot.agent.submit(opened.response["view"]["id"]) == {}
     await bot.slack.wait_for("chat.postMessage", 3, timeout=10)
     replies_to_lead = bot.slack.thread(DEFAULT_CHANNEL_ID, lead.ts)

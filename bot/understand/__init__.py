@@ -1,0 +1,85 @@
+"""Reads a free-text tour request (an agent's note, a forwarded lead email) into the booking form.
+
+It never invents: a field it is not sure of stays empty, and what it did not take stays in the
+notes. Each piece found is taken out before the next is looked for, so a phone number is never
+read as a time, nor a budget as a bedroom count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.booking.form import FIELD_LABELS
+from bot.understand.community import name_words, take_community
+from bot.understand.contact import take_email, take_phone
+from bot.understand.lead_email import read_lead_email, take_spent_labels
+from bot.understand.message import FormValues, Message
+from bot.understand.names import take_name
+from bot.understand.notes import leftover
+from bot.understand.time_words import TIME_WORDS_MAX, take_tour_time
+from bot.understand.wishes import (
+    take_bedrooms,
+    take_budget,
+    take_lease,
+    take_move_in,
+    take_tour_type,
+)
+
+__all__ = ["TIME_WORDS_MAX", "FormValues", "read_request"]
+
+_SLACK_LINK = re.compile(r"<(?:mailto:|tel:)?([^<>|]*)(?:\|([^<>]*))?>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SLACK_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+# Labels read with the fields they label: everything else is hidden from the name and time.
+_FREE_LABELS = ("time", "message", "name", "first_name", "last_name")
+
+
+def read_request(text: str, *, communities: Sequence[tuple[str, str]] = ()) -> FormValues:
+    """The form fields `text` states plainly, keyed by the booking form's field names.
+
+    `communities` are the known (id, name) pairs: a community named in the text, loosely
+    ("the maple", "mapel court"), fills "community" with its id when it is clearly one of them.
+    """
+    message = Message(_from_slack(text))
+    sender_name, sender_email = read_lead_email(message)
+    take_email(message, sender_email)
+    take_phone(message)
+    take_budget(message)
+    take_move_in(message)
+    take_lease(message)
+    take_bedrooms(message)
+    take_tour_type(message)
+    take_community(message, communities)
+    _hide_labelled(message, exclude=_FREE_LABELS)
+    take_name(message, sender_name, name_words(communities) if communities else frozenset())
+    _hide_labelled(message, exclude=("time", "message"))
+    take_tour_time(message)
+    take_spent_labels(message)
+    if notes := leftover(message.rest):
+        message.set("notes", notes)
+    return {key: message.values[key] for key in FIELD_LABELS if key in message.values}
+
+
+def _from_slack(text: str) -> str:
+    """Slack's markup as the agent sees it: <mailto:a@b.c|a@b.c> is a@b.c, <@U123> is nothing.
+    Control characters (which mark taken pieces inside) become spaces."""
+    text = _CONTROL.sub(" ", text)
+    if "<" in text:
+        text = _SLACK_LINK.sub(_link_text, text)
+    if "&" in text:
+        text = re.sub(r"&(?:amp|lt|gt);", lambda m: _SLACK_ENTITIES[m.group(0)], text)
+    return text
+
+
+def _link_text(m: re.Match[str]) -> str:
+    target, label = m.group(1), m.group(2)
+    if label is not None:
+        return label
+    return " " if target.startswith(("@", "!", "#")) else target
+
+
+def _hide_labelled(message: Message, *, exclude: tuple[str, ...]) -> None:
+    for label in message.labels:
+        if label.kind not in exclude:
+            message.hide(label.value_start, label.end)

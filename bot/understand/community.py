@@ -1,0 +1,200 @@
+"""Which of the known communities the message names, read loosely: "maple court", "the Maple",
+"mapel court" all name Maple Court Apartments. Only one community, clearly named, is taken.
+
+A mention is clear when it holds two words of the name, "the" and the name's own word, or that
+word spelt exactly; a misspelt word alone ("mapel") is not enough, nor are words every name has
+("court", "apartments").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.understand.message import Message
+
+Communities = Sequence[tuple[str, str]]
+
+# Words that say what kind of place it is, not which one.
+_GENERIC = frozenset(
+    "the at on of and in apartments apartment apts apt residences residence lofts loft townhomes "
+    "townhouses homes home court ct square sq place pl park village commons tower towers heights "
+    "gardens garden terrace station landing pointe point crossing ridge view plaza manor estates "
+    "flats house living community suites row street st avenue ave road rd drive dr lane ln way "
+    "boulevard blvd".split()
+)
+_SAME = {"sq": "square", "ct": "court", "apts": "apartments", "apt": "apartments", "pl": "place"}
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_GAP = re.compile(r"[\s&@,\-]{1,3}")
+
+
+@dataclass(frozen=True)
+class _Known:
+    id: str
+    words: tuple[str, ...]  # the name's words, lower case
+    own: frozenset[str]  # the words that tell it from other places
+
+
+@dataclass(frozen=True)
+class _Index:
+    known: tuple[_Known, ...]
+    exact: dict[str, frozenset[int]]  # any word of a name: the communities it belongs to
+    near: dict[str, frozenset[str]]  # one letter deleted: the own words it may be a typo of
+    ids: dict[str, int]
+
+
+@lru_cache(maxsize=8)
+def _index(communities: tuple[tuple[str, str], ...]) -> _Index:
+    known = []
+    exact: dict[str, set[int]] = {}
+    near: dict[str, set[str]] = {}
+    for i, (community_id, name) in enumerate(communities):
+        words = tuple(_SAME.get(w, w) for w in _WORD.findall(name.lower()))
+        own = frozenset(w for w in words if w not in _GENERIC) or frozenset(
+            w for w in words if w not in ("the", "at", "of", "and", "on", "in")
+        )
+        known.append(_Known(community_id, words, own))
+        for word in words:
+            exact.setdefault(word, set()).add(i)
+        for word in own:
+            if len(word) >= 5:
+                for variant in _deletions(word):
+                    near.setdefault(variant, set()).add(word)
+    return _Index(
+        tuple(known),
+        {w: frozenset(c) for w, c in exact.items()},
+        {w: frozenset(c) for w, c in near.items()},
+        {community_id.lower(): i for i, (community_id, _) in enumerate(communities)},
+    )
+
+
+def name_words(communities: Communities) -> frozenset[str]:
+    """Every word of the known names, which are never a prospect's name."""
+    index = _index(tuple(communities))
+    return frozenset(word for known in index.known for word in known.own)
+
+
+def take_community(message: Message, communities: Communities) -> None:
+    if not communities:
+        return
+    index = _index(tuple(communities))
+    labels = list(message.labelled("community"))
+    regions = [(label.value_start, label.end) for label in labels] or [(0, len(message.text))]
+    mentions: list[tuple[int, int, int]] = []  # (community, start, end)
+    for start, end in regions:
+        mentions += _mentions(message.search, start, end, index, loose=bool(labels))
+    if not mentions:
+        for label in message.labelled("subject"):  # read, not taken: the header is gone already
+            mentions += _mentions(message.text, label.value_start, label.end, index, loose=False)
+    named = {community for community, _, _ in mentions}
+    if len(named) != 1:
+        return
+    message.set("community", index.known[named.pop()].id)
+    for label in labels:
+        # "Listing: 1200 Maple Ave #4B": the unit is worth keeping, so the notes keep it all.
+        spans = [(s, e) for _, s, e in mentions if label.value_start <= s < label.end]
+        if _covers(message.search, label.value_start, label.end, spans):
+            message.take(label.start, label.end)
+        else:
+            for span in spans:
+                message.hide(*span)
+    if not labels:
+        for _, start, end in mentions:
+            message.take(start, end)
+
+
+def _covers(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    left = text[start:end]
+    for s, e in sorted(spans, reverse=True):
+        left = left[: s - start] + left[e - start :]
+    return not any(c.isalnum() for c in left)
+
+
+def _mentions(
+    text: str, start: int, end: int, index: _Index, *, loose: bool
+) -> list[tuple[int, int, int]]:
+    found: list[tuple[int, int, int]] = []
+    for m in re.finditer(r"[\w-]+", text[start:end]):
+        if (i := index.ids.get(m.group(0).lower())) is not None:
+            found.append((i, start + m.start(), start + m.end()))
+    words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text, start, end)]
+    joined = [
+        bool(_GAP.fullmatch(text, words[k][1], words[k + 1][0])) for k in range(len(words) - 1)
+    ]
+    i = 0
+    while i < len(words):
+        best = _best_at(words, joined, i, index, loose=loose)
+        if best is None:
+            i += 1
+            continue
+        community, first, last = best
+        found.append((community, words[first][0], words[last][1]))
+        i = last + 1
+    if any(community < 0 for community, _, _ in found):
+        return [(-1, 0, 0), (-2, 0, 0)]  # two communities fit one mention equally well
+    return found
+
+
+def _best_at(
+    words: list[tuple[int, int, str]], joined: list[bool], i: int, index: _Index, *, loose: bool
+) -> tuple[int, int, int] | None:
+    """The community named by the words around word i, if word i is one of its own words."""
+    word = _SAME.get(words[i][2], words[i][2])
+    candidates = {c: True for c in index.exact.get(word, ()) if word in index.known[c].own}
+    if len(word) >= 4:
+        for variant in _deletions(word):
+            for own in index.near.get(variant, ()):
+                if own != word and _distance(own, word) <= 1:
+                    for c in index.exact[own]:
+                        candidates.setdefault(c, False)
+    scored: list[tuple[int, int, int, int]] = []  # (words covered, community, first, last)
+    for community, exact in candidates.items():
+        known = index.known[community]
+        first, last = i, i
+        while last + 1 < len(words) and joined[last] and _fits(words[last + 1][2], known):
+            last += 1
+        while first > 0 and joined[first - 1] and _fits(words[first - 1][2], known):
+            first -= 1
+        if first > 0 and joined[first - 1] and words[first - 1][2] == "the":
+            first -= 1
+        covered = last - first + 1
+        if covered >= 2 or loose or (exact and len(word) >= 4):
+            scored.append((covered, community, first, last))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    covered, community, first, last = scored[0]
+    if len(scored) > 1 and scored[1][0] == covered:
+        return -1, first, last
+    return community, first, last
+
+
+def _fits(word: str, known: _Known) -> bool:
+    word = _SAME.get(word, word)
+    if word in known.words:
+        return True
+    return len(word) >= 5 and any(
+        len(own) >= 5 and _distance(own, word) <= 1 for own in known.words
+    )
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance counting a swap of two neighbours as one edit ("mapel" is one from "maple")."""
+    if abs(len(a) - len(b)) > 1:
+        return 2
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]

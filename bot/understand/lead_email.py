@@ -1,0 +1,152 @@
+"""The shape of a forwarded lead email: its headers, and its labelled fields ("Phone: …").
+
+Headers are taken whole (a "Sent:" date is not a tour time, the "To:" address is the office's);
+the sender of a forwarded prospect email is kept as a candidate name and email. Labelled fields
+are recorded so each reader looks at its own label's value first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.understand.message import Label, Message
+
+# Label words as lead sources and agents write them, by what the value holds.
+_LABEL_WORDS = {
+    "name": "name, full name, lead name, prospect, prospect name, client, client name, contact, "
+    "contact name, renter, renter name, applicant, guest, guest name, customer, customer name, "
+    "lead, resident name",
+    "first_name": "first name, first, given name",
+    "last_name": "last name, last, surname, family name",
+    "email": "email, e-mail, email address, e-mail address, mail",
+    "phone": "phone, phone number, phone #, phone no, cell, cell phone, cell #, mobile, "
+    "mobile phone, mobile number, tel, telephone, contact number, ph, number",
+    "move_in": "move-in, move in, movein, move-in date, move in date, desired move-in, "
+    "desired move-in date, desired move in date, desired move date, move date, target move-in, "
+    "target move-in date, moving date, expected move-in, expected move-in date, move-in by, "
+    "earliest move-in, ideal move-in",
+    "bedrooms": "bedrooms, bedroom, beds, bed, desired bedrooms, unit type, floor plan, "
+    "floorplan, layout, unit size, apartment type",
+    "budget": "budget, rent, price, price range, max rent, maximum rent, desired rent, "
+    "monthly budget, rent range, budget range, target rent, max budget, rent budget, "
+    "desired price, desired budget",
+    "lease": "lease, lease term, lease length, desired lease term, desired lease length, term",
+    "tour_type": "tour type, type of tour, tour preference, preferred tour type, showing type",
+    "community": "property, community, building, property name, listing, interested in, "
+    "complex, apartment community",
+    "time": "preferred time, preferred tour time, tour time, tour date, preferred date, "
+    "preferred tour date, requested time, requested tour time, requested date, appointment, "
+    "appointment time, date requested, availability, tour, when, time, date/time, "
+    "preferred date/time, showing time, preferred showing time, requested showing",
+    "message": "message, comments, comment, notes, note, additional info, additional information, "
+    "questions, question, inquiry, details, lead message, prospect message, "
+    "message from prospect",
+    "meta": "source, lead source, lead type, listing id, lead id, id, reference, ref, received, "
+    "submitted, date submitted, submitted on, created, lead date, sent via, channel, campaign, "
+    "agent, assigned to, assigned agent, status, priority",
+}
+_LABEL_KIND = {
+    words.strip(): kind for kind, text in _LABEL_WORDS.items() for words in text.split(",")
+}
+_LABEL = re.compile(
+    r"(?im)(?:^|(?<=[|;•,]))[ \t>*•\-]*("
+    + "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(_LABEL_KIND, key=len)[::-1])
+    + r")[ \t]*[:：][ \t]*"
+)
+_HEADER = re.compile(r"(?im)^[ \t>*]*(from|to|cc|bcc|sent|date|subject|reply-to)[ \t]*:[^\n]*")
+_EMAIL_HEADERS = ("from", "to", "subject")
+_FORWARDED = re.compile(
+    r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|original message)[ \t]*-*"
+    r"|begin forwarded message:?|sent from my [^\n]*|get outlook for [^\n]*)[ \t]*$"
+)
+_BANNER = re.compile(
+    r"(?im)^[ \t]*(?:you\s+have\s+(?:a|received\s+a)\s+)?new\s+(?:lead|contact|inquiry|message"
+    r"|prospect|renter|tour\s+request)\s+(?:from|via|on|through)\s+[\w.]+(?:[ \t]+[\w.]+)?"
+    r"[ \t]*[.!:]?[ \t]*$"
+)
+# A field's value ends at the next comma unless it holds several parts ("Doe, Jane", a message).
+_WHOLE_LINE = ("time", "message", "phone", "email")
+_BAR = re.compile(r"[|;]")
+_COMMA = re.compile(r",(?!\d)(?![ \t]*\d{4}\b)")  # not in "$1,800" or "March 15, 2027"
+_NAME_WORD = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
+_LAST_FIRST = re.compile(rf"[ \t]*{_NAME_WORD}[ \t]*,[ \t]*{_NAME_WORD}[ \t,]*")
+# Section headings of lead emails, on a line of their own.
+_HEADING = re.compile(
+    r"(?im)^[ \t]*(?:contact|prospect|renter|lead|guest|customer|additional|personal)?[ \t]*"
+    r"(?:information|info|details|message|preferences|comments)[ \t]*:?[ \t]*$"
+)
+_SENDER = re.compile(
+    r"from[ \t]*:[ \t]*\"?([^<\"\n]*?)\"?[ \t]*<?([^\s<>@]+@[^\s<>]+?)>?[ \t]*$", re.I
+)
+# Lead sources and the office's own addresses send mail; they are never the prospect.
+_SERVICE = re.compile(
+    r"(?i)^(?:no-?reply|do-?not-?reply|notifications?|alerts?|leads?|info|leasing|rentals?|"
+    r"mailer|system|support|contact|admin|office|team|tours?|hello|bot)\b|@(?:[\w-]+\.)*"
+    r"(?:zillow|trulia|hotpads|apartments|apartmentlist|rent|rentcafe|zumper|craigslist|realtor|"
+    r"redfin|facebookmail|rentals|padmapper|forrent|apartmentguide|eliseai|propexo)\.(?:com|org)$"
+)
+
+_SERVICE_NAME = re.compile(
+    r"(?i)\b(?:zillow|trulia|hotpads|apartments\.com|apartment\s+list|rent\.com|rentcafe|zumper|"
+    r"craigslist|realtor|redfin|padmapper|forrent|leasing|rentals|team|office|no-?reply)\b"
+)
+
+
+def read_lead_email(message: Message) -> tuple[str | None, str | None]:
+    """Take headers and record labels. Returns the sender's display name and email, if a person."""
+    text = message.text
+    sender_name = sender_email = None
+    headers = list(_HEADER.finditer(text))
+    is_email = any(m.group(1).lower() in _EMAIL_HEADERS for m in headers)
+    for m in headers:
+        name = m.group(1).lower()
+        if name in ("date", "sent") and not is_email:
+            continue  # "Date: sat 11am" in an agent's note is the tour time
+        if name == "subject":  # no time or name there, but a lead source may name the property
+            colon = m.group(0).index(":")
+            message.labels.append(Label("subject", m.start(), m.start() + colon + 1, m.end()))
+        if name == "from" and (sender := _SENDER.search(m.group(0))):
+            display, address = sender.group(1).strip(), sender.group(2)
+            if not _SERVICE.search(address) and not _SERVICE_NAME.search(display):
+                sender_name, sender_email = display or None, address
+        message.take(*m.span())
+    for pattern in (_FORWARDED, _BANNER, _HEADING):
+        for m in pattern.finditer(text):
+            message.take(*m.span())
+
+    found = list(_LABEL.finditer(message.rest))
+    for i, m in enumerate(found):
+        line_end = message.rest.find("\n", m.end())
+        end = len(text) if line_end < 0 else line_end
+        if i + 1 < len(found) and found[i + 1].start() < end:
+            end = found[i + 1].start()
+        kind = _LABEL_KIND[" ".join(m.group(1).lower().split())]
+        value_end = _value_end(message.rest, kind, m.end(), end)
+        while value_end > m.end() and text[value_end - 1] in " \t,;|":
+            value_end -= 1
+        label = Label(kind, m.start(), m.end(), value_end)
+        if kind == "meta":
+            message.take(label.start, label.end)
+            continue
+        if kind == "message":
+            message.take(label.start, label.value_start)
+        else:
+            message.hide(label.start, label.value_start)
+        message.labels.append(label)
+    return sender_name, sender_email
+
+
+def _value_end(text: str, kind: str, start: int, end: int) -> int:
+    if bar := _BAR.search(text, start, end):
+        end = bar.start()
+    if kind in _WHOLE_LINE or (kind == "name" and _LAST_FIRST.fullmatch(text, start, end)):
+        return end
+    comma = _COMMA.search(text, start, end)
+    return comma.start() if comma else end
+
+
+def take_spent_labels(message: Message) -> None:
+    """A label whose value was read goes too: "Phone:" alone means nothing in the notes."""
+    for label in message.labels:
+        if message.is_taken(label.value_start, label.end):
+            message.take(label.start, label.end)

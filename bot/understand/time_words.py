@@ -1,0 +1,124 @@
+"""The tour time: the words the resolver reads as a time, found among what is left of the message
+and kept as the agent wrote them ("Fri 2pm", not "friday 2pm"), so the form shows their words.
+
+Times that are not the tour's are hidden first: "3rd floor", "after 5pm" (a window, not a time),
+"available March 1", "called this morning".
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.booking.form import TOUR_TIME_MAX
+from bot.timewords import normalise, read_phrase
+from bot.understand.message import Message
+
+TIME_WORDS_MAX = 120  # time words scattered over a page: not sure
+
+_DAY = (
+    r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}(?:st|nd|rd|th)\b"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?)"
+)
+# (pattern, words one of which the text must hold for the pattern to be worth running)
+_NOT_THE_TOUR = [
+    (re.compile(r"(?i)\b\d{1,2}(?:st|nd|rd|th)\s+(?:floor|fl\b\.?)"), ("floor", "fl")),
+    (
+        re.compile(
+            r"(?i)\b(?:any\s*time\s+|anytime\s+)?(?:after|before|until|till|til|no\s+later\s+than"
+            r"|no\s+earlier\s+than|not\s+before|not\s+after)\s+(?:\d{1,2}(?::\d{2})?\s*"
+            r"(?:[ap]\.?m\b\.?|[ap]\b)?|noon|lunch|work|midnight)"
+        ),
+        ("after", "before", "til", "than"),
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?:available|availability|avail|starting|starts?|by|until|from|since)\s+"
+            rf"(?:on\s+)?(?:the\s+)?{_DAY}"
+        ),
+        ("avail", "start", "by", "until", "from", "since"),
+    ),
+    (re.compile(r"(?i)\blease\s+(?:ends?|expires?|is\s+up|runs\s+out)\b[^,;\n.!?]*"), ("lease",)),
+    (
+        re.compile(
+            r"(?i)\b(?:good\s+(?:morning|afternoon|evening|night)|happy\s+(?:mon|tues|wednes|thurs"
+            r"|fri|satur|sun)day|(?:have\s+a\s+)?(?:good|great|nice)\s+weekend)\b"
+        ),
+        ("good", "happy", "great", "nice"),
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?:called|emailed|texted|messaged|reached\s+out|came\s+in|stopped\s+by"
+            r"|walked\s+in|spoke|talked|left\s+(?:a\s+)?(?:vm|voicemail|message))\b"
+            r"(?:\s+[a-z']+){0,3}?\s+(?:this\s+(?:morning|afternoon|evening)|today|yesterday"
+            r"|earlier|last\s+night)\b"
+        ),
+        ("this", "today", "yesterday", "earlier", "last"),
+    ),
+]
+# Words as normalise splits them: at spaces, and at commas and semicolons between words.
+_TOKEN = re.compile(r"(?:[^\s,;]|(?<=\d),(?=\d))+")
+_MERIDIEM = re.compile(r"(?i)[ap]\.\s?m\.$")  # "10:30 a.m." keeps its full stop
+_SEPARATOR = "\x00"  # splits the normalised tokens apart again; normalise leaves it alone
+_LEADING = "([{\"'*_~,;:"
+_TRAILING = ",;:!?)]}\"'*_~."
+
+
+def take_tour_time(message: Message) -> None:
+    lower = message.search.lower()
+    for pattern, cues in _NOT_THE_TOUR:
+        if any(cue in lower for cue in cues):
+            for m in pattern.finditer(message.search):
+                message.hide(*m.span())
+    words = read_phrase(message.search).words
+    if not words or len(words) > TIME_WORDS_MAX:
+        return
+    found = _as_written(message.search, words)
+    if found is None:
+        message.set("tour_time", words)  # the resolver's own spelling: the same time
+        return
+    written, spans = found
+    # The agent's spelling may be longer ("p.m." for "pm"); the form holds TOUR_TIME_MAX.
+    message.set("tour_time", written if written and len(written) <= TOUR_TIME_MAX else words)
+    for start, end in spans:
+        message.take(start, end)
+
+
+def _as_written(text: str, words: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """The agent's own words for the normalised `words` (or "" when no stretch of the text
+    normalises to exactly them), and the spans of the text that hold them."""
+    tokens = [m.span() for m in _TOKEN.finditer(text)]
+    joined = f" {_SEPARATOR} ".join(text[a:b] for a, b in tokens)
+    pieces = normalise(joined).split(_SEPARATOR)
+    if len(pieces) != len(tokens):
+        return None
+    flat = [(word, k) for k, piece in enumerate(pieces) for word in piece.split()]
+    target = words.split()
+    n = len(target)
+    starts = [i for i, (word, _) in enumerate(flat) if word == target[0]]
+    # Mostly each token normalises alone as it does in the sentence; "3 o'clock" does not.
+    for i in starts:
+        if [word for word, _ in flat[i : i + n]] == target:
+            first, last = flat[i][1], flat[i + n - 1][1]
+            if written := _written(text, tokens[first][0], tokens[last][1], words):
+                return written
+    for i in starts:
+        first = flat[i][1]
+        for last in range(first, min(first + n + 3, len(tokens))):
+            if written := _written(text, tokens[first][0], tokens[last][1], words):
+                return written
+    return None
+
+
+def _written(
+    text: str, start: int, end: int, words: str
+) -> tuple[str, list[tuple[int, int]]] | None:
+    while start < end and text[start] in _LEADING:
+        start += 1
+    while end > start and text[end - 1] in _TRAILING and not _MERIDIEM.search(text, start, end):
+        end -= 1
+    written = " ".join(text[start:end].split())
+    if written.count("(") != written.count(")"):  # "sat (11am)" read from its middle
+        written = " ".join(written.replace("(", " ").replace(")", " ").split())
+    if normalise(written) != words:
+        return None
+    return written, [(m.start() + start, m.end() + start) for m in _TOKEN.finditer(text[start:end])]
