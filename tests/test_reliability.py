@@ -405,6 +405,7 @@ async def test_attempts_that_never_reach_propexo_do_not_spend_its_budget(tmp_pat
         running = asyncio.create_task(worker.run())
         try:
             await asyncio.sleep(2.5)
+            in_flight_at_stop = worker.in_flight
             await worker.stop(grace=2)
         finally:
             running.cancel()
@@ -423,7 +424,9 @@ async def test_attempts_that_never_reach_propexo_do_not_spend_its_budget(tmp_pat
         f"messages per thread {sorted(Counter(told.values()).items())}, "
         f"told last {dict(Counter(b.last_told for b in bookings))}"
     )
-    assert spent == 0, f"{spent} of Propexo's budget spent on requests it never received"
+    # Only attempts cut off by the stop itself (mid-connect, so never refunded) may have kept
+    # their unit, and at most until the minute ends; retries while down must give theirs back.
+    assert spent <= in_flight_at_stop < budget, (spent, in_flight_at_stop)
     assert not queued, "agents told their booking is queued behind others"
 
 
