@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
 from bot.propexo.simulator import SimulatorServer
+from bot.slack_stand_in import SlackStandIn
+from tests.harness import RunningBot, running_bot
 
 
 @pytest.fixture
@@ -15,3 +18,19 @@ def propexo_sim() -> Iterator[SimulatorServer]:
     0.2 s (or at once with `settle_writes()`) and the slowdown past 80 % of the budget is 50 ms."""
     with SimulatorServer(settle=0.2, slowdown=0.05) as sim:
         yield sim
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[SlackStandIn]:
+    """Slack's Web API, played on a local port in the test's event loop."""
+    async with SlackStandIn() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+async def bot(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    """The real bot server on a local port, against both, storing in a fresh SQLite file."""
+    async with running_bot(slack, propexo_sim, tmp_path / "tourbot.db") as running:
+        yield running

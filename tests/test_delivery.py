@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.delivery import DeliveryPolicy
 from bot.propexo.simulator import SimulatorServer
@@ -18,20 +15,6 @@ from tests.harness import FAST_POLICY, RunningBot, running_bot
 from tests.test_slack_app import EXAMPLE, open_form, replies, wait_for_reply
 
 CREATE = "POST /crm/v1/appointments/eliseai"
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[SlackStandIn]:
-    async with SlackStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture
-async def bot(
-    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
-    async with running_bot(slack, propexo_sim, tmp_path / "tourbot.db") as running:
-        yield running
 
 
 async def book(bot: RunningBot, text: str = EXAMPLE) -> dict[str, object]:

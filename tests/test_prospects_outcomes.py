@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,20 +15,6 @@ from tests.harness import RunningBot, running_bot
 from tests.test_slack_app import open_form, replies, wait_for_reply
 
 PROSPECTS = "/crm/v1/prospects"
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[SlackStandIn]:
-    async with SlackStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture
-async def bot(
-    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
-    async with running_bot(slack, propexo_sim, tmp_path / "tourbot.db") as running:
-        yield running
 
 
 async def options(bot: RunningBot, view_id: str, action: str, query: str) -> list[tuple[str, str]]:

@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from slack_sdk.models.views import View
 
 from bot.propexo.simulator import SimulatorServer
@@ -20,20 +18,6 @@ from tests.harness import RunningBot, running_bot
 
 CREATE = "POST /crm/v1/appointments/eliseai"
 EXAMPLE = "Jane Doe jane@example.com 555-201-7788 tomorrow at 3pm self-guided, 2br, $1,800-2,200"
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[SlackStandIn]:
-    async with SlackStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture
-async def bot(
-    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
-    async with running_bot(slack, propexo_sim, tmp_path / "tourbot.db") as running:
-        yield running
 
 
 async def open_form(bot: RunningBot, text: str = EXAMPLE) -> str:
