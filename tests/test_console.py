@@ -282,6 +282,18 @@ def test_a_person_fills_the_form_field_by_field(
     )
 
 
+def test_quit_leaves_from_a_field_prompt(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typed = ["/tour Jane Doe jane@example.com tomorrow at 3pm", "quit", "submit"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(typed) + "\n"))
+    status = main(["console", "--tz", ZONE])
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    assert out.rstrip().endswith("Community [—] (type to search): quit")
+    assert "Book a tour> submit" not in out
+
+
 # -- mistakes are sentences -----------------------------------------------------------------------
 
 

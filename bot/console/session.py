@@ -250,7 +250,7 @@ class Session:
         items = [item for item in fields(top.payload) if only is None or item.block_id in only]
         if only is None and items:
             self.out("Fill in the form: Enter keeps a value, - clears it, ? shows the choices, "
-                     ". skips the rest.")  # fmt: skip
+                     ". skips the rest, quit leaves.")  # fmt: skip
         for item in items:
             while True:
                 state = self.screen.state(top.id)
@@ -258,6 +258,8 @@ class Session:
                 if line is None:
                     raise Quitting
                 line = line.strip()
+                if line.lower() in ("quit", "exit"):  # leaving works from any prompt
+                    raise Quitting
                 if line == ".":
                     self.out(self._form_help())
                     return
