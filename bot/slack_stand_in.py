@@ -37,6 +37,8 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block, BlockElement
 from slack_sdk.models.views import View
 
+from bot.loop_thread import LoopThread
+
 logger = logging.getLogger(__name__)
 
 Json = dict[str, Any]
@@ -891,7 +893,7 @@ class SlackStandIn:
         self._runner: web.AppRunner | None = None
         self._stopping: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._thread: LoopThread[SlackStandIn] | None = None
 
         self._handlers: dict[str, Callable[[Json], Json]] = {
             "api.test": lambda args: {"args": dict(args)},
@@ -977,41 +979,13 @@ class SlackStandIn:
 
     def start_in_thread(self) -> Self:
         """Serve from a new thread with its own event loop, for synchronous callers."""
-        ready = threading.Event()
-        failure: list[BaseException] = []
-        loop = asyncio.new_event_loop()
-
-        def serve() -> None:
-            asyncio.set_event_loop(loop)
-            try:
-                loop.run_until_complete(self.start())
-            except BaseException as exc:  # handed to the thread that called start_in_thread()
-                failure.append(exc)
-                loop.close()
-                return
-            finally:
-                ready.set()
-            try:
-                loop.run_forever()
-            finally:
-                loop.run_until_complete(self.stop())
-                loop.close()
-
-        self._thread = threading.Thread(target=serve, name="slack-stand-in", daemon=True)
+        self._thread = LoopThread("slack-stand-in", self.start, self.stop)
         self._thread.start()
-        ready.wait()
-        if failure:
-            self._thread.join()
-            self._thread = None
-            raise failure[0]
         return self
 
     def stop_thread(self) -> None:
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
+        if self._thread is not None:
+            self._thread.stop()
         self._thread = None
 
     def __enter__(self) -> Self:

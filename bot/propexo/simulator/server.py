@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import threading
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Self
 
+from bot.loop_thread import LoopThread
 from bot.propexo.simulator.app import DEFAULT_API_KEY, Simulator, SimulatorConfig
 from bot.propexo.simulator.faults import Fault, FaultKind
 from bot.propexo.simulator.seed import DEFAULT_INTEGRATION_ID
@@ -60,7 +60,7 @@ class SimulatorServer:
             )
         )
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._runner: LoopThread[str] | None = None
         self._url: str | None = None
 
     @property
@@ -82,46 +82,20 @@ class SimulatorServer:
         return self.simulator.state
 
     def start(self) -> Self:
-        ready = threading.Event()
-        failure: list[BaseException] = []
-        loop = asyncio.new_event_loop()
-
-        def serve() -> None:
-            asyncio.set_event_loop(loop)
-            try:
-                self._url = loop.run_until_complete(self.simulator.start(self.host, self.port))
-            except BaseException as exc:  # reported to the thread that called start()
-                failure.append(exc)
-                loop.close()
-                return
-            finally:
-                ready.set()
-            try:
-                loop.run_forever()
-            finally:
-                loop.run_until_complete(self.simulator.stop())
-                pending = asyncio.all_tasks(loop)
-                for task in pending:
-                    task.cancel()
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-                loop.close()
-
-        self._loop = loop
-        self._thread = threading.Thread(target=serve, name="propexo-simulator", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            self._thread.join()
-            self._loop = self._thread = None
-            raise failure[0]
+        self._runner = LoopThread(
+            "propexo-simulator",
+            lambda: self.simulator.start(self.host, self.port),
+            self.simulator.stop,
+        )
+        self._url = self._runner.start()
+        self._loop = self._runner.loop
         return self
 
     def stop(self) -> None:
-        if self._loop is None or self._thread is None:
-            return
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-        self._loop = self._thread = None
+        if self._runner is not None:
+            self._runner.stop()
+        self._runner = None
+        self._loop = None
         self._url = None
 
     def __enter__(self) -> Self:
