@@ -29,6 +29,7 @@ from bot.store import (
     Store,
     database_url,
 )
+from bot.store.store import _Turns
 
 POSTGRES_URL = os.environ.get(
     "TOURBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -246,6 +247,87 @@ async def test_concurrent_adds_with_one_key_make_one_booking(store: Store) -> No
     winner = next(booking for booking, created in results if created)
     assert {booking.id for booking, _ in results} == {winner.id}
     assert [b.id for b in await store.bookings_for_user("U1")] == [winner.id]
+
+
+async def test_adds_at_the_same_time_are_each_stored_and_answered(store: Store) -> None:
+    news = [new_booking(f"view-{n}", id=f"b{n}", prospect_key=f"p{n}") for n in range(30)]
+    news.append(new_booking("view-3", id="again"))  # a double click among them
+
+    results = await asyncio.gather(*(store.add_booking(new) for new in news))
+
+    assert [booking.id for booking, _ in results] == [f"b{n}" for n in range(30)] + ["b3"]
+    assert [created for _, created in results] == [True] * 30 + [False]
+    assert len(await store.bookings_in_state(A)) == 30
+
+
+async def test_a_booking_that_doubles_another_is_not_stored(store: Store) -> None:
+    first, _ = await store.add_booking(new_booking("view-1", id="b1"))
+    failed, _ = await store.add_booking(new_booking("view-0", id="b0"))
+    await move(store, failed, SENDING, FAILED)  # a failed one is no double
+
+    doubled = await store.add_booking_unless_doubled(new_booking("view-2", id="b2"))
+    elsewhen = await store.add_booking_unless_doubled(
+        new_booking("view-3", id="b3", starts_at=START + timedelta(days=3))
+    )
+    again = await store.add_booking_unless_doubled(new_booking("view-1", id="b4"))
+
+    assert (doubled.booking, doubled.created, doubled.doubles) == (None, False, [first])
+    assert await store.get_booking("b2") is None
+    assert (elsewhen.booking is not None, elsewhen.created, elsewhen.doubles) == (True, True, [])
+    assert (again.booking, again.created, again.doubles) == (first, False, [])  # not its own double
+    assert doubled.doubles == await store.duplicates_of(
+        "jane@example.com", first.starts_at, excluding="view-2"
+    )
+
+
+async def test_doubles_are_found_for_each_of_bookings_added_together(store: Store) -> None:
+    first, _ = await store.add_booking(new_booking("view-1", id="b1"))
+
+    results = await asyncio.gather(
+        store.add_booking_unless_doubled(new_booking("view-2", id="b2")),
+        store.add_booking_unless_doubled(new_booking("view-3", id="b3", prospect_key="ana")),
+        store.add_booking(new_booking("view-4", id="b4")),  # no question asked: stored
+    )
+
+    assert [(r.booking and r.booking.id, r.doubles) for r in results[:2]] == [
+        (None, [first]),
+        ("b3", []),
+    ]
+    assert results[2] == (await store.get_booking("b4"), True)
+
+
+async def test_transactions_on_sqlite_take_turns_urgent_ones_first() -> None:
+    turns, order = _Turns(), list[str]()
+
+    async def hold(name: str, *, urgent: bool = False) -> None:
+        async with turns.turn(urgent=urgent):
+            order.append(name)
+            await asyncio.sleep(0.01)
+
+    first = asyncio.create_task(hold("first"))
+    await asyncio.sleep(0)
+    waiting = {name: asyncio.create_task(hold(name, urgent=name in "bd")) for name in "abcde"}
+    await asyncio.sleep(0)
+    waiting["e"].cancel()  # one that gives up holds nobody up
+    await asyncio.gather(first, *waiting.values(), return_exceptions=True)
+
+    assert order == ["first", "b", "d", "a", "c"]
+
+
+async def test_closing_waits_for_a_transaction_under_way(tmp_path: Path) -> None:
+    store = Store.from_url(f"sqlite:///{tmp_path / 'tourbot.db'}")
+    await store.create_schema()
+
+    async def slow_read() -> None:
+        async with store._transaction() as connection:
+            await asyncio.sleep(0.05)
+            await connection.execute(text("SELECT 1"))
+
+    reading = asyncio.create_task(slow_read())
+    await asyncio.sleep(0.01)
+    await store.close()
+
+    assert reading.done() and reading.exception() is None
 
 
 # The state machine

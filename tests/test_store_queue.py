@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import time
+from bisect import bisect_left
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from random import Random
+from uuid import uuid4
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select, text
 
 from bot.store import BookingState, Store, metadata
-from tests.test_store import START, Clock, clock, new_booking, store
+from bot.store.schema import RateUnitRow
+from bot.store.store import BUDGET_PRUNE_EVERY, MIGRATIONS, BudgetUnit
+from tests.test_store import START, Clock, clock, new_booking, reachable_postgres, store
 
 __all__ = ["clock", "store"]  # the fixtures, shared with test_store
 
@@ -30,8 +40,9 @@ async def test_the_migrations_make_exactly_the_models_tables(store: Store) -> No
 
 async def test_a_database_made_before_migrations_is_taken_over(tmp_path: Path) -> None:
     async with Store.from_url(f"sqlite:///{tmp_path / 'old.db'}") as old:
+        # The tables as they were then (the first migration's), with no record of migrations.
         async with old.engine.begin() as connection:
-            await connection.run_sync(metadata.create_all)
+            await connection.run_sync(_first_tables_unrecorded)
         await old.create_schema()
         booking, created = await old.add_booking(new_booking())
         assert created and (await old.get_booking(booking.id)) == booking
@@ -83,13 +94,210 @@ async def test_concurrent_claims_never_share_a_booking(store: Store) -> None:
     assert len(ids) == len(set(ids)) == 60
 
 
-async def test_the_shared_rate_budget(store: Store, clock: Clock) -> None:
-    window = timedelta(minutes=1)
-    start = START.replace(second=0, microsecond=0)
-    assert [await store.take_budget(3) for _ in range(3)] == [None, None, None]
-    assert await store.take_budget(3) == start + window
-    clock.advance(window)
-    assert await store.take_budget(3) is None
+MINUTE = timedelta(minutes=1)
+
+
+def granted(taken: BudgetUnit | datetime) -> BudgetUnit:
+    assert isinstance(taken, BudgetUnit), f"refused until {taken}"
+    return taken
+
+
+def most_in_a_minute(moments: list[datetime]) -> int:
+    """The most of `moments` inside any 60-second span [t, t + 60 s)."""
+    ordered = sorted(moments)
+    return max(
+        (bisect_left(ordered, start + MINUTE) - i for i, start in enumerate(ordered)), default=0
+    )
+
+
+async def test_a_burst_across_a_clock_minute_spends_the_budget_once(
+    store: Store, clock: Clock
+) -> None:
+    clock.now = START + timedelta(seconds=55)  # 15:00:55, five seconds before a clock minute
+    for _ in range(5):
+        await store.settle_budget(granted(await store.take_budget(5)))  # answered at once
+        clock.advance(timedelta(seconds=1))
+    # 15:01:00 to 15:01:54: the new clock minute brings nothing back; the first unit leaves
+    # a minute after its answer, at 15:01:55.
+    while clock.now < START + timedelta(seconds=115):
+        assert await store.take_budget(5) == START + timedelta(seconds=115)
+        clock.advance(timedelta(seconds=0.5))
+    granted(await store.take_budget(5))
+    assert await store.take_budget(5) == START + timedelta(seconds=116)
+
+
+async def test_a_refusal_names_the_moment_a_unit_leaves(store: Store, clock: Clock) -> None:
+    units = [granted(await store.take_budget(3)) for _ in range(3)]
+    clock.advance(timedelta(seconds=10))
+    # All three still out: each leaves a minute after its answer, which may come right now.
+    assert await store.take_budget(3) == clock.now + MINUTE
+    await store.settle_budget(units[1])  # answered at +10 s: it leaves at +70 s
+    clock.advance(timedelta(seconds=5))
+    assert await store.take_budget(3) == START + timedelta(seconds=70)
+    await store.settle_budget(units[0])  # at +15 s; the earliest to leave is still units[1]
+    assert await store.take_budget(3) == START + timedelta(seconds=70)
+    clock.now = START + timedelta(seconds=70)
+    granted(await store.take_budget(3))
+    assert await store.take_budget(3) == START + timedelta(seconds=75)
+
+
+async def test_a_unit_given_back_is_spendable_at_once(store: Store, clock: Clock) -> None:
+    first, second = granted(await store.take_budget(2)), granted(await store.take_budget(2))
+    assert isinstance(await store.take_budget(2), datetime)
+    await store.give_back_budget(first)  # its request never reached Propexo
+    third = granted(await store.take_budget(2))
+    assert isinstance(await store.take_budget(2), datetime)
+    await store.give_back_budget(first)  # twice is once
+    assert isinstance(await store.take_budget(2), datetime)
+    await store.settle_budget(second)
+    await store.give_back_budget(third)
+    granted(await store.take_budget(2))
+
+
+async def test_a_unit_never_settled_frees_itself(store: Store, clock: Clock) -> None:
+    """Its worker died mid-request: the unit counts for a window plus the longest a request may
+    take (two minutes), then frees itself."""
+    granted(await store.take_budget(1))
+    clock.advance(timedelta(minutes=3) - timedelta(milliseconds=1))
+    assert isinstance(await store.take_budget(1), datetime)
+    clock.advance(timedelta(milliseconds=1))
+    granted(await store.take_budget(1))
+
+
+async def test_a_unit_settled_after_its_hold_still_counts(store: Store, clock: Clock) -> None:
+    """A request slower than any should be (pruned meanwhile) counts from its answer on."""
+    late = granted(await store.take_budget(1))
+    clock.advance(timedelta(minutes=5))
+    for _ in range(BUDGET_PRUNE_EVERY):  # one of them prunes the units that have left
+        await store.give_back_budget(granted(await store.take_budget(1)))
+    await store.settle_budget(late)
+    assert await store.take_budget(1) == clock.now + MINUTE
+
+
+async def test_no_minute_of_arrivals_holds_more_than_the_limit(store: Store, clock: Clock) -> None:
+    """Random traffic: each granted request reaches Propexo at some moment between its grant and
+    its answer (up to 20 s later), or never (then its unit is given back). However the arrivals
+    fall, no 60-second span holds more than the limit, and the budget is used."""
+    rng, limit = Random(20261125), 8
+    arrivals: list[datetime] = []
+    out: list[tuple[datetime, BudgetUnit, bool]] = []  # (answered at, unit, arrived)
+    while clock.now < START + timedelta(minutes=6):
+        clock.advance(timedelta(seconds=rng.uniform(0, 2)))
+        for answered in [o for o in out if o[0] <= clock.now]:
+            out.remove(answered)
+            if answered[2]:
+                await store.settle_budget(answered[1])
+            else:
+                await store.give_back_budget(answered[1])
+        taken = await store.take_budget(limit)
+        if isinstance(taken, datetime):
+            assert taken > clock.now
+            continue
+        answer = clock.now + timedelta(seconds=rng.uniform(0, 20))
+        arrives = rng.random() > 0.1
+        if arrives:
+            arrivals.append(clock.now + (answer - clock.now) * rng.random())
+        out.append((answer, taken, arrives))
+    assert most_in_a_minute(arrivals) <= limit
+    assert len(arrivals) >= 4 * limit, len(arrivals)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def two_instances(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
+) -> AsyncIterator[tuple[Store, Store]]:
+    """Two stores, as two instances would have, on one SQLite file or one PostgreSQL schema."""
+    if request.param == "sqlite":
+        url, options = f"sqlite:///{tmp_path / 'tourbot.db'}", {}
+        async with Store.from_url(url, clock=clock) as a, Store.from_url(url, clock=clock) as b:
+            await a.create_schema()
+            yield a, b
+        return
+    url = await reachable_postgres()
+    schema = f"tourbot_test_{uuid4().hex[:12]}"
+    options = {"server_settings": {"search_path": schema}}
+    async with Store.from_url(url) as admin:
+        async with admin.engine.begin() as connection:
+            await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            async with (
+                Store.from_url(url, clock=clock, connect_args=options) as a,
+                Store.from_url(url, clock=clock, connect_args=options) as b,
+            ):
+                await a.create_schema()
+                yield a, b
+        finally:
+            async with admin.engine.begin() as connection:
+                await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+async def test_two_instances_racing_grant_exactly_the_limit(
+    two_instances: tuple[Store, Store], clock: Clock
+) -> None:
+    """Two instances, twenty tasks each, 200 asks at the same moment: 37 granted, and every
+    refusal names the same moment."""
+
+    async def ask(store: Store) -> list[BudgetUnit | datetime]:
+        return [await store.take_budget(37) for _ in range(5)]
+
+    answers = await asyncio.gather(*(ask(store) for store in two_instances for _ in range(20)))
+    flat = [answer for answers_of_one in answers for answer in answers_of_one]
+    units = [answer for answer in flat if isinstance(answer, BudgetUnit)]
+    assert len(units) == 37 and len({unit.id for unit in units}) == 37
+    assert {answer for answer in flat if isinstance(answer, datetime)} == {START + MINUTE}
+
+
+async def test_two_instances_hammering_never_spend_more_than_the_limit_in_a_minute(
+    two_instances: tuple[Store, Store], clock: Clock
+) -> None:
+    """Two instances, twelve tasks each, asking as fast as the database answers while the clock
+    runs at about a hundred times real speed from 15 s before a clock minute: the grants of any
+    60-second span never exceed the limit, and the budget is used in every window."""
+    limit, end = 25, START + timedelta(minutes=4)
+    clock.now = START + timedelta(seconds=45)
+    grants: list[datetime] = []
+
+    async def tick() -> None:
+        while clock.now < end:
+            await asyncio.sleep(0.002)
+            clock.advance(timedelta(seconds=0.25))
+
+    async def hammer(store: Store) -> None:
+        while clock.now < end:
+            taken = await store.take_budget(limit)
+            if isinstance(taken, datetime):
+                await asyncio.sleep(0)
+                continue
+            grants.append(taken.granted_at)
+            await asyncio.sleep(0.001)  # the request
+            await store.settle_budget(taken)
+
+    await asyncio.gather(tick(), *(hammer(store) for store in two_instances for _ in range(12)))
+    assert most_in_a_minute(grants) == limit
+    assert len(grants) >= 3 * limit, len(grants)
+
+
+async def test_a_database_mid_minute_keeps_its_spent_budget_on_upgrade(tmp_path: Path) -> None:
+    """Units spent in the current clock minute before the upgrade still count after it."""
+    minute = datetime.fromtimestamp(time.time() // 60 * 60, UTC)
+    async with Store.from_url(f"sqlite:///{tmp_path / 'old.db'}") as old:
+        async with old.engine.begin() as connection:
+            await connection.run_sync(_tables_at, "0002")
+            await connection.execute(
+                text("INSERT INTO rate_windows (window_start, used) VALUES (:start, 3), (:old, 9)"),
+                {
+                    "start": minute.replace(tzinfo=None),
+                    "old": (minute - timedelta(hours=1)).replace(tzinfo=None),
+                },
+            )
+        await old.create_schema()
+        assert isinstance(await old.take_budget(3), datetime)
+        granted(await old.take_budget(4))
+        assert isinstance(await old.take_budget(4), datetime)
+        async with old.engine.connect() as connection:
+            units = (await connection.execute(select(RateUnitRow.leaves_at))).scalars().all()
+    assert sorted(units)[:3] == [minute + 2 * MINUTE] * 3  # the old hour's 9 were dropped
+    assert len(units) == 4
 
 
 async def test_likely_doubles(store: Store) -> None:
@@ -109,3 +317,15 @@ async def test_next_due(store: Store) -> None:
     await store.add_booking(new_booking("a", next_attempt_at=START + timedelta(seconds=5)))
     await store.add_booking(new_booking("b", next_attempt_at=START + timedelta(seconds=2)))
     assert await store.next_due() == START + timedelta(seconds=2)
+
+
+def _first_tables_unrecorded(connection: Connection) -> None:
+    _tables_at(connection, "0001")
+    connection.execute(text("DROP TABLE alembic_version"))
+
+
+def _tables_at(connection: Connection, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)

@@ -1,10 +1,13 @@
 """Where Tourbot keeps its bookings (SQLite by default, PostgreSQL for several instances), with
-the booking state machine and compare-and-set moves between its states.
+the booking state machine and compare-and-set moves between its states, and the booking
+conversations held in Slack threads.
 """
 
-from bot.store.schema import BookingState, metadata
+from bot.store.dialogues import Dialogue, Dialogues, NewDialogue
+from bot.store.schema import BookingState, DialogueState, metadata
 from bot.store.store import (
     TRANSITIONS,
+    Added,
     Booking,
     BookingNotFound,
     InvalidTransition,
@@ -15,11 +18,16 @@ from bot.store.store import (
 
 __all__ = [
     "TRANSITIONS",
+    "Added",
     "Booking",
     "BookingNotFound",
     "BookingState",
+    "Dialogue",
+    "DialogueState",
+    "Dialogues",
     "InvalidTransition",
     "NewBooking",
+    "NewDialogue",
     "Store",
     "database_url",
     "metadata",

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -91,6 +92,7 @@ class BookingRow(Base):
         Index(None, "state", "next_attempt_at"),  # the worker's "what is due" query
         Index(None, "user_id", "created_at"),  # an agent's own bookings, newest first
         Index(None, "prospect_key", "starts_at"),  # same prospect, same time: a likely double
+        Index(None, "thread_channel_id", "status_ts"),  # is this message a booking's?
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -121,6 +123,7 @@ class BookingRow(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_told: Mapped[str | None] = mapped_column(String(32))  # the last kind of update reported
     request_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the create went out
+    status_ts: Mapped[str | None] = mapped_column(String(32))  # the message showing its state
 
 
 class UserZoneRow(Base):
@@ -133,10 +136,71 @@ class UserZoneRow(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class RateWindowRow(Base):
-    """Propexo requests spent in one rate window (a minute), shared by every instance."""
+class RateBudgetRow(Base):
+    """The row every instance writes first when it asks for a unit of Propexo's budget: the
+    write locks it (a row lock on PostgreSQL, the database on SQLite), so counting the units in
+    the window and spending one are a single step across instances."""
 
-    __tablename__ = "rate_windows"
+    __tablename__ = "rate_budget"
 
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
-    used: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the last time anyone asked
+
+
+class RateUnitRow(Base):
+    """One Propexo request's unit of the shared budget: it counts until `leaves_at`, a window
+    after the request's answer (until then, a window plus the longest a request may take)."""
+
+    __tablename__ = "rate_units"
+    __table_args__ = (Index(None, "leaves_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    leaves_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DialogueState(StrEnum):
+    """Where a booking conversation in a Slack thread stands."""
+
+    OPEN = "open"  # the bot is gathering the booking's details
+    BOOKED = "booked"  # it became a booking (from the thread or from the form)
+    CANCELLED = "cancelled"  # the agent cancelled it
+    EXPIRED = "expired"  # nobody answered for the idle time
+
+
+class DialogueRow(Base):
+    """A booking conversation: the details gathered so far in one Slack thread."""
+
+    __tablename__ = "dialogues"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ({})".format(", ".join(f"'{state.value}'" for state in DialogueState)),
+            name="state",
+        ),
+        UniqueConstraint("channel_id", "thread_ts"),  # one conversation per thread at a time
+        Index(None, "state", "expires_at"),  # the sweep for idle conversations
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    form_values: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    asked: Mapped[str | None] = mapped_column(String(32))  # what the last question asked for
+    summary_ts: Mapped[str | None] = mapped_column(String(32))  # the message with the buttons
+    booking_id: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)  # compare-and-set: one change at a time
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SeenEventRow(Base):
+    """A Slack delivery already handled (an event_id, a message): retries are dropped."""
+
+    __tablename__ = "seen_events"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

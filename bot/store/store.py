@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,12 +21,15 @@ from alembic.config import Config
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Executable,
     and_,
+    bindparam,
     delete,
     event,
     func,
     insert,
     inspect,
+    or_,
     select,
     update,
 )
@@ -35,7 +39,15 @@ from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
-from bot.store.schema import BookingRow, BookingState, RateWindowRow, UserZoneRow
+from bot.store.dialogues import Dialogues
+from bot.store.schema import (
+    BookingRow,
+    BookingState,
+    RateBudgetRow,
+    RateUnitRow,
+    UserZoneRow,
+    UTCDateTime,
+)
 
 # Every move a booking may make. Anything else is a bug in the caller, not a race.
 TRANSITIONS: Mapping[BookingState, frozenset[BookingState]] = {
@@ -58,6 +70,12 @@ TRANSITIONS: Mapping[BookingState, frozenset[BookingState]] = {
 DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 EXAMPLE_URLS = "sqlite:///tourbot.db (a file) or postgresql://user:password@host:5432/tourbot"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Propexo's budget: its window, and the longest a request may take, from its unit's grant to its
+# answer (longer than a send's lease; the client may wait out a rate window before sending).
+BUDGET_WINDOW = timedelta(minutes=1)
+BUDGET_FLIGHT = timedelta(minutes=2)
+BUDGET_NAME = "propexo"
+BUDGET_PRUNE_EVERY = 64  # grants between deletions of the units that have left
 
 
 class InvalidTransition(ValueError):
@@ -141,9 +159,59 @@ class Booking:
     submitted_at: datetime | None = None
     last_told: str | None = None
     request_sent_at: datetime | None = None
+    status_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class Added:
+    """What storing a new booking came to."""
+
+    booking: Booking | None  # None: not stored, because of `doubles`
+    created: bool  # False: its request key was stored already, and `booking` is that one
+    doubles: list[Booking]  # live bookings of the same prospect at the same moment
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetUnit:
+    """One Propexo request's unit of the shared budget, as `Store.take_budget` granted it."""
+
+    id: int
+    granted_at: datetime
+
+
+def _budget_lock(upsert: Callable[[type[RateBudgetRow]], Any]) -> Executable:
+    """INSERT … ON CONFLICT DO UPDATE of the one lock row, which also makes it if missing."""
+    statement = upsert(RateBudgetRow).values(name=BUDGET_NAME, asked_at=bindparam("now"))
+    lock: Executable = statement.on_conflict_do_update(
+        index_elements=[RateBudgetRow.name], set_={"asked_at": statement.excluded.asked_at}
+    )
+    return lock
+
+
+# Built once: they run before every Propexo request, and building them cost a third of the call.
+BUDGET_LOCK = {"postgresql": _budget_lock(postgresql.insert), "sqlite": _budget_lock(sqlite.insert)}
+_NOW = bindparam("now", type_=UTCDateTime())
+# Counting and spending in one statement: a unit is inserted only if fewer than `limit` count.
+SPEND_UNIT = (
+    insert(RateUnitRow)
+    .from_select(
+        [RateUnitRow.granted_at, RateUnitRow.leaves_at],
+        select(_NOW, bindparam("held_until", type_=UTCDateTime())).where(
+            select(func.count())
+            .select_from(RateUnitRow)
+            .where(RateUnitRow.leaves_at > _NOW)
+            .scalar_subquery()
+            < bindparam("limit")
+        ),
+    )
+    .returning(RateUnitRow.id)
+)
 
 
 BOOKING_COLUMNS = tuple(BookingRow.__table__.c)
+DOUBLES_SHOWN = 5
+GATHER_PAUSE = 0.001  # seconds a batch of new bookings waits for more to arrive, again and again
+GATHER_AT_MOST = 0.05  # ... while they keep arriving, and no longer than this
 # Set only by the store itself: the key and id never change, the state only through transition().
 UPDATABLE = frozenset(f.name for f in dataclasses.fields(Booking)) - {
     "id",
@@ -256,9 +324,12 @@ class Store:
     def __init__(self, engine: AsyncEngine, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.engine = engine
         self._clock = clock
-        # Tasks sharing the one connection of an in-memory database would share (and could roll
-        # back) each other's transactions: let them in one at a time.
-        self._shared_connection = asyncio.Lock() if isinstance(engine.pool, StaticPool) else None
+        # SQLite has one writer: a second would sleep in its busy handler, and tasks sharing an
+        # in-memory database's one connection would share (and could roll back) each other's
+        # transactions. So one at a time, waiting in this process at no cost, urgent ones first.
+        self._turns = _Turns() if engine.dialect.name == "sqlite" else None
+        self.dialogues = Dialogues(self._transaction, clock)
+        self._intake = _Intake(self)
 
     @classmethod
     def from_url(
@@ -290,7 +361,13 @@ class Store:
             await connection.run_sync(_migrate)
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        """Close the connections, once the transactions already under way (on SQLite, also those
+        waiting their turn) are done: closing never cuts one in half."""
+        if self._turns is None:
+            await self.engine.dispose()
+            return
+        async with self._turns.turn(urgent=False):
+            await self.engine.dispose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -305,31 +382,45 @@ class Store:
 
     async def add_booking(self, new: NewBooking) -> tuple[Booking, bool]:
         """Store `new` as `accepted`. If its request key is already stored, return that booking
-        and False instead: the same request twice is one booking, even when both race."""
+        and False instead: the same request twice is one booking, even when both race.
+        Bookings added at the same time are written together, in one transaction."""
+        added = await self._intake.add(new, unless_doubled=False)
+        assert added.booking is not None
+        return added.booking, added.created
+
+    async def add_booking_unless_doubled(self, new: NewBooking) -> Added:
+        """As `add_booking`, unless the prospect already has a live booking at that moment (as
+        `duplicates_of` finds them): then nothing is stored, and `doubles` holds those."""
+        return await self._intake.add(new, unless_doubled=True)
+
+    async def _add_together(self, arrivals: Sequence[_Arrival]) -> list[Added]:
+        """One transaction for all; IntegrityError if any request key is stored already."""
         now = self._clock()
-        values = {f.name: getattr(new, f.name) for f in dataclasses.fields(new)}
-        values.update(
-            state=BookingState.ACCEPTED.value,
-            created_at=now,
-            updated_at=now,
-            next_attempt_at=new.next_attempt_at or now,
-            write_errors=[],
-            attempts=0,
-        )
+        stored: dict[str, Booking] = {}
+        async with self._transaction(urgent=True) as connection:
+            doubles = await _doubles(connection, [a.new for a in arrivals if a.unless_doubled])
+            kept = [a.new for a in arrivals if not doubles.get(a.new.request_key)]
+            if kept:
+                rows = await connection.execute(
+                    insert(BookingRow).returning(*BOOKING_COLUMNS, sort_by_parameter_order=True),
+                    [_new_row(new, now) for new in kept],
+                )
+                stored = {booking.request_key: booking for booking in map(_booking, rows)}
+        return [
+            Added(stored.get(key), key in stored, doubles.get(key, []))
+            for key in (a.new.request_key for a in arrivals)
+        ]
+
+    async def _add_alone(self, arrival: _Arrival) -> Added:
         try:
-            async with self._transaction() as connection:
-                row = (
-                    await connection.execute(
-                        insert(BookingRow).values(values).returning(*BOOKING_COLUMNS)
-                    )
-                ).one()
-            return _booking(row), True
+            [added] = await self._add_together([arrival])
+            return added
         except IntegrityError:
             # The UNIQUE request_key decides the race; the loser reads the winner's booking.
-            existing = await self._one(BookingRow.request_key == new.request_key)
+            existing = await self._one(BookingRow.request_key == arrival.new.request_key)
             if existing is None:
                 raise  # not the request key: something else is wrong
-            return existing, False
+            return Added(existing, False, [])
 
     async def get_booking(self, booking_id: str) -> Booking | None:
         return await self._one(BookingRow.id == booking_id)
@@ -387,6 +478,16 @@ class Store:
         if row is None:
             raise BookingNotFound(booking_id)
         return _booking(row)
+
+    async def shows_a_booking(self, channel_id: str, ts: str) -> bool:
+        """Whether the message at `ts` is one that shows a booking's state."""
+        async with self._transaction() as connection:
+            found = await connection.execute(
+                select(BookingRow.id)
+                .where(BookingRow.thread_channel_id == channel_id, BookingRow.status_ts == ts)
+                .limit(1)
+            )
+            return found.first() is not None
 
     async def bookings_for_user(self, user_id: str, *, limit: int = 20) -> list[Booking]:
         """The user's bookings, newest first."""
@@ -492,46 +593,56 @@ class Store:
         return due
 
     async def take_budget(
-        self, limit: int, *, window: timedelta = timedelta(minutes=1)
-    ) -> datetime | None:
-        """Spend one request of the budget shared by every instance: `limit` per `window`.
+        self, limit: int, *, window: timedelta = BUDGET_WINDOW, flight: timedelta = BUDGET_FLIGHT
+    ) -> BudgetUnit | datetime:
+        """Spend one unit of Propexo's budget, shared by every instance: at most `limit` units
+        count at any moment. Returns the unit, or, when all are spent, the earliest moment one
+        may leave (asking again then may still be refused if others asked first).
 
-        Returns None when granted, or when the next window starts when this one is spent.
+        A unit counts from its grant until one `window` after its request's answer
+        (`settle_budget`). A request reaches Propexo before its answer, so when the last of any
+        `window` of arrivals was granted, the units of all the others still counted: no
+        `window`-long span of arrivals holds more than `limit`, however long the client held a
+        request before sending it. Until it is settled a unit counts for `window` plus `flight`
+        (the longest a request may take), so the unit of a worker that died frees itself.
+
+        One transaction that writes first, so instances queue on the lock instead of reading
+        the same count (and SQLite never has to turn a read into a write).
         """
-        now = self._clock()
-        seconds = int(window.total_seconds())
-        start = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, UTC)
-        table = RateWindowRow.__table__
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(RateWindowRow)
-            .values(window_start=start, used=1)
-            .on_conflict_do_update(
-                index_elements=[RateWindowRow.window_start],
-                set_={"used": table.c.used + 1},
-                where=table.c.used < limit,
-            )
-            .returning(RateWindowRow.used)
-        )
+        if limit < 1:
+            raise ValueError(f"a budget of {limit} requests allows none: give at least 1")
         async with self._transaction() as connection:
-            granted = (await connection.execute(statement)).one_or_none()
-            if granted is not None and granted.used == 1:  # a new window: forget old ones
-                await connection.execute(
-                    delete(RateWindowRow).where(RateWindowRow.window_start < start - window * 60)
-                )
-        return None if granted is not None else start + window
+            await connection.execute(BUDGET_LOCK[self.engine.dialect.name], {"now": self._clock()})
+            now = self._clock()  # after the lock: the wait for it is not part of the window
+            unit = await _spend_unit(connection, limit, now, now + window + flight)
+            if unit is None:
+                # A unit still in flight leaves a window after its answer, which may come now.
+                return min(await _room_at(connection, limit, now), now + window)
+            if unit.id % BUDGET_PRUNE_EVERY == 0:  # units that have left are never read again
+                await connection.execute(delete(RateUnitRow).where(RateUnitRow.leaves_at <= now))
+        return unit
 
-    async def give_back_budget(self, *, window: timedelta = timedelta(minutes=1)) -> None:
-        """Return one unit of this window's budget: its request never reached Propexo."""
+    async def settle_budget(self, unit: BudgetUnit, *, window: timedelta = BUDGET_WINDOW) -> None:
+        """The unit's request has been answered (or given up on after it may have reached
+        Propexo): it counts for one `window` from now, the latest Propexo can have counted it."""
         now = self._clock()
-        seconds = int(window.total_seconds())
-        start = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, UTC)
         async with self._transaction() as connection:
-            await connection.execute(
-                update(RateWindowRow)
-                .where(RateWindowRow.window_start == start, RateWindowRow.used > 0)
-                .values(used=RateWindowRow.used - 1)
+            settled = await connection.execute(
+                update(RateUnitRow)
+                .where(RateUnitRow.id == unit.id)
+                .values(leaves_at=now + window)
+                .returning(RateUnitRow.id)
             )
+            if settled.first() is None:  # it outlived its hold and was pruned: count it again
+                await connection.execute(
+                    insert(RateUnitRow).values(granted_at=unit.granted_at, leaves_at=now + window)
+                )
+
+    async def give_back_budget(self, unit: BudgetUnit) -> None:
+        """Return the unit at once: its request never reached Propexo, so Propexo never counted
+        it."""
+        async with self._transaction() as connection:
+            await connection.execute(delete(RateUnitRow).where(RateUnitRow.id == unit.id))
 
     async def duplicates_of(
         self, prospect_key: str, starts_at: datetime, *, excluding: str | None = None
@@ -579,12 +690,13 @@ class Store:
             await connection.execute(statement)
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncConnection]:
-        if self._shared_connection is None:
+    async def _transaction(self, *, urgent: bool = False) -> AsyncIterator[AsyncConnection]:
+        """`urgent`: an agent is waiting for its answer (on SQLite, it goes before the rest)."""
+        if self._turns is None:
             async with self.engine.begin() as connection:
                 yield connection
         else:
-            async with self._shared_connection, self.engine.begin() as connection:
+            async with self._turns.turn(urgent=urgent), self.engine.begin() as connection:
                 yield connection
 
     async def _one(self, where: ColumnElement[bool]) -> Booking | None:
@@ -604,3 +716,182 @@ class Store:
                 select(*BOOKING_COLUMNS).where(where).order_by(*order).limit(limit)
             )
             return [_booking(row) for row in rows]
+
+
+async def _spend_unit(
+    connection: AsyncConnection, limit: int, now: datetime, held_until: datetime
+) -> BudgetUnit | None:
+    """A new unit, if fewer than `limit` count at `now`."""
+    values = {"now": now, "held_until": held_until, "limit": limit}
+    row = (await connection.execute(SPEND_UNIT, values)).first()
+    return None if row is None else BudgetUnit(row.id, now)
+
+
+async def _room_at(connection: AsyncConnection, limit: int, now: datetime) -> datetime:
+    """When fewer than `limit` units will count: when the `limit`-th last to leave has left."""
+    leaving: datetime | None = (
+        await connection.execute(
+            select(RateUnitRow.leaves_at)
+            .where(RateUnitRow.leaves_at > now)
+            .order_by(RateUnitRow.leaves_at.desc())
+            .offset(limit - 1)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    return now if leaving is None else leaving  # None: a unit was given back meanwhile
+
+
+def _new_row(new: NewBooking, now: datetime) -> dict[str, Any]:
+    values = {f.name: getattr(new, f.name) for f in dataclasses.fields(new)}
+    values.update(
+        state=BookingState.ACCEPTED.value,
+        created_at=now,
+        updated_at=now,
+        next_attempt_at=new.next_attempt_at or now,
+        write_errors=[],
+        attempts=0,
+    )
+    return values
+
+
+async def _doubles(
+    connection: AsyncConnection, news: Sequence[NewBooking]
+) -> dict[str, list[Booking]]:
+    """For each of `news` (by request key), what `Store.duplicates_of` would find: one query."""
+    wanted = [new for new in news if new.prospect_key is not None]
+    if not wanted:
+        return {}
+    same_moment = or_(
+        *(
+            and_(BookingRow.prospect_key == new.prospect_key, BookingRow.starts_at == new.starts_at)
+            for new in wanted
+        )
+    )
+    rows = await connection.execute(
+        select(*BOOKING_COLUMNS)
+        .where(same_moment, BookingRow.state.notin_([BookingState.FAILED.value]))
+        .order_by(BookingRow.created_at)
+    )
+    found = [_booking(row) for row in rows]
+    return {
+        new.request_key: [
+            booking
+            for booking in found
+            if booking.prospect_key == new.prospect_key
+            and booking.starts_at == new.starts_at
+            and booking.request_key != new.request_key
+        ][:DOUBLES_SHOWN]
+        for new in wanted
+    }
+
+
+@dataclass
+class _Arrival:
+    new: NewBooking
+    unless_doubled: bool
+    added: asyncio.Future[Added]
+
+
+class _Intake:
+    """New bookings, written in batches: those that arrive while one batch is being written go
+    together in the next, so a burst of submissions costs a few transactions, not one each."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._queue: list[_Arrival] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def add(self, new: NewBooking, *, unless_doubled: bool) -> Added:
+        loop = asyncio.get_running_loop()
+        arrival = _Arrival(new, unless_doubled, loop.create_future())
+        self._queue.append(arrival)
+        writer = self._writer
+        if writer is None or writer.done() or writer.get_loop() is not loop:
+            self._writer = loop.create_task(self._write_queued(), name="booking-intake")
+        return await arrival.added
+
+    async def _write_queued(self) -> None:
+        while self._queue:
+            await self._gather()
+            batch, self._queue = self._queue, []
+            try:
+                results = await self._store._add_together(batch)
+            except IntegrityError:
+                # A request key stored already (a double click): each on its own, to say which.
+                for arrival in batch:
+                    await _settle(arrival, self._store._add_alone(arrival))
+                continue
+            except Exception as exc:
+                for arrival in batch:
+                    _fail(arrival, exc)
+                continue
+            for arrival, added in zip(batch, results, strict=True):
+                if not arrival.added.done():
+                    arrival.added.set_result(added)
+
+    async def _gather(self) -> None:
+        """Wait while more keep arriving (a burst still being read): one batch then, instead of
+        the first alone and the rest waiting for it."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + GATHER_AT_MOST
+        seen = 0
+        while len(self._queue) != seen and loop.time() < until:
+            seen = len(self._queue)
+            await asyncio.sleep(GATHER_PAUSE)
+
+
+async def _settle(arrival: _Arrival, adding: Awaitable[Added]) -> None:
+    try:
+        added = await adding
+    except Exception as exc:
+        _fail(arrival, exc)
+        return
+    if not arrival.added.done():
+        arrival.added.set_result(added)
+
+
+def _fail(arrival: _Arrival, exc: Exception) -> None:
+    if not arrival.added.done():
+        arrival.added.set_exception(exc)
+
+
+class _Turns:
+    """A lock whose urgent waiters go before the others, each kind first come, first served."""
+
+    def __init__(self) -> None:
+        self._start(None)
+
+    def _start(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self._loop = loop
+        self._held = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._others: deque[asyncio.Future[None]] = deque()
+
+    @asynccontextmanager
+    async def turn(self, *, urgent: bool) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # whoever held or waited went with the loop they ran on
+            self._start(loop)
+        if self._held:
+            given: asyncio.Future[None] = loop.create_future()
+            (self._urgent if urgent else self._others).append(given)
+            try:
+                await given
+            except asyncio.CancelledError:
+                if given.done() and not given.cancelled():  # handed over, then cancelled
+                    self._hand_over()
+                raise
+        self._held = True
+        try:
+            yield
+        finally:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        for waiting in (self._urgent, self._others):
+            while waiting:
+                given = waiting.popleft()
+                if not given.done():
+                    given.set_result(None)  # still held: it passes to that waiter
+                    return
+        self._held = False

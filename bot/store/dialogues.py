@@ -1,0 +1,217 @@
+"""Booking conversations and handled Slack deliveries, kept beside the bookings.
+
+A conversation changes by compare-and-set on its `version`, so two replies handled at once (or by
+two instances) never overwrite each other; a delivery is handled by whoever records it first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.store.schema import DialogueRow, DialogueState, SeenEventRow
+
+Transaction = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+DIALOGUE_COLUMNS = tuple(DialogueRow.__table__.c)
+SEEN_KEPT = timedelta(days=1)  # Slack retries within minutes; a day is ample
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewDialogue:
+    team_id: str
+    user_id: str
+    channel_id: str
+    thread_ts: str
+    form_values: dict[str, str]
+    expires_at: datetime
+    id: str = field(default_factory=lambda: uuid4().hex)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Dialogue:
+    """A stored conversation as it was when read."""
+
+    id: str
+    team_id: str
+    user_id: str
+    channel_id: str
+    thread_ts: str
+    state: DialogueState
+    form_values: dict[str, str]
+    asked: str | None
+    summary_ts: str | None
+    booking_id: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is DialogueState.OPEN
+
+
+CHANGEABLE = frozenset({"state", "form_values", "asked", "summary_ts", "booking_id", "expires_at"})
+
+
+def _dialogue(row: Row[Any]) -> Dialogue:
+    values = dict(row._mapping)
+    values["state"] = DialogueState(values["state"])
+    return Dialogue(**values)
+
+
+class Dialogues:
+    """The conversations table; made by `Store`, sharing its engine and clock."""
+
+    def __init__(self, transaction: Transaction, clock: Callable[[], datetime]) -> None:
+        self._transaction = transaction
+        self._clock = clock
+
+    async def start(self, new: NewDialogue) -> tuple[Dialogue, bool]:
+        """A conversation in `new`'s thread: a new one (True), or the one already open there
+        (False). A finished one in the same thread is replaced by the new one."""
+        now = self._clock()
+        values = {f.name: getattr(new, f.name) for f in dataclasses.fields(new)}
+        values.update(
+            state=DialogueState.OPEN.value,
+            asked=None,
+            summary_ts=None,
+            booking_id=None,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            async with self._transaction() as connection:
+                row = (
+                    await connection.execute(
+                        insert(DialogueRow).values(values).returning(*DIALOGUE_COLUMNS)
+                    )
+                ).one()
+            return _dialogue(row), True
+        except IntegrityError:
+            pass
+        async with self._transaction() as connection:
+            # A finished conversation in this thread gives way; an open one stays (and wins).
+            replaced = (
+                await connection.execute(
+                    update(DialogueRow)
+                    .where(
+                        DialogueRow.channel_id == new.channel_id,
+                        DialogueRow.thread_ts == new.thread_ts,
+                        DialogueRow.state != DialogueState.OPEN.value,
+                    )
+                    .values(values)
+                    .returning(*DIALOGUE_COLUMNS)
+                )
+            ).one_or_none()
+        if replaced is not None:
+            return _dialogue(replaced), True
+        existing = await self.in_thread(new.channel_id, new.thread_ts)
+        if existing is None:
+            raise RuntimeError("a conversation was both present and absent in one thread")
+        return existing, False
+
+    async def get(self, dialogue_id: str) -> Dialogue | None:
+        return await self._one(DialogueRow.id == dialogue_id)
+
+    async def in_thread(self, channel_id: str, thread_ts: str) -> Dialogue | None:
+        return await self._one(
+            (DialogueRow.channel_id == channel_id) & (DialogueRow.thread_ts == thread_ts)
+        )
+
+    async def change(self, dialogue: Dialogue, **fields: object) -> Dialogue | None:
+        """Set `fields` if the conversation is still open at `dialogue.version`; None if it
+        moved on meanwhile (read it again) or was finished."""
+        unknown = sorted(set(fields) - CHANGEABLE)
+        if unknown:
+            raise TypeError(f"conversations have no changeable field {', '.join(unknown)}")
+        values: dict[str, Any] = dict(fields)
+        if "state" in values:
+            values["state"] = DialogueState(values["state"]).value
+        values.update(version=dialogue.version + 1, updated_at=self._clock())
+        async with self._transaction() as connection:
+            row = (
+                await connection.execute(
+                    update(DialogueRow)
+                    .where(
+                        DialogueRow.id == dialogue.id,
+                        DialogueRow.version == dialogue.version,
+                        DialogueRow.state == DialogueState.OPEN.value,
+                    )
+                    .values(values)
+                    .returning(*DIALOGUE_COLUMNS)
+                )
+            ).one_or_none()
+        return None if row is None else _dialogue(row)
+
+    async def expire_idle(self, *, limit: int = 100) -> list[Dialogue]:
+        """Close open conversations whose idle time is up, each exactly once across instances;
+        also forget handled deliveries older than a day."""
+        now = self._clock()
+        async with self._transaction() as connection:
+            due = (
+                select(DialogueRow.id)
+                .where(DialogueRow.state == DialogueState.OPEN.value, DialogueRow.expires_at <= now)
+                .order_by(DialogueRow.expires_at)
+                .limit(limit)
+            )
+            if connection.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            ids = list((await connection.execute(due)).scalars())
+            expired: list[Dialogue] = []
+            if ids:
+                rows = await connection.execute(
+                    update(DialogueRow)
+                    .where(DialogueRow.id.in_(ids), DialogueRow.state == DialogueState.OPEN.value)
+                    .values(
+                        state=DialogueState.EXPIRED.value,
+                        version=DialogueRow.version + 1,
+                        updated_at=now,
+                    )
+                    .returning(*DIALOGUE_COLUMNS)
+                )
+                expired = [_dialogue(row) for row in rows]
+            await connection.execute(
+                delete(SeenEventRow).where(SeenEventRow.seen_at < now - SEEN_KEPT)
+            )
+        return expired
+
+    async def next_expiry(self) -> datetime | None:
+        async with self._transaction() as connection:
+            when: datetime | None = (
+                await connection.execute(
+                    select(DialogueRow.expires_at)
+                    .where(DialogueRow.state == DialogueState.OPEN.value)
+                    .order_by(DialogueRow.expires_at)
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+        return when
+
+    async def first_sighting(self, key: str) -> bool:
+        """Record a Slack delivery; False if it was recorded before (a retry, a second event
+        for the same message): the caller then does nothing."""
+        try:
+            async with self._transaction() as connection:
+                await connection.execute(
+                    insert(SeenEventRow).values(key=key[:255], seen_at=self._clock())
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def _one(self, where: Any) -> Dialogue | None:
+        async with self._transaction() as connection:
+            row = (await connection.execute(select(*DIALOGUE_COLUMNS).where(where))).one_or_none()
+        return None if row is None else _dialogue(row)
