@@ -19,7 +19,8 @@ while `sending` (the agent is asked to check EliseAI), split by whether the crea
 reached the simulator.
 
 `--burst` first sends 300 bookings through two workers with Tourbot's and the simulator's budgets
-both at 150 a minute, starting 12 s before a clock minute, and counts the simulator's 429s.
+both at 150 a minute, starting 12 s before a clock minute, counts the simulator's 429s and the
+most requests it received in any 60 s.
 
 Run: .venv/bin/python bench/reliability.py  (about 4 minutes, 6 with --burst; `--quick`: under a
 minute). Each scenario has a time limit and the whole run stops starting new ones after 6 minutes.
@@ -37,10 +38,12 @@ import socket
 import sys
 import tempfile
 import time
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -49,6 +52,7 @@ if str(ROOT) not in sys.path:  # `tests` is not installed; `bot` is, but use thi
     sys.path.insert(0, str(ROOT))
 
 from bot.propexo.simulator import SimulatorServer  # noqa: E402
+from bot.propexo.simulator.state import RecordedRequest  # noqa: E402
 from bot.slack_stand_in import SlackStandIn  # noqa: E402
 from bot.store import Store  # noqa: E402
 from tests.reliability_kit import (  # noqa: E402
@@ -270,8 +274,9 @@ async def propexo_down(
 
 async def burst_across_a_minute(slack: SlackStandIn, workdir: Path, *, count: int) -> str:
     """`count` bookings, two workers, Tourbot's budget and the simulator's both 150 a minute
-    (the simulator's window starting with its first request, Tourbot's with the clock minute),
-    the burst starting 12 s before a clock minute; watched for 80 s. Returns what it saw."""
+    (the simulator's window starting with its first request, Tourbot's sliding: a unit leaves a
+    minute after its request's answer), the burst starting 12 s before a clock minute; watched
+    for 80 s. Returns what it saw."""
     with SimulatorServer(settle=0.05, rate_limit=150, rate_window=60, slowdown=0) as propexo:
         async with database("postgresql", workdir) as url, Store.from_url(url) as store:
             await store.create_schema()
@@ -297,12 +302,26 @@ async def burst_across_a_minute(slack: SlackStandIn, workdir: Path, *, count: in
                 for process in processes:
                     process.kill()
             left = Counter(b.state.value for b in await all_bookings(store))
-    statuses = Counter(r.status for r in propexo.state.requests)
-    refused = sorted(r.received_at[11:19] for r in propexo.state.requests if r.status == 429)
+    received = propexo.state.requests
+    statuses = Counter(r.status for r in received)
+    refused = sorted(r.received_at[11:19] for r in received if r.status == 429)
+    budgeted = [r for r in received if r.path.startswith((CREATE_PATH, "/v1/admin/write-status/"))]
     return (
         f"{count} bookings, 2 workers, budget 150/min on both sides, burst from 12 s before a "
-        f"clock minute, 80 s: answers {dict(statuses)} (429 at {refused or 'never'}); "
-        f"bookings then {dict(left)}; exit codes {codes}"
+        f"clock minute, 80 s: answers {dict(statuses)} (429 at {refused or 'never'}); most "
+        f"requests received in any 60 s: {most_in_a_minute(received)} ("
+        f"{most_in_a_minute(budgeted)} counting only the budget's creates and polls, "
+        f"{len(received) - len(budgeted)} other requests in all); bookings then {dict(left)}; "
+        f"exit codes {codes}"
+    )
+
+
+def most_in_a_minute(requests: list[RecordedRequest]) -> int:
+    """The most of `requests` the simulator received inside any 60-second span."""
+    moments = sorted(datetime.fromisoformat(r.received_at) for r in requests)
+    return max(
+        (bisect_left(moments, start + timedelta(minutes=1)) - i for i, start in enumerate(moments)),
+        default=0,
     )
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
-from bot.propexo.client import PropexoClient
+from bot.budget import account
+from bot.propexo.client import PropexoClient, prepaid
 from bot.propexo.errors import (
     PropexoConfigurationError,
     PropexoError,
@@ -22,8 +24,10 @@ from bot.propexo.errors import (
     PropexoTransientError,
 )
 from bot.store import Booking, BookingState, Store
+from bot.store.store import BudgetUnit
 
 logger = logging.getLogger(__name__)
+Answer = TypeVar("Answer")
 
 UpdateKind = Literal[
     "submitted", "confirmed", "rejected", "failed", "unknown", "waiting", "queued", "pending",
@@ -72,7 +76,7 @@ class Reporter(Protocol):
 class DeliveryPolicy:
     """How deliveries are paced, retried and followed."""
 
-    rate_limit: int = 150  # Propexo requests a minute, for every instance together
+    rate_limit: int = 150  # Propexo requests in any 60 s, for every instance together
     give_up_after: timedelta = timedelta(minutes=15)  # retrying a Propexo that cannot be reached
     first_retry: float = 2.0
     max_retry: float = 60.0
@@ -97,13 +101,17 @@ class Steps:
 
     async def send(self, booking: Booking) -> Booking | None:
         """Send a booking claimed in `sending`. Returns it as left (None if taken from us)."""
-        queued_until = await self.store.take_budget(self.policy.rate_limit)
-        if queued_until is not None:
-            return await self._queue(booking, queued_until)
+        unit = await self.store.take_budget(self.policy.rate_limit)
+        if isinstance(unit, datetime):
+            return await self._queue(booking, unit)
         # Recorded before the request leaves: a worker that dies after this is "may have arrived".
-        booking = await self.store.update_booking(booking.id, request_sent_at=_now())
         try:
-            created = await self.propexo.create_appointment(booking.body)
+            booking = await self.store.update_booking(booking.id, request_sent_at=_now())
+        except BaseException:  # stopped or failed before anything left: the unit is not spent
+            await account(self.store, unit, arrived=False)
+            raise
+        try:
+            created = await self._budgeted(unit, self.propexo.create_appointment(booking.body))
         except PropexoRejected as exc:
             return await self._end(booking, BookingState.FAILED, _rejected(exc), exc)
         except PropexoOutcomeUnknown as exc:
@@ -113,8 +121,6 @@ class Steps:
             update = Update("failed", str(exc), can_edit=True)
             return await self._end(booking, BookingState.FAILED, update, exc)
         except PropexoTransientError as exc:  # it certainly did not arrive: try again later
-            if not getattr(exc, "sent", True):
-                await self.store.give_back_budget()  # it never reached Propexo's count
             return await self._retry_later(booking, exc)
         except PropexoError as exc:  # anything else Propexo said: never retried blindly
             update = Update("failed", str(exc), can_edit=True)
@@ -139,11 +145,11 @@ class Steps:
     async def poll(self, booking: Booking) -> Booking | None:
         """Look at the write status of a booking claimed in `submitted`."""
         assert booking.job_id is not None
-        queued_until = await self.store.take_budget(self.policy.rate_limit)
-        if queued_until is not None:
-            return await self.store.update_booking(booking.id, next_attempt_at=queued_until)
+        unit = await self.store.take_budget(self.policy.rate_limit)
+        if isinstance(unit, datetime):
+            return await self.store.update_booking(booking.id, next_attempt_at=unit)
         try:
-            status = await self.propexo.write_status(booking.job_id)
+            status = await self._budgeted(unit, self.propexo.write_status(booking.job_id))
         except PropexoError as exc:
             logger.info("write status of %s unavailable: %s", booking.id, type(exc).__name__)
             return await self._poll_again(booking)
@@ -180,6 +186,21 @@ class Steps:
         await self._tell(booking, unknown_update())
         return booking
 
+    async def _budgeted(self, unit: BudgetUnit, request: Awaitable[Answer]) -> Answer:
+        """The answer to one Propexo request made with `unit` of the budget. Propexo counts a
+        request when it arrives, so its unit stays spent for a window after the answer; one
+        that certainly never arrived is given back. The client's own retries pay for
+        themselves (its gate)."""
+        arrived = True
+        try:
+            with prepaid():
+                return await request
+        except PropexoTransientError as exc:
+            arrived = getattr(exc, "sent", True)
+            raise
+        finally:
+            await account(self.store, unit, arrived=arrived)
+
     async def _poll_again(self, booking: Booking) -> Booking | None:
         now = _now()
         since = now - (booking.submitted_at or booking.updated_at)
@@ -207,9 +228,9 @@ class Steps:
                 back,
                 Update(
                     "queued",
-                    f"Propexo takes {self.policy.rate_limit} requests a minute and this minute's "
-                    f"are used, so this booking is queued behind others. It goes out at about "
-                    f"{until:%H:%M} UTC; nothing is needed from you.",
+                    f"Propexo takes {self.policy.rate_limit} requests a minute and the last "
+                    f"minute's are used, so this booking is queued behind others. It goes out at "
+                    f"about {until:%H:%M} UTC; nothing is needed from you.",
                 ),
             )
         return back

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # Deliver bookings inside `tourbot serve`/`socket`; false when `tourbot worker` runs apart.
     run_worker: bool = True
+    # A booking conversation in a thread ends, with a message, after this long without a word.
+    conversation_idle_minutes: float = Field(default=30.0, gt=0, le=7 * 24 * 60)
 
     @field_validator(
         "slack_bot_token",

@@ -46,6 +46,9 @@ class Worker:
         self._swept_at = float("-inf")
         self._wake = asyncio.Event()
         self._stopping = False
+        # Held while a round claims and starts work: `stop` waits for it, or a round under way
+        # would start sends after the stop had counted what it waits for.
+        self._round = asyncio.Lock()
         self._tasks: set[asyncio.Task[Booking | None]] = set()
         self._sends: set[asyncio.Task[Booking | None]] = set()
         self._booking_of: dict[asyncio.Task[Booking | None], str] = {}
@@ -60,7 +63,8 @@ class Worker:
     async def run(self) -> None:
         while not self._stopping:
             try:
-                await self.run_once()
+                async with self._round:
+                    await self.run_once()
             except Exception:  # a database hiccup must not end the worker
                 logger.exception("worker round failed; trying again")
             # Wakes that come in a burst (every finished step wakes it) make one round, not many.
@@ -152,17 +156,25 @@ class Worker:
 
         task.add_done_callback(done)
 
-    async def stop(self, *, grace: float = 10.0) -> None:
+    async def stop(self, *, grace: float = 10.0) -> int:
         """Stop claiming; let work under way finish for `grace` seconds. Polls still running are
         handed back at once (they are only reads); a send still running past the grace is left
-        `sending`, and whoever runs next reports it as unknown rather than sending it again."""
+        `sending`, and whoever runs next reports it as unknown rather than sending it again.
+        Returns how many sends were cut off that way."""
         self._stopping = True
         self._wake.set()
+        async with self._round:  # a round under way finishes starting what it claimed
+            pass
         polls = self._tasks - self._sends
         for task in polls:
             task.cancel()
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=grace)
+        cut_off = len(self._sends)
+        if cut_off:
+            logger.warning(
+                "stopping: %d send(s) still running after %.0f s are cut off", cut_off, grace
+            )
         for task in list(self._tasks):
             task.cancel()
         if polls:
@@ -172,3 +184,4 @@ class Worker:
                 # A cancelled poll holds a lease: give it back so the next worker looks at once.
                 with contextlib.suppress(BookingNotFound):
                     await self.store.update_booking(booking_id, next_attempt_at=now)
+        return cut_off

@@ -12,11 +12,13 @@ import logging
 import random
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Literal, Self
+from typing import Any, Literal, Protocol, Self
 from urllib.parse import quote
 
 import httpx
@@ -42,6 +44,28 @@ Json = object
 
 # Raised before a single byte of the request left: resending cannot duplicate anything.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Set while a caller that already holds a unit of the budget makes its request (`prepaid`).
+_PREPAID: ContextVar[bool] = ContextVar("propexo_prepaid", default=False)
+
+
+class RequestGate(Protocol):
+    """Lets each request reach Propexo only within a budget (e.g. one shared by instances)."""
+
+    async def enter(self) -> Any:
+        """Wait until a request may go; returns a ticket for `leave`."""
+
+    async def leave(self, ticket: Any, *, arrived: bool) -> None:
+        """The request is over; `arrived` is False when it certainly never reached Propexo."""
+
+
+@contextmanager
+def prepaid() -> Iterator[None]:
+    """The next request's first attempt is already paid for by the caller (retries are not)."""
+    token = _PREPAID.set(True)
+    try:
+        yield
+    finally:
+        _PREPAID.reset(token)
 
 
 # -- what the calls return -----------------------------------------------------------------------
@@ -258,6 +282,7 @@ class PropexoClient:
         self._prospect_lock = asyncio.Lock()
         self._prospect_cache: dict[str | None, tuple[float, list[Prospect]]] = {}
         self.paced_seconds = 0.0  # total time spent waiting for the rate limit
+        self.gate: RequestGate | None = None  # every attempt passes it when set
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
@@ -494,11 +519,12 @@ class PropexoClient:
         `PropexoOutcomeUnknown` names the `action` that is in doubt.
         """
         failures = rate_limited = 0
+        paid = _PREPAID.get()
         while True:
             await self._pace()
             started = time.monotonic()
             try:
-                response = await self._http.request(method, path, json=json, params=params)
+                response = await self._attempt(method, path, json, params, paid=paid)
             except _NOT_SENT as exc:
                 reason = self._describe(exc)
                 logger.debug("%s %s not sent: %s", method, path, reason)
@@ -508,6 +534,7 @@ class PropexoClient:
                     continue
                 raise PropexoUnavailable(reason, sent=False) from exc
             except httpx.TransportError as exc:
+                paid = False
                 reason = self._describe(exc)
                 logger.debug("%s %s sent, no answer: %s", method, path, reason)
                 if not safe:
@@ -518,6 +545,7 @@ class PropexoClient:
                     continue
                 raise PropexoUnavailable(reason, sent=True) from exc
 
+            paid = False  # a second attempt is another request Propexo counts
             status = response.status_code
             self._observe(response, status)
             logger.debug(
@@ -555,6 +583,28 @@ class PropexoClient:
             if status in (401, 403):
                 raise PropexoConfigurationError(status)
             raise self._rejection(response)
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        json: Json,
+        params: Mapping[str, str] | None,
+        *,
+        paid: bool,
+    ) -> httpx.Response:
+        """One HTTP request, through the gate unless the caller paid for it."""
+        gate = None if paid else self.gate
+        ticket = await gate.enter() if gate is not None else None
+        arrived = True
+        try:
+            return await self._http.request(method, path, json=json, params=params)
+        except _NOT_SENT:
+            arrived = False
+            raise
+        finally:
+            if gate is not None:
+                await gate.leave(ticket, arrived=arrived)
 
     async def _pace(self) -> None:
         async with self._pace_lock:  # held while waiting, so paced requests go one by one

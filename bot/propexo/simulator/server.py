@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Self
@@ -239,8 +240,14 @@ async def _serve(simulator: Simulator, host: str, port: int) -> None:
         f"integration: {config.integration_id}); Ctrl-C stops it.",
         flush=True,
     )
+    # Ctrl-C and SIGTERM set an event the loop wakes for (through its wakeup fd), rather than
+    # relying on KeyboardInterrupt reaching the right frame.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await simulator.stop()
 
