@@ -11,7 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 import handlers
 from bot.access import AccessPolicy
 from bot.tourbot import Tourbot
-from handlers import access
+from handlers import access, retries
+from handlers.listeners import ListenerWork
 
 logger = logging.getLogger(__name__)
 
@@ -39,5 +40,9 @@ def build_app(tourbot: Tourbot, *, signing_secret: str | None = None) -> AsyncAp
     app.error(on_error)
     # Before any listener: a refused request never reaches one.
     access.register(app, AccessPolicy.from_settings(settings, access.member_lookup(app.client)))
+    retries.register(app, tourbot.store.dialogues)
     handlers.register(app, tourbot)
+    work = ListenerWork()
+    work.watch(app)
+    tourbot.finish_before_closing(work.finished)
     return app

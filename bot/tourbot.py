@@ -11,17 +11,19 @@ import contextlib
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.booking import BookingDraft, prepare_booking
+from bot.budget import SharedBudget
 from bot.delivery import DeliveryPolicy, Reporter
 from bot.propexo.client import Community, PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
 from bot.prospects import ProspectSearch
 from bot.settings import Settings
-from bot.store import Booking, BookingState, NewBooking, Store
+from bot.store import Added, Booking, BookingState, NewBooking, Store
 from bot.tour_time import describe, resolve_time, short_when, warm_up
 from bot.worker import Worker
 from bot.zones import TourZone, tour_zone
@@ -66,6 +68,8 @@ class Tourbot:
         self.store = store
         self.propexo = propexo
         self.policy = policy or DeliveryPolicy(rate_limit=settings.propexo_rate_limit)
+        if propexo.gate is None:  # every request counts against the budget all instances share
+            propexo.gate = SharedBudget(store, self.policy.rate_limit)
         self.prospects = ProspectSearch(
             propexo, settings.propexo_integration_id, deadline=OPTIONS_DEADLINE
         )
@@ -74,6 +78,10 @@ class Tourbot:
         self._communities: tuple[float, list[Community]] | None = None
         self._zones: dict[str, tuple[float, str | None]] = {}
         self._background: asyncio.Task[list[Community]] | None = None
+        self._jobs: list[tuple[str, Callable[[asyncio.Event], Coroutine[Any, Any, None]]]] = []
+        self._job_tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+        self._first_finish: list[Callable[[], Awaitable[None]]] = []
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Tourbot:
@@ -95,9 +103,32 @@ class Tourbot:
         if report is not None and self.settings.run_worker:
             self.worker = Worker(self.store, self.propexo, report, policy=self.policy)
             self._worker_task = asyncio.create_task(self.worker.run(), name="worker")
+        self._stopping.clear()
+        self._job_tasks = [
+            asyncio.create_task(job(self._stopping), name=n) for n, job in self._jobs
+        ]
+
+    def finish_before_closing(self, work: Callable[[], Awaitable[None]]) -> None:
+        """`close` first waits (at most its grace) for `work()`: e.g. listeners after their ack."""
+        self._first_finish.append(work)
+
+    def keep_running(
+        self, name: str, job: Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+    ) -> None:
+        """Run `job(stopping)` from `start` until `close` sets `stopping` (e.g. the sweep that
+        ends idle conversations)."""
+        self._jobs.append((name, job))
 
     async def close(self, *, grace: float = 10.0) -> None:
         """Drain: deliveries under way get `grace` seconds to finish or are handed back."""
+        for work in self._first_finish:
+            try:
+                await asyncio.wait_for(work(), grace)
+            except TimeoutError:
+                logger.warning("stopping while Slack work is still under way")
+        self._stopping.set()
+        if self._job_tasks:
+            await asyncio.wait(self._job_tasks, timeout=grace)
         if self.worker is not None:
             await self.worker.stop(grace=grace)
         if self._worker_task is not None:
@@ -157,27 +188,22 @@ class Tourbot:
         It is held back for a few seconds so its thread can be opened first (`release`); if
         this process dies before that, the worker sends it after the hold and opens the thread.
         """
-        assert draft.time.starts_at is not None
-        who = draft.form.prospect_name or "an existing prospect"
-        body = draft.appointment.body()
-        return await self.store.add_booking(
-            NewBooking(
-                request_key=request_key,
-                team_id=origin.team_id,
-                user_id=origin.user_id,
-                channel_id=origin.channel_id,
-                response_url=origin.response_url,
-                thread_channel_id=origin.thread_channel,
-                thread_ts=origin.thread_ts,
-                zone=zone.zone.key,
-                starts_at=draft.time.starts_at,
-                summary=f"Tour for {who} · {short_when(draft.time)}",
-                form_values=dict(values),
-                body=body,
-                prospect_key=_prospect_key(body),
-                next_attempt_at=datetime.now(UTC) + THREAD_HOLD,
-            )
-        )
+        new = _new_booking(draft, request_key, origin, zone, values)
+        return await self.store.add_booking(new)
+
+    async def accept_unless_doubled(
+        self,
+        draft: BookingDraft,
+        *,
+        request_key: str,
+        origin: Origin,
+        zone: TourZone,
+        values: Mapping[str, str],
+    ) -> Added:
+        """As `accept`, unless the prospect already has a live booking at that moment (what
+        `duplicates` finds): then nothing is stored and `doubles` holds those. One round trip."""
+        new = _new_booking(draft, request_key, origin, zone, values)
+        return await self.store.add_booking_unless_doubled(new)
 
     async def release(self, booking_id: str) -> None:
         """The booking's thread is open: deliver it now."""
@@ -251,6 +277,34 @@ class Tourbot:
 
     async def search_prospects(self, text: str) -> list[Prospect]:
         return await self.prospects.search(text)
+
+
+def _new_booking(
+    draft: BookingDraft,
+    request_key: str,
+    origin: Origin,
+    zone: TourZone,
+    values: Mapping[str, str],
+) -> NewBooking:
+    assert draft.time.starts_at is not None
+    who = draft.form.prospect_name or "an existing prospect"
+    body = draft.appointment.body()
+    return NewBooking(
+        request_key=request_key,
+        team_id=origin.team_id,
+        user_id=origin.user_id,
+        channel_id=origin.channel_id,
+        response_url=origin.response_url,
+        thread_channel_id=origin.thread_channel,
+        thread_ts=origin.thread_ts,
+        zone=zone.zone.key,
+        starts_at=draft.time.starts_at,
+        summary=f"Tour for {who} · {short_when(draft.time)}",
+        form_values=dict(values),
+        body=body,
+        prospect_key=_prospect_key(body),
+        next_attempt_at=datetime.now(UTC) + THREAD_HOLD,
+    )
 
 
 def _prospect_key(body: Mapping[str, object]) -> str | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.tourbot import Tourbot
-from handlers import actions, commands, events, options, shortcuts, views
+from handlers import actions, commands, conversation, events, options, shortcuts, views
 
 
 def register(app: AsyncApp, tourbot: Tourbot) -> None:
     """Wire every listener, explicitly and in one place."""
-    for module in (commands, views, actions, options, events, shortcuts):
+    for module in (commands, views, actions, options, events, shortcuts, conversation):
         module.register(app, tourbot)

@@ -42,22 +42,34 @@ class SlackThread:
 
     async def open(self, booking: Booking) -> Booking:
         """Post the parent message (unless the booking already has a thread) and remember it."""
-        if booking.thread_channel_id and booking.thread_ts:
-            text, blocks = parent_message(booking)
-            await self._post(booking.thread_channel_id, text, blocks, thread_ts=booking.thread_ts)
-            return booking
         text, blocks = parent_message(booking)
+        if booking.thread_channel_id and booking.thread_ts:
+            channel, root = booking.thread_channel_id, booking.thread_ts
+            if await self.store.shows_a_booking(channel, root):
+                # "Edit and retry": the thread's first message goes on showing the latest try.
+                text, blocks = parent_message(booking, with_state=False)
+                await self._post(channel, text, blocks, thread_ts=root)
+                return await self.store.update_booking(booking.id, status_ts=root)
+            # Someone else's message (a conversation, a lead): the booking's own message goes
+            # in its thread, and is the one kept up to date.
+            ts = await self._post(channel, text, blocks, thread_ts=root)
+            return await self.store.update_booking(booking.id, status_ts=ts) if ts else booking
         where: str | None = None
         if booking.channel_id:
             where = await self._post(booking.channel_id, text, blocks)
             if where:
                 return await self.store.update_booking(
-                    booking.id, thread_channel_id=booking.channel_id, thread_ts=where
+                    booking.id,
+                    thread_channel_id=booking.channel_id,
+                    thread_ts=where,
+                    status_ts=where,
                 )
         dm = await self._dm_channel(booking.user_id)
         if dm and (ts := await self._post(dm, text, blocks)):
             await self._tell(booking, invite_note(booking.channel_id, "our direct messages"))
-            return await self.store.update_booking(booking.id, thread_channel_id=dm, thread_ts=ts)
+            return await self.store.update_booking(
+                booking.id, thread_channel_id=dm, thread_ts=ts, status_ts=ts
+            )
         await self._tell(booking, f"{text}. I can't post updates anywhere else, so they come here.")
         return booking
 
@@ -73,10 +85,12 @@ class SlackThread:
 
     async def _refresh_parent(self, booking: Booking) -> None:
         assert booking.thread_channel_id and booking.thread_ts
+        if booking.status_ts is None:
+            return  # its own message could not be posted: the replies say it all
         text, blocks = parent_message(booking)
         try:
             await self.client.chat_update(
-                channel=booking.thread_channel_id, ts=booking.thread_ts, text=text, blocks=blocks
+                channel=booking.thread_channel_id, ts=booking.status_ts, text=text, blocks=blocks
             )
         except SlackApiError as exc:
             logger.warning("could not update the parent of %s: %s", booking.id, _error(exc))

@@ -16,6 +16,7 @@ from bot.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo.tour"
+CONVERSATION = ROOT / "examples" / "conversation.tour"
 ZONE = "America/New_York"
 
 
@@ -37,6 +38,22 @@ def play(
     return status, out
 
 
+def played_through_the_entry_point(script: Path) -> str:
+    """`python -m bot console --script SCRIPT`, as the README runs it; its transcript."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--script", str(script), "--tz", ZONE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr == ""
+    return done.stdout
+
+
 def in_order(transcript: str, *parts: str) -> None:
     at = 0
     for part in parts:
@@ -49,18 +66,7 @@ def in_order(transcript: str, *parts: str) -> None:
 
 
 def test_the_demo_books_a_tour_through_the_form() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--script", str(DEMO), "--tz", ZONE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stderr == ""
-    out = done.stdout
+    out = played_through_the_entry_point(DEMO)
     in_order(
         out,
         "your time zone is America/New_York",
@@ -229,18 +235,38 @@ def test_a_failed_write_injected_from_the_script(
 # -- messages to the bot --------------------------------------------------------------------------
 
 
-def test_a_message_is_answered_with_what_comes_next(
+def test_a_conversation_books_a_tour_without_the_form() -> None:
+    out = played_through_the_entry_point(CONVERSATION)
+    in_order(
+        out,
+        "#leasing-team> @Tourbot book Jane Doe friday at 2pm, 2br under 2k",
+        "Let's book this tour. So far I have:",
+        "Prospect: Jane Doe",
+        "What is Jane’s email or phone number?",
+        "#leasing-team> reply jane@example.com",
+        "Which community is the tour at?",
+        "#leasing-team> reply the maple one",
+        "Community: Maple Court Apartments",
+        "Budget: up to $2,000",
+        "[1] Book   [2] Edit in form   [3] Cancel",
+        "#leasing-team> reply make it 4pm instead",
+        "Got it: changed the tour time.",
+        "Tour time: Fri, Nov 27, 4:00 PM EST",
+        "#leasing-team> click Book",
+        "Booked: see below.",
+        "Tour for Jane Doe · Fri, Nov 27, 4:00 PM EST",
+        "Submitted to EliseAI",
+        "Confirmed in EliseAI.",
+    )
+    assert "Confirmed in EliseAI" in out.split("Tour for Jane Doe · Fri, Nov 27")[1]
+
+
+def test_a_message_that_does_not_mention_the_bot_gets_a_hint(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, out = play("@Tourbot book Jane for friday at 2\n", tmp_path, capsys)
+    status, out = play("book Jane for friday at 2\n", tmp_path, capsys)
     assert status == 0
-    assert "booking through a conversation is coming" in out
-    assert "type /tour and the request" in out
-
-
-# Booking through a conversation (a mention, questions in the thread, a summary with Book) comes
-# with the conversation listener. Its scripted session goes here: mention the bot, `reply` with what
-# it asks for, `click Book`, and assert the booking's thread ends "Confirmed in EliseAI".
+    assert "Tourbot answers messages that mention it" in out
 
 
 # -- typed at the keyboard ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Property-based tests (hypothesis): whatever an agent types, in any zone, at any moment within
-ten years, the time resolver, the text reader and the form answer; they never crash."""
+ten years, the time resolver, the text reader, the form and a conversation's replies answer;
+they never crash."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.booking import FIELD_LABELS, BookingDraft, FormProblems, prepare_booking
+from bot.conversation.reading import read_reply
+from bot.conversation.steps import ASK_FIRST, details, next_step
 from bot.settings import Settings
 from bot.tour_time import ResolvedTime, resolve_time
 from bot.understand import read_request
@@ -153,3 +156,24 @@ def test_prepare_booking_gives_a_draft_or_form_problems(
     values: dict[str, str | None], zone: str, now: datetime
 ) -> None:
     check_booking(values, zone, now)
+
+
+@fast
+@given(
+    values=st.one_of(plausible_form, likely_draft).map(
+        lambda v: {k: x for k, x in v.items() if x is not None}
+    ),
+    reply=phrases,
+    asked=st.sampled_from([None, *ASK_FIRST, *FIELD_LABELS]),
+)
+def test_a_reply_in_a_conversation_always_reads(
+    values: dict[str, str], reply: str, asked: str | None
+) -> None:
+    read = read_reply(values, reply, asked=asked, communities=[("c1", "Maple Court")])
+    assert set(read.changed) <= set(read.values) | set(values)
+    assert all(isinstance(value, str) for value in read.values.values())
+    if read.intent is not None:
+        assert read.values == values and not read.changed
+    step = next_step(read.values, {}, communities=["Maple Court"], needs_community=True)
+    assert (step.asked is None) == (step.question is None)
+    details(read.values, time_text=None, community_name=None, tour_types=SETTINGS.tour_types)

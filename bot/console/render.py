@@ -177,7 +177,9 @@ def _block_lines(
     if kind == "section":
         lines = plain(block.get("text"), names).splitlines() if block.get("text") else []
         for item in block.get("fields") or []:
-            lines.extend(plain(item, names).splitlines())
+            # Slack shows fields as a grid of "title over value"; a line each reads better here.
+            title, _, value = plain(item, names).partition("\n")
+            lines.extend([f"{title}: {value}"] if value and "\n" not in value else [title, value])
         accessory = block.get("accessory")
         if isinstance(accessory, dict) and accessory.get("type") == "button":
             lines.append(_button(accessory, names, buttons, channel, ts))

@@ -339,13 +339,11 @@ class Session:
             if answer.status_code != 404:
                 self._check(answer, "your message")
         await self.screen.settle(ACTION_WAIT, bookings=True)
-        printed = self.screen.news()
-        if all(answer.status_code == 404 for answer in answers) and not printed:
-            # TODO(conversations): gone once a listener books through a conversation.
+        if not self.screen.news() and f"<@{BOT_USER_ID}>" not in sent and thread_ts is None:
+            # In a channel, Slack sends the bot only what mentions it (or its threads' replies).
             self.out(
-                "Tourbot does not read messages yet: booking through a conversation is coming. "
-                "For now, type /tour and the request, like /tour Jane Doe jane@example.com "
-                "tomorrow at 3pm."
+                "Tourbot answers messages that mention it, like @Tourbot book Jane Doe "
+                "jane@example.com friday at 2pm, and replies in its threads."
             )
 
     # -- helpers -------------------------------------------------------------------------------
