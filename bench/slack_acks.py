@@ -7,7 +7,7 @@ concurrent valid submissions are timed from send to response. Before each round 
 flight (stored, not settled) are topped up to 200; each measured submission adds one more. The
 same rounds go to a bare Bolt app that only acks (bench/bare_bolt_app.py): the floor. A third
 server, an aiohttp handler answering an empty 200 without Bolt, shows what the load generator
-(httpx, in this process) and the HTTP stack cost by themselves.
+(bench/load_generator.py, a process of its own) and the HTTP stack cost by themselves.
 
 Run: .venv/bin/python bench/slack_acks.py  (about a minute; all traffic stays on 127.0.0.1).
 Prints the machine, a Markdown table for the README and what the load looked like.
@@ -43,6 +43,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `tests` is not installed; `bot` is, but use this checkout's
     sys.path.insert(0, str(ROOT))
+
+from load_generator import Answer, LoadGenerator  # noqa: E402
 
 from bot.propexo.simulator import SimulatorServer  # noqa: E402
 from bot.slack_stand_in import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, TEAM_ID, SlackStandIn  # noqa: E402
@@ -118,21 +120,18 @@ class Samples:
 Body = tuple[bytes, dict[str, str]]
 
 
-async def burst(http: httpx.AsyncClient, url: str, bodies: Sequence[Body]) -> list[Sample]:
+async def burst(sender: LoadGenerator, url: str, bodies: Sequence[Body]) -> list[Sample]:
     """Send every body at once; each is timed from send to response. A good ack is an empty
     200 (a plain `ack()`)."""
+    return [sample(answer) for answer in await sender.burst(url, bodies)]
 
-    async def one(body: bytes, headers: dict[str, str]) -> Sample:
-        started = time.perf_counter()
-        try:
-            response = await http.post(url, content=body, headers=headers)
-        except httpx.HTTPError as exc:
-            return Sample(time.perf_counter() - started, False, repr(exc))
-        seconds = time.perf_counter() - started
-        ok = response.status_code == 200 and not response.content
-        return Sample(seconds, ok, "" if ok else f"{response.status_code} {response.text[:200]}")
 
-    return list(await asyncio.gather(*(one(body, headers) for body, headers in bodies)))
+def sample(answer: Answer) -> Sample:
+    if answer.error:
+        return Sample(answer.seconds, False, answer.error)
+    ok = answer.status == 200 and not answer.body
+    detail = "" if ok else f"{answer.status} {answer.body[:200].decode(errors='replace')}"
+    return Sample(answer.seconds, ok, detail)
 
 
 # -- playing Slack -----------------------------------------------------------------------------
@@ -344,7 +343,7 @@ def unsettled(database: Path) -> int:
 
 
 async def measure_rounds(
-    http: httpx.AsyncClient,
+    sender: LoadGenerator,
     server: Server,
     traffic: Traffic,
     result: Result,
@@ -354,15 +353,15 @@ async def measure_rounds(
 ) -> None:
     url = f"{server.url}/slack/events"
     # A warm-up round of each (Bolt's first request runs auth.test): not counted.
-    await burst(http, url, traffic.commands(CONCURRENCY))
-    await burst(http, url, traffic.submissions(CONCURRENCY))
+    await burst(sender, url, traffic.commands(CONCURRENCY))
+    await burst(sender, url, traffic.submissions(CONCURRENCY))
     wall, server_cpu, bench_cpu = time.perf_counter(), server.cpu_seconds(), time.process_time()
     for _ in range(rounds):
         for kind in ("tour", "submit"):
             if keep_load is not None:
                 await keep_load()
             bodies = (traffic.commands if kind == "tour" else traffic.submissions)(CONCURRENCY)
-            samples = await burst(http, url, bodies)
+            samples = await burst(sender, url, bodies)
             (result.tour if kind == "tour" else result.submit).add(samples)
     wall = time.perf_counter() - wall
     result.server_cpu = (server.cpu_seconds() - server_cpu) / wall
@@ -371,6 +370,7 @@ async def measure_rounds(
 
 async def bench_tourbot(
     http: httpx.AsyncClient,
+    sender: LoadGenerator,
     slack: SlackStandIn,
     sim: SimulatorServer,
     workdir: Path,
@@ -396,23 +396,23 @@ async def bench_tourbot(
 
         # One modal, opened from a full request; its zone is filled in right after.
         opened_before = len(slack.calls_to("views.open"))
-        [sample] = await burst(http, url, [traffic.command()])
-        if not sample.ok:
-            raise RuntimeError(f"/tour was not acked: {sample.detail}\n{server.log_tail()}")
+        [first] = await burst(sender, url, [traffic.command()])
+        if not first.ok:
+            raise RuntimeError(f"/tour was not acked: {first.detail}\n{server.log_tail()}")
         opened = (await slack.wait_for("views.open", opened_before + 1, timeout=10))[-1]
         if not opened.ok:
             raise RuntimeError(f"views.open failed: {opened.response}\n{server.log_tail()}")
         view_id: str = opened.response["view"]["id"]
         await slack.wait_for("views.update", 1, timeout=10)
         traffic.view = agent.view_json(view_id, {})
-        [sample] = await burst(http, url, traffic.submissions(1))
-        if not sample.ok:
-            raise RuntimeError(f"the modal's submission was not a plain ack: {sample.detail}")
+        [first] = await burst(sender, url, traffic.submissions(1))
+        if not first.ok:
+            raise RuntimeError(f"the modal's submission was not a plain ack: {first.detail}")
 
         # 200 bookings in flight, posted 50 at a time; the simulator must be receiving them.
         database = workdir / "bench.db"
         for _ in range(IN_FLIGHT // CONCURRENCY):
-            result.filler.add(await burst(http, url, traffic.submissions(CONCURRENCY)))
+            result.filler.add(await burst(sender, url, traffic.submissions(CONCURRENCY)))
         if result.filler.errors:
             raise RuntimeError(
                 f"{len(result.filler.errors)} of the first {IN_FLIGHT} "
@@ -437,12 +437,12 @@ async def bench_tourbot(
             count = unsettled(database)
             if count < IN_FLIGHT:
                 top_up = min(CONCURRENCY, IN_FLIGHT - count)
-                result.filler.add(await burst(http, url, traffic.submissions(top_up)))
+                result.filler.add(await burst(sender, url, traffic.submissions(top_up)))
                 count += top_up
             result.in_flight.append(count)
             result.running.append(await deliveries_running(http, server))
 
-        await measure_rounds(http, server, traffic, result, rounds, keep_load=keep_load)
+        await measure_rounds(sender, server, traffic, result, rounds, keep_load=keep_load)
 
         # Give the bookings a while to settle (bounded), then count how they ended.
         drain_started = time.monotonic()
@@ -471,6 +471,7 @@ async def bench_tourbot(
 
 async def bench_bare(
     http: httpx.AsyncClient,
+    sender: LoadGenerator,
     slack: SlackStandIn,
     sim: SimulatorServer,
     workdir: Path,
@@ -498,7 +499,7 @@ async def bench_bare(
             "private_metadata": "{}",
             "state": {"values": {}},
         }
-        await measure_rounds(http, server, traffic, result, rounds, keep_load=None)
+        await measure_rounds(sender, server, traffic, result, rounds, keep_load=None)
         result.peak_rss_mb = server.peak_rss_mb()
     finally:
         server.stop()
@@ -603,10 +604,16 @@ async def run(
     limits = httpx.Limits(
         max_connections=4 * CONCURRENCY, max_keepalive_connections=4 * CONCURRENCY
     )
-    async with httpx.AsyncClient(timeout=10, limits=limits) as http:
-        bot = await bench_tourbot(http, slack, sim, workdir, rounds, profile)
-        bare = await bench_bare(http, slack, sim, workdir, rounds, bot.view)
-        plain = await bench_bare(http, slack, sim, workdir, rounds, bot.view, plain=True)
+    sender = LoadGenerator()
+    try:
+        async with httpx.AsyncClient(timeout=10, limits=limits) as http:
+            bot = await bench_tourbot(http, sender, slack, sim, workdir, rounds, profile)
+            bare = await bench_bare(http, sender, slack, sim, workdir, rounds, bot.view)
+            plain = await bench_bare(
+                http, sender, slack, sim, workdir, rounds, bot.view, plain=True
+            )
+    finally:
+        sender.close()
     return bot, bare, plain
 
 

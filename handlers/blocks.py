@@ -7,9 +7,13 @@ under its input.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -203,6 +207,60 @@ def booking_modal(
     )
 
 
+def booking_modal_dict(
+    values: Mapping[str, str],
+    *,
+    metadata: str,
+    tour_types: Sequence[str],
+    zone: TourZone,
+    preview: str,
+) -> dict[str, Any]:
+    """`booking_modal(...).to_dict()`, filled into a copy of the blank modal that slack_sdk
+    checked once per set of tour types: checking the whole view again took most of a /tour's
+    CPU. What is filled in is checked as slack_sdk would (options and dates through it)."""
+    if len(metadata) > View.private_metadata_max_length:
+        raise SlackObjectFormationError(
+            f"private_metadata cannot exceed {View.private_metadata_max_length} characters"
+        )
+    view: dict[str, Any] = json.loads(_blank_booking_modal(tuple(tour_types)))
+    view["private_metadata"] = metadata
+    for block in view["blocks"]:
+        key = block.get("block_id")
+        if key == TIME_PREVIEW:
+            block["elements"][0]["text"] = preview
+        elif key == ZONE_NOTE:
+            block["elements"][0]["text"] = zone.note
+        elif block["type"] == "input":
+            _fill(block["element"], key, values)
+    return view
+
+
+@lru_cache(maxsize=8)
+def _blank_booking_modal(tour_types: tuple[str, ...]) -> str:
+    blank = TourZone(ZoneInfo("UTC"), "default")
+    modal = booking_modal({}, metadata="", tour_types=tour_types, zone=blank, preview="…")
+    return json.dumps(modal.to_dict())
+
+
+def _fill(element: dict[str, Any], key: str, values: Mapping[str, str]) -> None:
+    """Set an input's initial value from `values`, as `booking_modal` does."""
+    value = values.get(key)
+    if not value:
+        return
+    kind = element["type"]
+    if kind in ("plain_text_input", "number_input"):
+        element["initial_value"] = value
+    elif kind == "static_select":
+        chosen = next((o for o in element["options"] if o["value"] == value), None)
+        if chosen is not None:
+            element["initial_option"] = chosen
+    elif kind == "external_select":
+        element["initial_option"] = option(values.get(f"{key}_label") or value, value).to_dict()
+    elif kind == "datepicker" and _is_iso_date(value):
+        DatePickerElement(action_id=key, initial_date=value).validate_json()
+        element["initial_date"] = value
+
+
 def with_preview(view: Mapping[str, Any], preview: str, zone_note: str | None = None) -> View:
     """The same modal (from a payload's `view`) with a new time preview, for `views.update`."""
     blocks = []
@@ -255,15 +313,16 @@ def preview_text(description: str, status: str, reason: str | None) -> str:
     return f":grey_question: {reason}"
 
 
-def parent_message(booking: Booking) -> tuple[str, list[Block]]:
-    """The channel message a booking's thread hangs from; updated as the booking moves."""
-    state = _STATE_LINES[booking.state]
-    text = f"{escape(booking.summary)} · {_plain_state(booking.state)}"
+def parent_message(booking: Booking, *, with_state: bool = True) -> tuple[str, list[Block]]:
+    """The channel message a booking's thread hangs from; updated as the booking moves.
+    Without its state, it only marks where a booking starts in a thread shown elsewhere."""
+    state = f"{_STATE_LINES[booking.state]} · " if with_state else ""
+    text = escape(booking.summary)
+    if with_state:
+        text += f" · {_plain_state(booking.state)}"
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=_clip(f"*{escape(booking.summary)}*", 3000))),
-        ContextBlock(
-            elements=[MarkdownTextObject(text=f"{state} · booked by <@{booking.user_id}>")]
-        ),
+        ContextBlock(elements=[MarkdownTextObject(text=f"{state}booked by <@{booking.user_id}>")]),
     ]
     return text, blocks
 

@@ -15,7 +15,7 @@ from bot.booking.prefill import prefill
 from bot.tourbot import Tourbot
 from bot.understand import read_request
 from handlers.acks import let_ack_leave
-from handlers.blocks import booking_modal, preview_text, with_preview
+from handlers.blocks import booking_modal_dict, preview_text, with_preview
 from handlers.form_data import ModalContext
 from handlers.zones import fetch_agent_zone
 
@@ -70,7 +70,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
     app.command("/tour")(open_booking_form)
 
 
-def build_form(tourbot: Tourbot, values: dict[str, str], context: ModalContext) -> Any:
+def build_form(tourbot: Tourbot, values: dict[str, str], context: ModalContext) -> dict[str, Any]:
     """The booking modal for `values`, with the time preview in the zone it will be read in."""
     zone = tourbot.zone(community_id=values.get("community"), agent_zone=context.agent_zone)
     values = prefill(
@@ -80,7 +80,7 @@ def build_form(tourbot: Tourbot, values: dict[str, str], context: ModalContext) 
         date_order=tourbot.settings.date_order,
     )
     preview = tourbot.preview(values.get("tour_time", ""), zone)
-    return booking_modal(
+    return booking_modal_dict(
         values,
         metadata=context.dump(),
         tour_types=tourbot.settings.tour_types,

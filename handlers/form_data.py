@@ -46,6 +46,7 @@ class ModalContext(BaseModel):
     thread_channel: str | None = None  # "Edit and retry" reports in the same thread
     thread_ts: str | None = None
     values: dict[str, str] | None = None  # the form, carried to the confirmation view
+    dialogue_id: str | None = None  # opened from a conversation's "Edit in form"
 
     @classmethod
     def new(cls, **fields: Any) -> ModalContext:

@@ -13,7 +13,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.booking import BookingDraft, FormProblems
-from bot.store import Booking
+from bot.conversation.service import booked_in_form
+from bot.store import Added, Booking
 from bot.tour_time import short_when
 from bot.tourbot import Origin, Tourbot
 from bot.zones import TourZone
@@ -42,37 +43,19 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         except FormProblems as exc:
             await ack(response_action="errors", errors=exc.problems)
             return
-        reasons = [draft.time.reason or ""] if draft.needs_confirmation else []
+        if not draft.needs_confirmation:
+            # Stored at once unless it doubles another booking: one round trip for both.
+            await _accept(
+                ack, body, client, tourbot, context, draft, zone, values, unless_doubled=True
+            )
+            return
         try:
             others = await tourbot.duplicates(draft, request_key=f"modal:{context.request_id}")
         except Exception:
             logger.exception("could not look for double bookings")
             await ack(response_action="errors", errors=CANNOT_SAVE)
             return
-        for other in others:
-            who = draft.form.prospect_name or "This prospect"
-            reasons.append(
-                f"{escape(who)} already has a tour then, booked by <@{other.user_id}> "
-                f"({other.state.value}). Book anyway?"
-            )
-        if reasons:
-            who = draft.form.prospect_name or "the prospect"
-            try:
-                metadata = context.model_copy(update={"values": values}).dump()
-            except ValueError:
-                await ack(
-                    response_action="errors",
-                    errors={"notes": "Notes are too long to carry to the time confirmation: "
-                            "shorten them, or change the time so it needs no confirmation"},
-                )  # fmt: skip
-                return
-            summary = f"Tour for {who} · {short_when(draft.time)}"
-            await ack(
-                response_action="push",
-                view=confirm_modal(summary, "\n".join(filter(None, reasons)), metadata=metadata),
-            )
-            return
-        await _accept(ack, body, client, tourbot, context, draft, zone, values)
+        await _ask_to_confirm(ack, context, draft, values, [draft.time.reason or ""], others)
 
     async def confirm_time(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
@@ -106,14 +89,22 @@ async def _accept(
     values: dict[str, str],
     *,
     close_all: bool = False,
+    unless_doubled: bool = False,
 ) -> None:
+    """With `unless_doubled`, a booking that doubles another is not stored: the agent is asked."""
     # Stored before the agent hears it was accepted; the same form submitted twice is one booking.
     try:
-        booking, created = await _store(body, tourbot, context, draft, zone, values)
+        added = await _store(
+            body, tourbot, context, draft, zone, values, unless_doubled=unless_doubled
+        )
     except Exception:
         logger.exception("could not store a booking")
         await ack(response_action="errors", errors=CANNOT_SAVE)
         return
+    if added.booking is None:
+        await _ask_to_confirm(ack, context, draft, values, [], added.doubles)
+        return
+    booking, created = added.booking, added.created
     if close_all:
         await ack(response_action="clear")
     else:
@@ -122,8 +113,42 @@ async def _accept(
         logger.info("booking %s submitted again; kept the first", booking.id)
         return
     await let_ack_leave()
+    if context.dialogue_id:  # the form finished a conversation's booking
+        await booked_in_form(tourbot.store.dialogues, context.dialogue_id, booking.id)
     await SlackThread(client, tourbot.store).open(booking)
     await tourbot.release(booking.id)
+
+
+async def _ask_to_confirm(
+    ack: AsyncAck,
+    context: ModalContext,
+    draft: BookingDraft,
+    values: dict[str, str],
+    reasons: list[str],
+    others: list[Booking],
+) -> None:
+    """Push the confirmation view: the time needs a yes, or the booking doubles `others`."""
+    who = draft.form.prospect_name or "This prospect"
+    reasons = reasons + [
+        f"{escape(who)} already has a tour then, booked by <@{other.user_id}> "
+        f"({other.state.value}). Book anyway?"
+        for other in others
+    ]
+    who = draft.form.prospect_name or "the prospect"
+    try:
+        metadata = context.model_copy(update={"values": values}).dump()
+    except ValueError:
+        await ack(
+            response_action="errors",
+            errors={"notes": "Notes are too long to carry to the time confirmation: "
+                    "shorten them, or change the time so it needs no confirmation"},
+        )  # fmt: skip
+        return
+    summary = f"Tour for {who} · {short_when(draft.time)}"
+    await ack(
+        response_action="push",
+        view=confirm_modal(summary, "\n".join(filter(None, reasons)), metadata=metadata),
+    )
 
 
 async def _store(
@@ -133,18 +158,23 @@ async def _store(
     draft: BookingDraft,
     zone: TourZone,
     values: dict[str, str],
-) -> tuple[Booking, bool]:
-    return await tourbot.accept(
-        draft,
-        request_key=f"modal:{context.request_id}",
-        origin=Origin(
-            team_id=str((body.get("team") or {}).get("id", "")),
-            user_id=context.user_id,
-            channel_id=context.channel_id,
-            response_url=context.response_url,
-            thread_channel=context.thread_channel,
-            thread_ts=context.thread_ts,
-        ),
-        zone=zone,
-        values=values,
+    *,
+    unless_doubled: bool,
+) -> Added:
+    request_key = f"modal:{context.request_id}"
+    origin = Origin(
+        team_id=str((body.get("team") or {}).get("id", "")),
+        user_id=context.user_id,
+        channel_id=context.channel_id,
+        response_url=context.response_url,
+        thread_channel=context.thread_channel,
+        thread_ts=context.thread_ts,
     )
+    if unless_doubled:
+        return await tourbot.accept_unless_doubled(
+            draft, request_key=request_key, origin=origin, zone=zone, values=values
+        )
+    booking, created = await tourbot.accept(
+        draft, request_key=request_key, origin=origin, zone=zone, values=values
+    )
+    return Added(booking, created, [])

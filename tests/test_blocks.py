@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -18,6 +19,7 @@ from bot.store import Booking, BookingState
 from bot.zones import TourZone
 from handlers.blocks import (
     booking_modal,
+    booking_modal_dict,
     confirm_modal,
     parent_message,
     preview_text,
@@ -61,6 +63,43 @@ def test_the_booking_modal(values: dict[str, str]) -> None:
     blocks = view["blocks"]
     assert isinstance(blocks, list) and len(blocks) <= 100
     assert view["title"] == {"type": "plain_text", "text": "Book a tour", "emoji": True}
+
+
+@pytest.mark.parametrize("tour_types", [DEFAULT_TOUR_TYPES, ("VIRTUAL",)])
+@pytest.mark.parametrize("values", [{}, {"first_name": HOSTILE, "notes": "x" * 1000,
+    "community": "cmty_1", "community_label": "C" * 300, "tour_type": "SELF_GUIDED",
+    "bedrooms": "4+", "move_in_date": "2027-01-15", "lease_term": "12"}, {"prospect": "p_1",
+    "tour_type": "NOT_A_TYPE", "bedrooms": "", "move_in_date": "Jan 15", "tour_time": "at 3",
+    "last_name": "Doe", "email": "a@b.c", "phone": "555", "rent_min": "1", "rent_max": "2"},
+    {"community": "cmty_2", "bedrooms": "studio", "lease_term": "0"}])  # fmt: skip
+def test_the_booking_modal_as_json_is_the_one_slack_sdk_builds(
+    values: dict[str, str], tour_types: tuple[str, ...]
+) -> None:
+    built = booking_modal(
+        values, metadata='{"a":1}', tour_types=tour_types, zone=ZONE, preview=HOSTILE
+    ).to_dict()
+    filled = booking_modal_dict(
+        values, metadata='{"a":1}', tour_types=tour_types, zone=ZONE, preview=HOSTILE
+    )
+    assert filled == built
+    assert check_view(filled) == []
+
+
+@pytest.mark.parametrize(
+    ("values", "metadata"),
+    [({"move_in_date": "2027-13-45"}, "{}"), ({"community": "c" * 151}, "{}"), ({}, "x" * 3001)],
+)
+def test_the_booking_modal_as_json_refuses_what_slack_sdk_refuses(
+    values: dict[str, str], metadata: str
+) -> None:
+    with pytest.raises(SlackObjectFormationError):
+        booking_modal(
+            values, metadata=metadata, tour_types=DEFAULT_TOUR_TYPES, zone=ZONE, preview="…"
+        ).to_dict()
+    with pytest.raises(SlackObjectFormationError):
+        booking_modal_dict(
+            values, metadata=metadata, tour_types=DEFAULT_TOUR_TYPES, zone=ZONE, preview="…"
+        )
 
 
 def test_the_preview_update_keeps_the_modal_valid() -> None:

@@ -112,6 +112,29 @@ async def test_serve_books_over_http_and_stops_on_sigterm(
     assert await asyncio.to_thread(process.wait, 15) == 0
 
 
+async def test_sigterm_lets_a_listener_finish_its_work(
+    server: tuple[subprocess.Popen[str], str], slack: SlackStandIn
+) -> None:
+    """Stopped right after an ack, the server still opens the modal and keeps the agent's zone
+    (users.info is slow here), then exits cleanly, nothing cut off mid-way."""
+    process, url = server
+    await wait_healthy(url, process)
+    slack.delay("users.info", 1.0)
+    async with httpx.AsyncClient(timeout=10) as http:
+        agent = SlackAgent(
+            http, events_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack
+        )
+        response = await agent.command("Ana Lima ana@example.com fri 10am")
+        assert response.status_code == 200
+        await slack.wait_for("views.open", timeout=10)
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(process.wait, 15) == 0
+    [updated] = slack.calls_to("views.update")  # the zone, filled in after users.info answered
+    assert updated.ok
+    output = process.stdout.read() if process.stdout else ""
+    assert "Traceback" not in output and "Exception during reset" not in output, output
+
+
 def test_serve_names_every_missing_setting(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bot", "serve"],
