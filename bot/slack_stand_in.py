@@ -5,6 +5,8 @@ benchmarks and the offline console exercise the same code paths as production. I
 Slack would (messages and threads, open modals and their stacks, App Home tabs, response URLs),
 refuses what Slack refuses (expired or reused trigger ids, stale view hashes, broken Block Kit,
 channels the bot is not in), and injects faults on demand (errors, 429s, 5xx pages, delays).
+It also plays Slack's side of Socket Mode: `apps.connections.open` and the websocket it points to,
+where tests push envelopes and read the app's acks.
 
     async with SlackStandIn() as slack:
         client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
@@ -25,17 +27,20 @@ import logging
 import secrets
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aiohttp import web
+from aiohttp import WSCloseCode, WSMessage, WSMsgType, web
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block, BlockElement
 from slack_sdk.models.views import View
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.loop_thread import LoopThread
 
@@ -44,6 +49,8 @@ logger = logging.getLogger(__name__)
 Json = dict[str, Any]
 ChannelKind = Literal["public", "private", "im", "mpim"]
 FaultKind = Literal["error", "ratelimited", "server_error", "delay"]
+EnvelopeType = Literal["slash_commands", "interactive", "events_api"]
+T = TypeVar("T")
 
 TEAM_ID = "T0TOURBOT"
 TEAM_NAME = "Tourbot Test"
@@ -74,6 +81,9 @@ MAX_VIEW_STACK = 3
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_TEXT = 40_000
+ACK_DEADLINE = 3.0  # seconds Slack waits for an ack before the agent sees an error
+SOCKET_PATH = "/link/"  # as in Slack's wss://wss-primary.slack.com/link/?ticket=…&app_id=…
+SOCKET_HOST = "applink-stand-in"  # the debug_info host Slack names in hello and disconnect
 
 # Which scope each method needs; conversations.info depends on the channel, see _needs_scope.
 _METHOD_SCOPES = {
@@ -834,6 +844,83 @@ async def _read_args(request: web.Request) -> tuple[Json, str | None]:
 
 
 # ----------------------------------------------------------------------------------------------
+# Socket Mode: what travels over the websocket, and what the stand-in keeps of it
+# ----------------------------------------------------------------------------------------------
+
+
+class SocketNotConnected(RuntimeError):
+    """An envelope or a disconnect was to be sent, but the app has no connection open."""
+
+
+class SocketModeTimeout(TimeoutError):
+    """`wait_for_connection` or `wait_for_ack` gave up."""
+
+
+@dataclass
+class SocketConnection:
+    """A websocket the app opened with a URL from apps.connections.open (greeted with hello)."""
+
+    id: str
+    ticket: str
+    opened_at: float  # time.time()
+    closed_at: float | None = None
+    disconnect_reason: str | None = None  # sent a `disconnect`: nothing more is routed here
+    pings: int = 0  # websocket pings from the app, each answered with a pong
+    received: list[Json] = field(default_factory=list)  # from the app, other than awaited acks
+    socket: web.WebSocketResponse | None = field(default=None, repr=False)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class SocketAck:
+    """The app's acknowledgement of an envelope: `{"envelope_id", "payload"?}`, when it arrived
+    (`time.time()`) and how many seconds after the envelope was sent."""
+
+    envelope_id: str
+    payload: Json | None  # e.g. a view submission's `response_action`, a command's message
+    at: float
+    seconds: float
+
+    @property
+    def late(self) -> bool:
+        return self.seconds > ACK_DEADLINE
+
+
+@dataclass
+class SocketEnvelope:
+    """An envelope pushed to the app over `connection_id`, and its ack once one came back."""
+
+    request: SocketModeRequest
+    connection_id: str
+    sent_at: float  # time.time()
+    ack: SocketAck | None = None
+
+
+def _envelope_json(request: SocketModeRequest) -> Json:
+    # SocketModeRequest.to_dict() keeps only type, envelope_id and payload; Slack sends the rest.
+    envelope: Json = {
+        **request.to_dict(),
+        "accepts_response_payload": request.accepts_response_payload,
+    }
+    if request.retry_attempt is not None:
+        envelope["retry_attempt"] = request.retry_attempt
+    if request.retry_reason is not None:
+        envelope["retry_reason"] = request.retry_reason
+    return envelope
+
+
+def _socket_message_json(message: WSMessage) -> Json:
+    try:
+        body = json.loads(message.data)
+    except (TypeError, json.JSONDecodeError):
+        body = None
+    return body if isinstance(body, dict) else {"raw": str(message.data)}
+
+
+# ----------------------------------------------------------------------------------------------
 # The stand-in
 # ----------------------------------------------------------------------------------------------
 
@@ -847,7 +934,8 @@ class SlackStandIn:
     It starts with a bot user, one agent (`DEFAULT_AGENT_ID`, America/Chicago) and one public
     channel the bot is in (`DEFAULT_CHANNEL_ID`); `seed=False` starts with the bot alone.
     With `strict=False`, an unknown channel id is created on first use as a public channel the
-    bot is in; with `strict=True` it is `channel_not_found`.
+    bot is in; with `strict=True` it is `channel_not_found`. `token` and `app_token` are the bot
+    and app-level tokens it accepts (None: any `xoxb-`/`xoxp-`, any `xapp-`).
     """
 
     def __init__(
@@ -856,6 +944,7 @@ class SlackStandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         token: str | None = None,
+        app_token: str | None = None,
         strict: bool = False,
         seed: bool = True,
         scopes: Sequence[str] = DEFAULT_SCOPES,
@@ -866,6 +955,7 @@ class SlackStandIn:
     ) -> None:
         self.host, self.port = host, port
         self.token = token  # None: any xoxb-/xoxp- token is accepted
+        self.app_token = app_token  # None: any xapp- token is accepted
         self.strict = strict
         self.scopes = list(scopes)
         self.trigger_ttl = trigger_ttl
@@ -886,6 +976,9 @@ class SlackStandIn:
         self._response_urls: dict[str, ResponseUrl] = {}
         self._faults: list[Fault] = []
         self._stubs: dict[str, Callable[[Json], Json]] = {}
+        self._tickets: set[str] = set()  # from apps.connections.open, for the websocket
+        self._sockets: list[SocketConnection] = []
+        self._envelopes: dict[str, SocketEnvelope] = {}
         self._last_ts_us = 0
         self._ids = itertools.count(1)
 
@@ -897,6 +990,7 @@ class SlackStandIn:
 
         self._handlers: dict[str, Callable[[Json], Json]] = {
             "api.test": lambda args: {"args": dict(args)},
+            "apps.connections.open": self._apps_connections_open,
             "auth.test": self._auth_test,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
@@ -945,6 +1039,7 @@ class SlackStandIn:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._serve_api)
         app.router.add_post("/response/{id}", self._serve_response_url)
+        app.router.add_get(SOCKET_PATH, self._serve_socket)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
@@ -961,6 +1056,7 @@ class SlackStandIn:
             return
         if self._stopping is not None:
             self._stopping.set()  # wakes delayed answers so shutdown does not wait for them
+        await self._close_sockets()
         await self._runner.cleanup()
         self._runner = None
         self._url = None
@@ -1345,6 +1441,22 @@ class SlackStandIn:
     ) -> list[Call]:
         """Wait until at least `count` calls of `method` (matching `where`) have been answered;
         returns all such calls so far. Raises CallsNotArrived after `timeout` seconds."""
+
+        def enough() -> list[Call] | None:
+            found = self._matching(method, where)
+            return found if len(found) >= count else None
+
+        def gave_up() -> Exception:
+            found = len(self._matching(method, where))
+            return CallsNotArrived(self._not_arrived(method, count, found, timeout))
+
+        return await self._until(enough, timeout, gave_up)
+
+    async def _until(
+        self, found: Callable[[], T | None], timeout: float, gave_up: Callable[[], Exception]
+    ) -> T:
+        """What `found()` returns once it is not None, checked whenever the stand-in records
+        something; raises `gave_up()` after `timeout` seconds."""
         loop = asyncio.get_running_loop()
         changed = asyncio.Event()
 
@@ -1358,12 +1470,12 @@ class SlackStandIn:
         try:
             while True:
                 changed.clear()
-                found = self._matching(method, where)
-                if len(found) >= count:
-                    return found
+                result = found()
+                if result is not None:
+                    return result
                 remaining = deadline - loop.time()
                 if remaining <= 0:
-                    raise CallsNotArrived(self._not_arrived(method, count, len(found), timeout))
+                    raise gave_up()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(changed.wait(), remaining)
         finally:
@@ -1412,9 +1524,183 @@ class SlackStandIn:
     def _record(self, call: Call) -> None:
         with self._lock:
             self._calls.append(call)
+        self._wake()
+
+    def _wake(self) -> None:
+        with self._lock:
             waiters = list(self._waiters)
         for wake in waiters:
             wake()
+
+    # -- Socket Mode ---------------------------------------------------------------------------
+
+    @property
+    def socket_connections(self) -> list[SocketConnection]:
+        """Every websocket the app opened, oldest first."""
+        with self._lock:
+            return list(self._sockets)
+
+    @property
+    def envelopes(self) -> list[SocketEnvelope]:
+        """Every envelope pushed to the app, oldest first, with its ack if one came back."""
+        with self._lock:
+            return list(self._envelopes.values())
+
+    async def send_envelope(
+        self,
+        kind: EnvelopeType,
+        payload: Json,
+        *,
+        accepts_response_payload: bool = False,
+        retry_attempt: int | None = None,
+        retry_reason: str | None = None,
+    ) -> str:
+        """Push an envelope to the app over its newest connection, as Slack delivers a command,
+        an interaction or an event in Socket Mode; returns its envelope_id (see `wait_for_ack`).
+        `payload` is shaped exactly as the HTTP body would be. Raises SocketNotConnected."""
+        request = SocketModeRequest(
+            type=kind,
+            envelope_id=str(uuid.uuid4()),
+            payload=payload,
+            accepts_response_payload=accepts_response_payload,
+            retry_attempt=retry_attempt,
+            retry_reason=retry_reason,
+        )
+        with self._lock:
+            connection = self._live_connection()
+            self._envelopes[request.envelope_id] = SocketEnvelope(
+                request, connection.id, sent_at=time.time()
+            )
+        await self._send_on(connection, _envelope_json(request))
+        return request.envelope_id
+
+    async def disconnect_socket(self, reason: str = "refresh_requested") -> SocketConnection:
+        """Ask the app to reconnect, as Slack does every few hours: a `disconnect` message on the
+        newest connection, which gets no envelope after it. The app is expected to open a new
+        connection and close this one. Raises SocketNotConnected."""
+        with self._lock:
+            connection = self._live_connection()
+            connection.disconnect_reason = reason
+        message = {"type": "disconnect", "reason": reason, "debug_info": {"host": SOCKET_HOST}}
+        await self._send_on(connection, message)
+        return connection
+
+    async def wait_for_connection(self, count: int = 1, timeout: float = 5.0) -> SocketConnection:
+        """Wait until the app has opened `count` connections (each greeted with hello); returns
+        the last of them. Raises SocketModeTimeout."""
+
+        def opened() -> SocketConnection | None:
+            with self._lock:
+                return self._sockets[count - 1] if len(self._sockets) >= count else None
+
+        def gave_up() -> Exception:
+            return SocketModeTimeout(
+                f"waited {timeout:g} s for {count} Socket Mode connection(s), "
+                f"{len(self.socket_connections)} opened"
+            )
+
+        return await self._until(opened, timeout, gave_up)
+
+    async def wait_for_ack(self, envelope_id: str, timeout: float = ACK_DEADLINE) -> SocketAck:
+        """Wait for the app's ack of an envelope; by default no longer than Slack would.
+        Raises SocketModeTimeout."""
+
+        def acked() -> SocketAck | None:
+            with self._lock:
+                envelope = self._envelopes.get(envelope_id)
+            if envelope is None:
+                raise KeyError(f"no envelope {envelope_id} was sent")
+            return envelope.ack
+
+        def gave_up() -> Exception:
+            return SocketModeTimeout(f"no ack of envelope {envelope_id} within {timeout:g} s")
+
+        return await self._until(acked, timeout, gave_up)
+
+    def _live_connection(self) -> SocketConnection:
+        # The newest open one, as Slack routes to one of the app's connections.
+        for connection in reversed(self._sockets):
+            if connection.is_open and connection.disconnect_reason is None:
+                return connection
+        raise SocketNotConnected("the app has no Socket Mode connection open")
+
+    async def _send_on(self, connection: SocketConnection, message: Json) -> None:
+        socket, loop = connection.socket, self._loop
+        assert socket is not None and loop is not None
+        if loop is asyncio.get_running_loop():
+            await socket.send_json(message)
+        else:  # the websocket belongs to the server's loop, on its own thread under `with`
+            sending = asyncio.run_coroutine_threadsafe(socket.send_json(message), loop)
+            await asyncio.wrap_future(sending)
+
+    def _hello(self) -> Json:
+        return {
+            "type": "hello",
+            "num_connections": sum(1 for c in self._sockets if c.is_open) + 1,
+            "debug_info": {
+                "host": SOCKET_HOST,
+                "build_number": 1,
+                "approximate_connection_time": 18060,
+            },
+            "connection_info": {"app_id": APP_ID},
+        }
+
+    async def _serve_socket(self, request: web.Request) -> web.StreamResponse:
+        ticket = request.query.get("ticket", "")
+        with self._lock:
+            known = ticket in self._tickets
+        if not known:
+            return web.Response(status=401, text="invalid_ticket")
+        socket = web.WebSocketResponse(autoping=False)  # pings are answered (and counted) below
+        await socket.prepare(request)
+        connection = SocketConnection(
+            id=f"socket-{next(self._ids)}", ticket=ticket, opened_at=time.time(), socket=socket
+        )
+        with self._lock:
+            hello = self._hello()
+        await socket.send_json(hello)
+        with self._lock:
+            self._sockets.append(connection)
+        self._wake()
+        try:
+            async for message in socket:
+                await self._socket_message(connection, message)
+        finally:
+            with self._lock:
+                connection.closed_at = time.time()
+            self._wake()
+        return socket
+
+    async def _socket_message(self, connection: SocketConnection, message: WSMessage) -> None:
+        if message.type == WSMsgType.PING:
+            with self._lock:
+                connection.pings += 1
+            assert connection.socket is not None
+            await connection.socket.pong(message.data)
+        elif message.type == WSMsgType.TEXT:
+            self._take_ack(connection, _socket_message_json(message))
+
+    def _take_ack(self, connection: SocketConnection, body: Json) -> None:
+        arrived = time.time()
+        with self._lock:
+            envelope = self._envelopes.get(str(body.get("envelope_id")))
+            if envelope is None or envelope.ack is not None:
+                connection.received.append(body)  # not an ack Slack is waiting for
+                return
+            payload = body.get("payload")
+            # Read as slack_sdk reads it: a string payload is {"text": ...}.
+            response = SocketModeResponse(
+                envelope.request.envelope_id, payload if isinstance(payload, dict | str) else None
+            )
+            envelope.ack = SocketAck(
+                response.envelope_id, response.payload, arrived, arrived - envelope.sent_at
+            )
+        self._wake()
+
+    async def _close_sockets(self) -> None:
+        for connection in self.socket_connections:
+            if connection.socket is not None and not connection.socket.closed:
+                await connection.socket.close(code=WSCloseCode.GOING_AWAY)
 
     # -- HTTP ----------------------------------------------------------------------------------
 
@@ -1462,10 +1748,8 @@ class SlackStandIn:
     def _answer(self, method: str, args: Json, token: str | None, broken: str | None) -> Json:
         if token is None:
             return {"ok": False, "error": "not_authed"}
-        if (self.token is not None and token != self.token) or (
-            self.token is None and not token.startswith(("xoxb-", "xoxp-"))
-        ):
-            return {"ok": False, "error": "invalid_auth"}
+        if (refused := self._token_refusal(method, token)) is not None:
+            return {"ok": False, "error": refused}
         stub = self._stubs.get(method)
         handler = self._handlers.get(method)
         if stub is None and handler is None:
@@ -1492,6 +1776,18 @@ class SlackStandIn:
             logger.exception("The Slack stand-in failed to answer %s", method)
             return {"ok": False, "error": "fatal_error"}
         return {"ok": True, **answer} if "ok" not in answer else answer
+
+    def _token_refusal(self, method: str, token: str) -> str | None:
+        app_level = token.startswith("xapp-")
+        expected = self.app_token if app_level else self.token
+        if expected is not None and token != expected:
+            return "invalid_auth"
+        if expected is None and not token.startswith(("xapp-", "xoxb-", "xoxp-")):
+            return "invalid_auth"
+        # An app-level token opens Socket Mode connections and does nothing else, and only it can.
+        if app_level != (method == "apps.connections.open"):
+            return "not_allowed_token_type"
+        return None
 
     def _check_scope(self, method: str, args: Json) -> None:
         needed = _METHOD_SCOPES.get(method)
@@ -1533,6 +1829,12 @@ class SlackStandIn:
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, args: Json) -> Json:
+        ticket = secrets.token_hex(16)
+        self._tickets.add(ticket)
+        socket_url = "ws" + self.url.removeprefix("http") + SOCKET_PATH
+        return {"url": f"{socket_url}?ticket={ticket}&app_id={APP_ID}"}
 
     def _users_info(self, args: Json) -> Json:
         user = self._users.get(_text(args, "user") or "")
@@ -1767,6 +2069,13 @@ class SlackStandIn:
             channel = self._channels[channel_id] = SlackChannel(
                 id=channel_id, name=channel_id.lower()
             )
+        elif channel is None and channel_id[:1] == "D":
+            # The bot's DM with a person exists from their first message, as in Slack.
+            user = next((u for u in self._users if _dm_channel_id(u) == channel_id), None)
+            if user is not None:
+                channel = self._channels[channel_id] = SlackChannel(
+                    id=channel_id, name=channel_id.lower(), kind="im", user=user
+                )
         return channel
 
     def _visible_channel(self, channel_id: str | None) -> SlackChannel:

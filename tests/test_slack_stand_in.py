@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,10 +21,15 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack_stand_in import (
+    APP_ID,
     BOT_ID,
     BOT_USER_ID,
     DEFAULT_AGENT_ID,
@@ -31,6 +37,7 @@ from bot.slack_stand_in import (
     CallsNotArrived,
     InvalidViewResponse,
     SlackStandIn,
+    SocketNotConnected,
     check_blocks,
     check_view,
 )
@@ -567,3 +574,73 @@ def test_runs_on_its_own_thread_for_synchronous_callers() -> None:
         assert call.args["text"] == "from a console"
     with pytest.raises(RuntimeError):
         _ = slack.url
+
+
+# -- Socket Mode --------------------------------------------------------------------------------
+
+
+async def test_apps_connections_open_wants_the_app_level_token() -> None:
+    async with SlackStandIn(token="xoxb-right", app_token="xapp-right") as slack:
+        client = AsyncWebClient(token="xoxb-right", base_url=slack.api_url)
+        bot_token = await refusal(client.apps_connections_open(app_token="xoxb-right"))
+        assert bot_token.response["error"] == "not_allowed_token_type"
+        wrong = await refusal(client.apps_connections_open(app_token="xapp-wrong"))
+        assert wrong.response["error"] == "invalid_auth"
+        url = (await client.apps_connections_open(app_token="xapp-right"))["url"]
+        assert url.startswith(f"ws://127.0.0.1:{slack.url.rsplit(':', 1)[1]}/link/?ticket=")
+        app_only = AsyncWebClient(token="xapp-right", base_url=slack.api_url)
+        posted = await refusal(app_only.chat_postMessage(channel=slack.default_channel, text="x"))
+        assert posted.response["error"] == "not_allowed_token_type"
+        async with aiohttp.ClientSession() as http:
+            with pytest.raises(aiohttp.WSServerHandshakeError) as forged:
+                await http.ws_connect(url.split("?")[0] + "?ticket=forged")
+        assert forged.value.status == 401
+
+
+async def test_socket_mode_client_is_greeted_acks_and_reconnects(slack: SlackStandIn) -> None:
+    with pytest.raises(SocketNotConnected):
+        await slack.send_envelope("events_api", {"type": "event_callback"})
+    app = SocketModeClient("xapp-test", web_client=AsyncWebClient(base_url=slack.api_url))
+    messages: list[Json] = []
+    requests: list[SocketModeRequest] = []
+
+    async def on_message(client: Any, message: Json, raw: str | None) -> None:
+        messages.append(message)
+
+    async def on_request(client: AsyncBaseSocketModeClient, request: SocketModeRequest) -> None:
+        requests.append(request)
+        answer = {"text": "On it"} if request.type == "slash_commands" else None
+        await client.send_socket_mode_response(SocketModeResponse(request.envelope_id, answer))
+
+    app.message_listeners.append(on_message)
+    app.socket_mode_request_listeners.append(on_request)
+    try:
+        await app.connect()  # type: ignore[no-untyped-call]
+        first = await slack.wait_for_connection()
+        command = await slack.send_envelope(
+            "slash_commands", {"command": "/tour", "text": ""}, accepts_response_payload=True
+        )
+        ack = await slack.wait_for_ack(command)
+        assert (ack.envelope_id, ack.payload, ack.late) == (command, {"text": "On it"}, False)
+        hello = messages[0]
+        assert hello["type"] == "hello" and hello["connection_info"] == {"app_id": APP_ID}
+        assert first.pings >= 1  # slack-sdk pings as it connects; the stand-in pongs
+
+        await slack.disconnect_socket()
+        second = await slack.wait_for_connection(2)
+        event = await slack.send_envelope(
+            "events_api", {"type": "event_callback"}, retry_attempt=0, retry_reason=""
+        )
+        assert (await slack.wait_for_ack(event)).payload is None
+        assert [e.connection_id for e in slack.envelopes] == [first.id, second.id]
+        # slack-sdk acts on `disconnect` itself, before any listener sees it.
+        kinds = ["hello", "slash_commands", "hello", "events_api"]
+        assert [m["type"] for m in messages] == kinds
+        assert first.disconnect_reason == "refresh_requested"
+        assert first.closed_at is not None and second.is_open
+        assert [(r.type, r.accepts_response_payload, r.retry_attempt) for r in requests] == [
+            ("slash_commands", True, None),
+            ("events_api", False, 0),
+        ]
+    finally:
+        await app.close()  # type: ignore[no-untyped-call]
