@@ -210,6 +210,14 @@ async def test_add_and_read_back(store: Store, clock: Clock) -> None:
     assert await store.get_booking("nope") is None
 
 
+async def test_a_booking_as_added_is_the_booking_read_back(store: Store) -> None:
+    local = datetime(2026, 11, 26, 15, 0, tzinfo=NEW_YORK)  # times in another zone are stored
+    added, _ = await store.add_booking(new_booking(starts_at=local, next_attempt_at=local))
+    assert added == await store.get_booking(added.id)
+    assert added.starts_at == local and added.starts_at.tzinfo is UTC
+    assert added.next_attempt_at is not None and added.next_attempt_at.tzinfo is UTC
+
+
 async def test_generated_id_and_later_attempt(store: Store) -> None:
     later = START + timedelta(minutes=5)
     booking, _ = await store.add_booking(new_booking(next_attempt_at=later))
@@ -294,6 +302,23 @@ async def test_doubles_are_found_for_each_of_bookings_added_together(store: Stor
         ("b3", []),
     ]
     assert results[2] == (await store.get_booking("b4"), True)
+
+
+async def test_a_double_is_the_same_prospect_at_the_same_moment_not_either_alone(
+    store: Store,
+) -> None:
+    three, four = (datetime(2026, 11, 26, hour, 0, tzinfo=NEW_YORK) for hour in (15, 16))
+    await store.add_booking(new_booking("view-1", prospect_key="ana", starts_at=four))
+    await store.add_booking(new_booking("view-2", prospect_key="ben", starts_at=three))
+
+    results = await asyncio.gather(  # ana at three, ben at four: each pairing crossed
+        store.add_booking_unless_doubled(
+            new_booking("view-3", prospect_key="ana", starts_at=three)
+        ),
+        store.add_booking_unless_doubled(new_booking("view-4", prospect_key="ben", starts_at=four)),
+    )
+
+    assert [(r.created, r.doubles) for r in results] == [(True, []), (True, [])]
 
 
 async def test_transactions_on_sqlite_take_turns_urgent_ones_first() -> None:

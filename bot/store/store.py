@@ -29,7 +29,6 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
-    or_,
     select,
     update,
 )
@@ -210,6 +209,17 @@ SPEND_UNIT = (
 
 BOOKING_COLUMNS = tuple(BookingRow.__table__.c)
 DOUBLES_SHOWN = 5
+# Built once, so SQLAlchemy compiles each once: a batch of new bookings is on an agent's wait.
+ADD_BOOKINGS = insert(BookingRow)
+LIVE_AT_MOMENTS = (
+    select(*BOOKING_COLUMNS)
+    .where(
+        BookingRow.prospect_key.in_(bindparam("prospects", expanding=True)),
+        BookingRow.starts_at.in_(bindparam("moments", expanding=True)),
+        BookingRow.state != BookingState.FAILED.value,
+    )
+    .order_by(BookingRow.created_at)
+)
 GATHER_PAUSE = 0.001  # seconds a batch of new bookings waits for more to arrive, again and again
 GATHER_AT_MOST = 0.05  # ... while they keep arriving, and no longer than this
 # Set only by the store itself: the key and id never change, the state only through transition().
@@ -399,13 +409,11 @@ class Store:
         stored: dict[str, Booking] = {}
         async with self._transaction(urgent=True) as connection:
             doubles = await _doubles(connection, [a.new for a in arrivals if a.unless_doubled])
-            kept = [a.new for a in arrivals if not doubles.get(a.new.request_key)]
+            kept = [_new_row(a.new, now) for a in arrivals if not doubles.get(a.new.request_key)]
             if kept:
-                rows = await connection.execute(
-                    insert(BookingRow).returning(*BOOKING_COLUMNS, sort_by_parameter_order=True),
-                    [_new_row(new, now) for new in kept],
-                )
-                stored = {booking.request_key: booking for booking in map(_booking, rows)}
+                await connection.execute(ADD_BOOKINGS, kept)
+                # Every value is ours (the id too): the stored bookings need no reading back.
+                stored = {row["request_key"]: _stored(row) for row in kept}
         return [
             Added(stored.get(key), key in stored, doubles.get(key, []))
             for key in (a.new.request_key for a in arrivals)
@@ -747,11 +755,20 @@ def _new_row(new: NewBooking, now: datetime) -> dict[str, Any]:
         state=BookingState.ACCEPTED.value,
         created_at=now,
         updated_at=now,
-        next_attempt_at=new.next_attempt_at or now,
+        starts_at=new.starts_at.astimezone(UTC),  # as the database gives it back
+        next_attempt_at=(new.next_attempt_at or now).astimezone(UTC),
         write_errors=[],
         attempts=0,
     )
     return values
+
+
+def _stored(row: Mapping[str, Any]) -> Booking:
+    """The booking `_new_row` stores, as reading it back would give it."""
+    values: dict[str, Any] = {column.name: row.get(column.name) for column in BOOKING_COLUMNS}
+    values["state"] = BookingState(values["state"])
+    values["write_errors"] = tuple(values["write_errors"])
+    return Booking(**values)
 
 
 async def _doubles(
@@ -761,16 +778,13 @@ async def _doubles(
     wanted = [new for new in news if new.prospect_key is not None]
     if not wanted:
         return {}
-    same_moment = or_(
-        *(
-            and_(BookingRow.prospect_key == new.prospect_key, BookingRow.starts_at == new.starts_at)
-            for new in wanted
-        )
-    )
+    # Every pairing of these prospects and moments: a superset, matched exactly below.
     rows = await connection.execute(
-        select(*BOOKING_COLUMNS)
-        .where(same_moment, BookingRow.state.notin_([BookingState.FAILED.value]))
-        .order_by(BookingRow.created_at)
+        LIVE_AT_MOMENTS,
+        {
+            "prospects": sorted({new.prospect_key for new in wanted if new.prospect_key}),
+            "moments": sorted({new.starts_at for new in wanted}),
+        },
     )
     found = [_booking(row) for row in rows]
     return {
