@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -732,7 +733,30 @@ def _check_block_list(blocks: object, pointer: str, problems: _Problems, limit: 
 
 
 def check_view(view: object, pointer: str = "/view") -> list[str]:
-    """Slack-style error messages for a modal or Home tab view; empty when Slack would accept it."""
+    """Slack-style error messages for a modal or Home tab view; empty when Slack would accept it.
+    A view checked before is not checked again: bots send the same modal over and over, with
+    only its private_metadata (checked here, on its own) changing."""
+    if not isinstance(view, dict):
+        return _check_view(view, pointer)
+    problems = _Problems()
+    metadata = view.get("private_metadata")
+    if metadata is not None and (not isinstance(metadata, str) or len(metadata) > 3000):
+        problems.add("must be a string of at most 3000 characters", f"{pointer}/private_metadata")
+    try:
+        rest = json.dumps(
+            {k: v for k, v in view.items() if k != "private_metadata"}, sort_keys=True
+        )
+    except (TypeError, ValueError):  # not JSON at all: the full check says where
+        return _check_view(view, pointer)
+    return problems.messages + list(_checked_view(rest, pointer))
+
+
+@lru_cache(maxsize=256)
+def _checked_view(view_json: str, pointer: str) -> tuple[str, ...]:
+    return tuple(_check_view(json.loads(view_json), pointer))
+
+
+def _check_view(view: object, pointer: str) -> list[str]:
     problems = _Problems()
     if not isinstance(view, dict):
         problems.add("must provide an object", pointer)

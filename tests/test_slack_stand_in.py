@@ -439,6 +439,18 @@ def test_views_built_with_slack_sdk_models_pass() -> None:
     assert check_blocks([section("ok")]) == []
 
 
+def test_a_view_checked_before_is_judged_the_same_whatever_its_metadata() -> None:
+    view = modal()
+    bad = dict(view, title={"type": "plain_text", "text": "A title far too long for Slack"})
+    for metadata in ("{}", "x" * 3000, "x" * 3001, '{"request_id": "r2"}'):
+        too_long = len(metadata) > 3000
+        assert bool(check_view(dict(view, private_metadata=metadata))) is too_long
+        assert check_view(dict(bad, private_metadata=metadata))[-1].endswith("/view/title/text]")
+    assert check_view(dict(view, private_metadata=7)) == [
+        "[ERROR] must be a string of at most 3000 characters [json-pointer:/view/private_metadata]"
+    ]
+
+
 async def test_submissions_are_answered_like_slack(
     slack: SlackStandIn, client: AsyncWebClient
 ) -> None:
