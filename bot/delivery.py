@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol, TypeVar
@@ -88,16 +88,32 @@ class DeliveryPolicy:
     poll_lease: timedelta = timedelta(seconds=60)
 
 
+Pause = Callable[[], Awaitable[None]]
+
+
+async def no_pause() -> None:
+    return None
+
+
 class Steps:
-    """Sending and following bookings; each method takes a booking a worker has claimed."""
+    """Sending and following bookings; each method takes a booking a worker has claimed.
+
+    `pause` is awaited before each stretch of work that follows an answer from Propexo: a server
+    answering Slack lets those answers go first (deliveries can wait a moment; an agent can't)."""
 
     def __init__(
-        self, store: Store, propexo: PropexoClient, report: Reporter, policy: DeliveryPolicy
+        self,
+        store: Store,
+        propexo: PropexoClient,
+        report: Reporter,
+        policy: DeliveryPolicy,
+        pause: Pause = no_pause,
     ) -> None:
         self.store = store
         self.propexo = propexo
         self.report = report
         self.policy = policy
+        self.pause = pause
 
     async def send(self, booking: Booking) -> Booking | None:
         """Send a booking claimed in `sending`. Returns it as left (None if taken from us)."""
@@ -153,6 +169,7 @@ class Steps:
         except PropexoError as exc:
             logger.info("write status of %s unavailable: %s", booking.id, type(exc).__name__)
             return await self._poll_again(booking)
+        await self.pause()
         if status.succeeded:
             confirmed = await self.store.transition(
                 booking.id, BookingState.CONFIRMED, expect=[BookingState.SUBMITTED],
@@ -280,6 +297,7 @@ class Steps:
         """Report `update`; `once` skips a repeat of the kind last told (queued, waiting …)."""
         if once and booking.last_told == update.kind:
             return
+        await self.pause()  # after the state change: only the agent's message waits
         if booking.last_told != update.kind:
             await self.store.update_booking(booking.id, last_told=update.kind)
         try:

@@ -66,7 +66,9 @@ def web_app(tourbot: Tourbot, bolt: AsyncApp) -> web.Application:
 
     async def start(_: web.Application) -> None:
         bolt.client.session = slack_session()
-        await tourbot.start(SlackThread(bolt.client, tourbot.store))
+        # Deliveries wait while Slack requests are being answered (within AckGate's limit).
+        thread = SlackThread(bolt.client, tourbot.store, pause=acks.after_acks)
+        await tourbot.start(thread, pause=acks.after_acks)
 
     async def stop(_: web.Application) -> None:
         await tourbot.close()

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.booking import BookingDraft, prepare_booking
 from bot.budget import SharedBudget
-from bot.delivery import DeliveryPolicy, Reporter
+from bot.delivery import DeliveryPolicy, Pause, Reporter, no_pause
 from bot.propexo.client import Community, PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
 from bot.prospects import ProspectSearch
@@ -92,16 +92,19 @@ class Tourbot:
             propexo=PropexoClient(settings.propexo_base_url, key),
         )
 
-    async def start(self, report: Reporter | None = None, *, lookups: bool = True) -> None:
+    async def start(
+        self, report: Reporter | None = None, *, lookups: bool = True, pause: Pause = no_pause
+    ) -> None:
         """Ready the store, warm the time resolver (so no agent pays for its first call) and,
-        given a `report` and unless RUN_WORKER is false, deliver bookings in this process."""
+        given a `report` and unless RUN_WORKER is false, deliver bookings in this process;
+        deliveries await `pause` before each stretch of their work (see `Worker`)."""
         await self.store.create_schema()
         warm_up()
         if lookups:  # the form's selects; a lone worker needs neither
             self.prospects.refresh_soon()  # so the first search has a list to look in
             self._background = asyncio.create_task(self.communities(), name="communities")
         if report is not None and self.settings.run_worker:
-            self.worker = Worker(self.store, self.propexo, report, policy=self.policy)
+            self.worker = Worker(self.store, self.propexo, report, policy=self.policy, pause=pause)
             self._worker_task = asyncio.create_task(self.worker.run(), name="worker")
         self._stopping.clear()
         self._job_tasks = [

@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.delivery import DeliveryPolicy, Reporter, Steps
+from bot.delivery import DeliveryPolicy, Pause, Reporter, Steps, no_pause
 from bot.propexo.client import PropexoClient
 from bot.store import Booking, BookingNotFound, BookingState, Store
 
@@ -35,10 +35,13 @@ class Worker:
         tick: float = 1.0,
         batch_pause: float = 0.02,
         sweep_every: float = 5.0,
+        pause: Pause = no_pause,
     ) -> None:
+        """`pause` is awaited before each round and each stretch of delivery work (see Steps)."""
         self.store = store
         self.policy = policy or DeliveryPolicy()
-        self.steps = Steps(store, propexo, report, self.policy)
+        self.pause = pause
+        self.steps = Steps(store, propexo, report, self.policy, pause)
         self.concurrency = concurrency
         self.tick = tick
         self.batch_pause = batch_pause
@@ -63,6 +66,7 @@ class Worker:
     async def run(self) -> None:
         while not self._stopping:
             try:
+                await self.pause()
                 async with self._round:
                     await self.run_once()
             except Exception:  # a database hiccup must not end the worker

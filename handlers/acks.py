@@ -73,6 +73,14 @@ class AckGate:
 _GATE: ContextVar[AckGate | None] = ContextVar("ack_gate", default=None)
 
 
+async def yield_to_acks() -> None:
+    """Between later stretches of work after an ack: wait while Slack requests are being
+    answered. Outside a request (no gate known) it does not wait."""
+    gate = _GATE.get()
+    if gate is not None:
+        await gate.after_acks()
+
+
 async def let_ack_leave() -> None:
     """Wait until this request's ack, and any other being answered, has gone."""
     gate = _GATE.get()

@@ -15,8 +15,9 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.delivery import Update
+from bot.delivery import Pause, Update
 from bot.store import Booking, Store
+from handlers.acks import yield_to_acks
 from handlers.blocks import invite_note, parent_message, update_message
 
 logger = logging.getLogger(__name__)
@@ -34,11 +35,15 @@ CANNOT_POST_HERE = {
 
 
 class SlackThread:
-    """Reports a booking's progress in its thread; usable as a delivery `Reporter`."""
+    """Reports a booking's progress in its thread; usable as a delivery `Reporter`.
 
-    def __init__(self, client: AsyncWebClient, store: Store) -> None:
+    `pause` is awaited between its calls (each answer from Slack resumes it): a server lets
+    the acks it owes go first (see handlers.acks)."""
+
+    def __init__(self, client: AsyncWebClient, store: Store, pause: Pause = yield_to_acks) -> None:
         self.client = client
         self.store = store
+        self.pause = pause
 
     async def open(self, booking: Booking) -> Booking:
         """Post the parent message (unless the booking already has a thread) and remember it."""
@@ -106,6 +111,7 @@ class SlackThread:
             if _error(exc) not in CANNOT_POST_HERE:
                 logger.warning("chat.postMessage to %s failed: %s", channel, _error(exc))
             return None
+        await self.pause()  # what follows (a store write, the next call) can wait a moment
         ts = answer.get("ts")
         return str(ts) if ts else None
 

@@ -1,13 +1,27 @@
-"""Work after an ack waits for the acks being answered, then goes one listener at a time."""
+"""Work after an ack waits for the acks being answered, then goes one listener at a time;
+deliveries wait the same way."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from pathlib import Path
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.propexo.client import PropexoClient
+from bot.propexo.simulator import SimulatorServer
+from bot.slack_stand_in import SlackStandIn
+from bot.store import Store
+from bot.worker import Worker
 from handlers import acks
 from handlers.acks import AckGate, let_ack_leave
+from handlers.thread import SlackThread
+from tests.harness import FAST_POLICY
+from tests.reliability_kit import add_bookings
+
+CREATE = ("POST", "/crm/v1/appointments/eliseai")
 
 
 async def after_ack(gate: AckGate, log: list[str], name: str) -> None:
@@ -74,3 +88,34 @@ async def test_without_a_gate_work_waits_a_moment_for_bolt_to_send_the_ack() -> 
     started = loop.time()
     await let_ack_leave()
     assert loop.time() - started >= acks.ACK_FLUSH * 0.9
+
+
+async def test_deliveries_wait_while_slack_requests_are_being_answered(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    gate = AckGate()
+    async with Store.from_url(f"sqlite:///{tmp_path / 'tourbot.db'}") as store:
+        await store.create_schema()
+        await add_bookings(store, 3, propexo_sim.integration_id)
+        client = PropexoClient(propexo_sim.url, propexo_sim.api_key)
+        thread = SlackThread(
+            AsyncWebClient(token="xoxb-t", base_url=slack.api_url), store, pause=gate.after_acks
+        )
+        worker = Worker(store, client, thread, policy=FAST_POLICY, pause=gate.after_acks)
+        try:
+            with gate.answering():  # a request arrives before the worker's first round
+                running = asyncio.create_task(worker.run())
+                await asyncio.sleep(0.5)  # well within the gate's hold
+                assert propexo_sim.state.requests_to(*CREATE) == []
+                assert slack.calls_to("chat.postMessage") == []
+            for _ in range(100):  # answered: deliveries go on
+                if len(propexo_sim.state.appointments) == 3:
+                    break
+                await asyncio.sleep(0.05)
+            assert len(propexo_sim.state.appointments) == 3
+        finally:
+            await worker.stop(grace=2)
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+            await client.aclose()
