@@ -34,6 +34,7 @@ ZONE_MAX_AGE = timedelta(hours=12)
 COMMUNITY_TTL = 600.0  # seconds a community list is reused
 OPTIONS_DEADLINE = 2.0  # Slack wants options within 3 s
 THREAD_HOLD = timedelta(seconds=10)  # time to open a booking's thread before it is sent
+CHECKPOINT_EVERY = 1.0  # seconds between SQLite checkpoints
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Tourbot:
         self._job_tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self._first_finish: list[Callable[[], Awaitable[None]]] = []
+        self.keep_running("checkpoints", self._checkpoints)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Tourbot:
@@ -110,6 +112,16 @@ class Tourbot:
         self._job_tasks = [
             asyncio.create_task(job(self._stopping), name=n) for n, job in self._jobs
         ]
+
+    async def _checkpoints(self, stopping: asyncio.Event) -> None:
+        """Every second, the store's checkpoint (SQLite), off every agent's path."""
+        while not stopping.is_set():
+            try:
+                await self.store.checkpoint()
+            except Exception:  # a busy disk now is no reason to stop trying
+                logger.warning("SQLite checkpoint failed; trying again", exc_info=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), CHECKPOINT_EVERY)
 
     def finish_before_closing(self, work: Callable[[], Awaitable[None]]) -> None:
         """`close` first waits (at most its grace) for `work()`: e.g. listeners after their ack."""

@@ -4,7 +4,9 @@ compare-and-set under concurrency, time zones, and every DATABASE_URL form."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -319,6 +321,25 @@ async def test_a_double_is_the_same_prospect_at_the_same_moment_not_either_alone
     )
 
     assert [(r.created, r.doubles) for r in results] == [(True, []), (True, [])]
+
+
+async def test_a_checkpoint_moves_the_log_into_the_database_file(tmp_path: Path) -> None:
+    path = tmp_path / "tourbot.db"
+
+    def bookings_in_the_file() -> int:  # immutable: the file alone, without its log
+        with contextlib.closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as db:
+            count: int = db.execute("SELECT count(*) FROM bookings").fetchone()[0]
+            return count
+
+    async with Store.from_url(f"sqlite:///{path}") as store:
+        await store.create_schema()
+        await store.checkpoint()
+        await store.add_booking(new_booking())
+        assert bookings_in_the_file() == 0  # committed, in the write-ahead log only
+        await store.checkpoint()
+        assert bookings_in_the_file() == 1
+    async with Store.from_url("sqlite://") as memory:
+        await memory.checkpoint()  # nothing to do, and no error
 
 
 async def test_transactions_on_sqlite_take_turns_urgent_ones_first() -> None:
