@@ -7,6 +7,7 @@ have reached Propexo is never sent again: it becomes `unknown`, and the agent is
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -89,6 +90,7 @@ class DeliveryPolicy:
 
 
 Pause = Callable[[], Awaitable[None]]
+SPENT_BELIEVED = 1.0  # seconds a "budget spent" answer is taken as still true
 
 
 async def no_pause() -> None:
@@ -114,10 +116,14 @@ class Steps:
         self.report = report
         self.policy = policy
         self.pause = pause
+        # The budget's last "spent until …", believed for a second: the claims of a busy
+        # round are queued without each asking the database the same question.
+        self._spent: tuple[datetime, datetime] | None = None  # (believed until, spent until)
+        self._asking = asyncio.Lock()  # takes queue on the database's lock anyway
 
     async def send(self, booking: Booking) -> Booking | None:
         """Send a booking claimed in `sending`. Returns it as left (None if taken from us)."""
-        unit = await self.store.take_budget(self.policy.rate_limit)
+        unit = await self._take_unit()
         if isinstance(unit, datetime):
             return await self._queue(booking, unit)
         # Recorded before the request leaves: a worker that dies after this is "may have arrived".
@@ -161,7 +167,7 @@ class Steps:
     async def poll(self, booking: Booking) -> Booking | None:
         """Look at the write status of a booking claimed in `submitted`."""
         assert booking.job_id is not None
-        unit = await self.store.take_budget(self.policy.rate_limit)
+        unit = await self._take_unit()
         if isinstance(unit, datetime):
             return await self.store.update_booking(booking.id, next_attempt_at=unit)
         try:
@@ -202,6 +208,18 @@ class Steps:
         the request may have reached Propexo, so the agent must check before it is sent again."""
         await self._tell(booking, unknown_update())
         return booking
+
+    async def _take_unit(self) -> BudgetUnit | datetime:
+        """A unit of the shared budget, or when one may be free (see `Store.take_budget`)."""
+        async with self._asking:
+            if self._spent is not None and _now() < self._spent[0]:
+                return self._spent[1]
+            unit = await self.store.take_budget(self.policy.rate_limit)
+            if isinstance(unit, datetime):
+                self._spent = (_now() + timedelta(seconds=SPENT_BELIEVED), unit)
+            else:
+                self._spent = None
+            return unit
 
     async def _budgeted(self, unit: BudgetUnit, request: Awaitable[Answer]) -> Answer:
         """The answer to one Propexo request made with `unit` of the budget. Propexo counts a

@@ -7,16 +7,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.budget import SharedBudget
+from bot.delivery import DeliveryPolicy
 from bot.propexo import PropexoUnavailable
 from bot.propexo.client import PropexoClient, prepaid
 from bot.propexo.simulator import SimulatorServer
-from bot.store import Store
+from bot.slack_stand_in import SlackStandIn
+from bot.store import BookingState, Store
 from bot.store.store import BudgetUnit
+from bot.worker import Worker
+from handlers.thread import SlackThread
+from tests.harness import FAST_POLICY
+from tests.reliability_kit import add_bookings
 from tests.test_propexo_client import BODY, CREATE, client_for
 
 
@@ -124,3 +133,33 @@ async def test_a_caller_cancelled_mid_write_leaves_no_unit_spent(tmp_path: Path)
             again = await asyncio.wait_for(budget.enter(), 0.5)
             await budget.leave(again, arrived=False)
         assert cancelled >= 1  # at least the one cancelled before it started
+
+
+class CountingStore(Store):
+    """The real store, counting how often the budget is asked."""
+
+    asked = 0
+
+    async def take_budget(self, limit: int, **kwargs: Any) -> BudgetUnit | datetime:
+        self.asked += 1
+        return await super().take_budget(limit, **kwargs)
+
+
+async def test_a_round_of_sends_asks_a_spent_budget_once(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    engine = Store.from_url(f"sqlite:///{tmp_path / 'budget.db'}").engine
+    async with CountingStore(engine) as store:
+        await store.create_schema()
+        await add_bookings(store, 10, propexo_sim.integration_id)
+        policy = DeliveryPolicy(**{**FAST_POLICY.__dict__, "rate_limit": 1})
+        client = PropexoClient(propexo_sim.url, propexo_sim.api_key)
+        thread = SlackThread(AsyncWebClient(token="xoxb-t", base_url=slack.api_url), store)
+        worker = Worker(store, client, thread, policy=policy)
+        assert await worker.run_once() == 10  # one send, nine queued behind it
+        await asyncio.wait_for(worker.stop(grace=5), 10)
+        await client.aclose()
+        queued = [b for b in await store.bookings_in_state(BookingState.ACCEPTED)]
+    assert len(propexo_sim.state.requests_to("POST", "/crm/v1/appointments/eliseai")) == 1
+    assert len(queued) == 9 and all(b.last_told == "queued" for b in queued)
+    assert store.asked == 2  # the unit granted, then "spent until …" once for the nine
