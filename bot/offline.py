@@ -12,6 +12,7 @@ import httpx
 from aiohttp import web
 
 from bot.app import build_app
+from bot.clock import Clock, system_clock
 from bot.delivery import DeliveryPolicy
 from bot.propexo.client import PropexoClient
 from bot.propexo.simulator import SimulatorServer
@@ -65,9 +66,10 @@ async def running_bot(
     *,
     policy: DeliveryPolicy,
     read_timeout: float = 1.0,
+    clock: Clock = system_clock,
 ) -> AsyncIterator[RunningBot]:
     """Serve the bot on a free local port until the block ends; the agent signs with the
-    configured signing secret."""
+    configured signing secret. `clock` is the moment time words are read from."""
     assert config.slack_signing_secret is not None
     tourbot = Tourbot(
         config,
@@ -83,6 +85,7 @@ async def running_bot(
             rate_window=1.0,
         ),
         policy=policy,
+        clock=clock,
     )
     runner = web.AppRunner(web_app(tourbot, build_app(tourbot)))
     await runner.setup()

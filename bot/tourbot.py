@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.booking import BookingDraft, prepare_booking
 from bot.budget import SharedBudget
+from bot.clock import Clock, system_clock
 from bot.delivery import DeliveryPolicy, Pause, Reporter, no_pause
 from bot.propexo.client import Community, PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
@@ -64,8 +65,11 @@ class Tourbot:
         store: Store,
         propexo: PropexoClient,
         policy: DeliveryPolicy | None = None,
+        clock: Clock = system_clock,
     ) -> None:
+        """`clock` is the moment the agents' time words are read from (see `bot.clock`)."""
         self.settings = settings
+        self.clock = clock
         self.store = store
         self.propexo = propexo
         self.policy = policy or DeliveryPolicy(rate_limit=settings.propexo_rate_limit)
@@ -167,7 +171,7 @@ class Tourbot:
         resolved = resolve_time(
             phrase,
             zone=zone.zone,
-            now=now,
+            now=now or self.clock(),
             date_order=self.settings.date_order,
             tour_hours=self.settings.tour_hours_range,
         )
@@ -178,7 +182,9 @@ class Tourbot:
         self, values: Mapping[str, str | None], zone: TourZone, now: datetime | None = None
     ) -> BookingDraft:
         """The booking the form describes; raises FormProblems naming every problem."""
-        return prepare_booking(values, settings=self.settings, zone=zone.zone, now=now)
+        return prepare_booking(
+            values, settings=self.settings, zone=zone.zone, now=now or self.clock()
+        )
 
     async def duplicates(self, draft: BookingDraft, *, request_key: str) -> list[Booking]:
         """Live bookings for the same prospect at the same moment, other than this request's."""

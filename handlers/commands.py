@@ -4,7 +4,6 @@ agent's time zone if it was not known yet."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -76,7 +75,7 @@ def build_form(tourbot: Tourbot, values: dict[str, str], context: ModalContext) 
     values = prefill(
         values,
         tour_types=tourbot.settings.tour_types,
-        today=datetime.now(zone.zone).date(),
+        today=tourbot.clock().astimezone(zone.zone).date(),
         date_order=tourbot.settings.date_order,
     )
     preview = tourbot.preview(values.get("tour_time", ""), zone)

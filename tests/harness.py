@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from bot.clock import Clock, system_clock
 from bot.delivery import DeliveryPolicy
 from bot.offline import RunningBot, offline_settings
 from bot.offline import running_bot as offline_bot
@@ -31,6 +32,7 @@ async def running_bot(
     *,
     read_timeout: float = 1.0,
     policy: DeliveryPolicy = FAST_POLICY,
+    clock: Clock = system_clock,
     **settings: Any,
 ) -> AsyncIterator[RunningBot]:
     config = offline_settings(
@@ -40,5 +42,7 @@ async def running_bot(
         signing_secret=SIGNING_SECRET,
         **settings,
     )
-    async with offline_bot(slack, propexo, config, policy=policy, read_timeout=read_timeout) as bot:
+    async with offline_bot(
+        slack, propexo, config, policy=policy, read_timeout=read_timeout, clock=clock
+    ) as bot:
         yield bot

@@ -9,11 +9,14 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import clock_from
 from bot.offline import offline_settings
 from bot.offline import running_bot as running_offline
 from bot.propexo.simulator import SimulatorServer
@@ -31,6 +34,8 @@ from tests.reliability_kit import POSTGRES_URL, fresh_database, postgres_problem
 CREATE = "POST /crm/v1/appointments/eliseai"
 MENTION = f"<@{BOT_USER_ID}>"
 OTHER_AGENT = "U0AGENT02"
+# Times are read from a Wednesday morning in the agent's Chicago: "friday" is Fri, Nov 27.
+WEDNESDAY = clock_from(datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/Chicago")))
 
 
 class Thread:
@@ -98,12 +103,25 @@ def shown(message: PostedMessage) -> str:
 
 
 @pytest.fixture
+async def bot(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    """The bot, reading times from WEDNESDAY."""
+    async with running_bot(slack, propexo_sim, tmp_path / "tourbot.db", clock=WEDNESDAY) as running:
+        yield running
+
+
+@pytest.fixture
 async def chat(
     slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
 ) -> AsyncIterator[RunningBot]:
     """The bot with a default community, so conversations need no community question."""
     async with running_bot(
-        slack, propexo_sim, tmp_path / "tourbot.db", propexo_community_id="cmty_maple_court"
+        slack,
+        propexo_sim,
+        tmp_path / "tourbot.db",
+        clock=WEDNESDAY,
+        propexo_community_id="cmty_maple_court",
     ) as running:
         yield running
 
@@ -146,7 +164,9 @@ async def offline_bot(
         signing_secret=SIGNING_SECRET,
         propexo_community_id="cmty_maple_court",
     )
-    async with running_offline(slack, propexo, config, policy=FAST_POLICY) as running:
+    async with running_offline(
+        slack, propexo, config, policy=FAST_POLICY, clock=WEDNESDAY
+    ) as running:
         yield running
 
 
@@ -469,7 +489,11 @@ async def test_an_idle_conversation_expires_with_a_message(
     slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
 ) -> None:
     async with running_bot(
-        slack, propexo_sim, tmp_path / "tourbot.db", conversation_idle_minutes=0.01
+        slack,
+        propexo_sim,
+        tmp_path / "tourbot.db",
+        clock=WEDNESDAY,
+        conversation_idle_minutes=0.01,
     ) as bot:
         thread = Thread(bot)
         await thread.start(f"{MENTION} book Jane Doe friday at 2pm")
