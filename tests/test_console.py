@@ -38,11 +38,11 @@ def play(
     return status, out
 
 
-def played_through_the_entry_point(script: Path) -> str:
+def played_through_the_entry_point(script: Path, *args: str) -> str:
     """`python -m bot console --script SCRIPT`, as the README runs it; its transcript."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--script", str(script), "--tz", ZONE],
+        [sys.executable, "-m", "bot", "console", "--script", str(script), "--tz", ZONE, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -236,7 +236,7 @@ def test_a_failed_write_injected_from_the_script(
 
 
 def test_a_conversation_books_a_tour_without_the_form() -> None:
-    out = played_through_the_entry_point(CONVERSATION)
+    out = played_through_the_entry_point(CONVERSATION, "--now", "2026-11-25T10:00")
     in_order(
         out,
         "#leasing-team> @Tourbot book Jane Doe friday at 2pm, 2br under 2k",
@@ -318,6 +318,22 @@ def test_quit_leaves_from_a_field_prompt(
     assert (status, err) == (0, "")
     assert out.rstrip().endswith("Community [—] (type to search): quit")
     assert "Book a tour> submit" not in out
+
+
+def test_now_starts_the_clock_for_the_words_and_for_the_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = "@Tourbot book Jane Doe jane@example.com friday at 2pm\n"
+    status, out = play(script, tmp_path, capsys, "--now", "2026-11-25T10:00")
+    assert status == 0
+    in_order(out, "Maria Lopez, 10:00 AM", "Tourbot, 10:00 AM", "Fri, Nov 27, 2:00 PM EST")
+
+
+def test_a_now_that_is_not_a_time_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["console", "--now", "next week"])
+    assert exited.value.code == 2
+    assert "'next week' is not an ISO 8601 time" in capsys.readouterr().err
 
 
 # -- mistakes are sentences -----------------------------------------------------------------------

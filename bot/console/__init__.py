@@ -17,11 +17,13 @@ import secrets
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from bot.clock import Clock, clock_from, system_clock
 from bot.console.errors import ConsoleError
 from bot.console.faults import SPEC_HELP, ConsoleFault, inject, parse_fault
 from bot.console.io import Input, Output, ScriptInput, TerminalInput
@@ -30,6 +32,7 @@ from bot.console.script import ScriptLine, read_script
 from bot.console.session import Session
 from bot.console.zone import person_zone
 from bot.delivery import DeliveryPolicy
+from bot.parse_time_cli import now_arg
 from bot.settings import Settings
 
 # Quick enough that a booking settles while the person watches, as it would against Propexo.
@@ -66,6 +69,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="make Propexo misbehave, e.g. 400:Community is not accepting tours, 429, 503x2, "
         "timeout, write-failure (repeatable)",
     )
+    parser.add_argument(
+        "--now",
+        type=now_arg,
+        metavar="TIME",
+        help="start the clock at this ISO time (without an offset, in your zone), so a script "
+        "reads “tomorrow” as the same day whenever it is played; it then runs on",
+    )
     parser.add_argument("--log", type=Path, metavar="FILE", help="write the bot's log here")
     parser.set_defaults(run=run)
 
@@ -74,10 +84,14 @@ def run(args: argparse.Namespace) -> int:
     out = Output()
     try:
         zone = person_zone(args.tz)
+        start: datetime | None = args.now
+        if start is not None and start.tzinfo is None:
+            start = start.replace(tzinfo=ZoneInfo(zone))
+        clock = clock_from(start) if start is not None else system_clock
         faults = [parse_fault(spec) for spec in args.propexo_fault]
         script = read_script(args.script) if args.script else None
         with _logging(args.log) as tally:
-            return asyncio.run(_main(zone, faults, script, args.script, tally, out))
+            return asyncio.run(_main(zone, clock, faults, script, args.script, tally, out))
     except ConsoleError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -93,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _main(
     zone: str,
+    clock: Clock,
     faults: Sequence[ConsoleFault],
     script: list[ScriptLine] | None,
     script_path: Path | None,
@@ -127,9 +142,10 @@ async def _main(
                 )
             )
             async with running_bot(
-                slack, propexo, config, policy=POLICY, read_timeout=READ_TIMEOUT
+                slack, propexo, config, policy=POLICY, read_timeout=READ_TIMEOUT, clock=clock
             ) as bot:
-                screen = Screen(bot, out, zone=ZoneInfo(zone), tally=tally)
+                shift = clock() - system_clock()  # messages are shown at the clock's time too
+                screen = Screen(bot, out, zone=ZoneInfo(zone), shift=shift, tally=tally)
                 session = Session(bot, screen, out, hang_seconds=READ_TIMEOUT + 1)
                 out(*_greeting(zone, database is not None, faults))
                 source: Input = (

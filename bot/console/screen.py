@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -35,13 +35,21 @@ class ErrorTally(logging.Handler):
 
 class Screen:
     def __init__(
-        self, bot: RunningBot, out: Output, *, zone: ZoneInfo, tally: ErrorTally | None = None
+        self,
+        bot: RunningBot,
+        out: Output,
+        *,
+        zone: ZoneInfo,
+        shift: timedelta = timedelta(0),
+        tally: ErrorTally | None = None,
     ) -> None:
+        """`shift` moves the times messages are shown at (the console's `--now`)."""
         self.bot = bot
         self.slack = bot.slack
         self.user_id = bot.agent.user_id
         self.out = out
         self.zone = zone
+        self.shift = shift
         self.tally = tally
         self.names = Names(self._user_name, self._channel_name, zone)
         self.buttons = Buttons()
@@ -243,7 +251,7 @@ class Screen:
         return (user.real_name or user.name) if user else message.user
 
     def _clock(self, ts: str) -> str:
-        moment = datetime.fromtimestamp(float(ts), self.zone)
+        moment = datetime.fromtimestamp(float(ts), self.zone) + self.shift
         return moment.strftime("%I:%M %p").lstrip("0")
 
     def _user_name(self, user_id: str) -> str | None:
