@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import build_app
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from bot.store import StoreUnavailable
 from bot.tourbot import Tourbot
 from handlers.acks import AckGate
 from handlers.thread import SlackThread
@@ -65,10 +66,14 @@ def web_app(tourbot: Tourbot, bolt: AsyncApp) -> web.Application:
         )
 
     async def start(_: web.Application) -> None:
-        bolt.client.session = slack_session()
+        bolt.client.session = session = slack_session()
         # Deliveries wait while Slack requests are being answered (within AckGate's limit).
         thread = SlackThread(bolt.client, tourbot.store, pause=acks.after_acks)
-        await tourbot.start(thread, pause=acks.after_acks)
+        try:
+            await tourbot.start(thread, pause=acks.after_acks)
+        except StoreUnavailable:
+            await session.close()
+            raise
 
     async def stop(_: web.Application) -> None:
         await tourbot.close()
@@ -129,13 +134,17 @@ def run_serve(args: argparse.Namespace) -> int:
     app = web_app(tourbot, build_app(tourbot))
     app.on_startup.append(_keep_start_up_out_of_collections)
     port = args.port or settings.port
-    web.run_app(
-        app,
-        host=args.host,
-        port=port,
-        print=lambda _: logger.info("Tourbot listening on http://%s:%s", args.host, port),
-        access_log=None,
-    )
+    try:
+        web.run_app(
+            app,
+            host=args.host,
+            port=port,
+            print=lambda _: logger.info("Tourbot listening on http://%s:%s", args.host, port),
+            access_log=None,
+        )
+    except StoreUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -164,7 +173,12 @@ def run_socket(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
             await session.close()
             return 1
-        await tourbot.start(SlackThread(bolt.client, tourbot.store))
+        try:
+            await tourbot.start(SlackThread(bolt.client, tourbot.store))
+        except StoreUnavailable as exc:
+            print(exc, file=sys.stderr)
+            await session.close()
+            return 1
         handler = AsyncSocketModeHandler(bolt, app_token)
         logger.info("Tourbot connecting to Slack over Socket Mode")
         connecting = asyncio.create_task(handler.connect_async())  # type: ignore[no-untyped-call]
@@ -202,7 +216,7 @@ def run_worker(args: argparse.Namespace) -> int:
         return 2
     _configure_logging(settings)
 
-    async def main() -> None:
+    async def main() -> int:
         from slack_sdk.web.async_client import AsyncWebClient
 
         assert settings.slack_bot_token is not None
@@ -212,7 +226,13 @@ def run_worker(args: argparse.Namespace) -> int:
             session=slack_session(),
         )
         tourbot = Tourbot.from_settings(settings.model_copy(update={"run_worker": True}))
-        await tourbot.start(SlackThread(client, tourbot.store), lookups=False)
+        try:
+            await tourbot.start(SlackThread(client, tourbot.store), lookups=False)
+        except StoreUnavailable as exc:
+            print(exc, file=sys.stderr)
+            if client.session is not None:
+                await client.session.close()
+            return 1
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -223,9 +243,9 @@ def run_worker(args: argparse.Namespace) -> int:
         await tourbot.close()
         if client.session is not None:
             await client.session.close()
+        return 0
 
-    asyncio.run(main())
-    return 0
+    return asyncio.run(main())
 
 
 def _where(database_url: str) -> str:

@@ -111,6 +111,17 @@ class Settings(BaseSettings):
         # slack-sdk joins method names straight onto the base URL.
         return value if value.endswith("/") else value + "/"
 
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database(cls, value: str) -> str:
+        from bot.store.store import database_url  # SQLAlchemy only for commands that read it
+
+        try:
+            database_url(value)
+        except ValueError as exc:
+            raise ValueError(str(exc).removeprefix("DATABASE_URL ")) from None
+        return value
+
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -237,4 +248,6 @@ def _plain(message: str) -> str:
     message = message.removeprefix("Value error, ")
     if message.startswith("Input should be"):
         return message.replace("Input should be", "must be", 1)
-    return message if message.startswith("must") else f"is invalid: {message}"
+    if message.startswith(("must", "is ", "names ", "for ")):  # already reads after the name
+        return message
+    return f"is invalid: {message}"

@@ -24,7 +24,7 @@ from bot.propexo.client import Community, PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
 from bot.prospects import ProspectSearch
 from bot.settings import Settings
-from bot.store import Added, Booking, BookingState, NewBooking, Store
+from bot.store import Added, Booking, BookingState, NewBooking, Store, StoreUnavailable
 from bot.tour_time import describe, resolve_time, short_when, warm_up
 from bot.worker import Worker
 from bot.zones import TourZone, tour_zone
@@ -103,8 +103,13 @@ class Tourbot:
     ) -> None:
         """Ready the store, warm the time resolver (so no agent pays for its first call) and,
         given a `report` and unless RUN_WORKER is false, deliver bookings in this process;
-        deliveries await `pause` before each stretch of their work (see `Worker`)."""
-        await self.store.create_schema()
+        deliveries await `pause` before each stretch of their work (see `Worker`). Raises
+        StoreUnavailable, with everything closed, when the database cannot be opened."""
+        try:
+            await self.store.create_schema()
+        except StoreUnavailable:
+            await self.close()  # nothing has started yet: this closes the clients it holds
+            raise
         warm_up()
         if lookups:  # the form's selects; a lone worker needs neither
             self.prospects.refresh_soon()  # so the first search has a list to look in

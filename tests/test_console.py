@@ -372,6 +372,20 @@ def test_bad_settings_are_named_before_anything_starts(
     ]
 
 
+def test_a_database_that_cannot_be_opened_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no such folder' / 'tourbot.db'}")
+    (tmp_path / "session.tour").write_text("/tour\n", encoding="utf-8")
+    assert main(["console", "--script", str(tmp_path / "session.tour")]) == 2
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert err.strip() == (
+        f"Tourbot cannot open its database at sqlite:///{tmp_path / 'no such folder'}/tourbot.db "
+        "(its folder does not exist or cannot be written). Check DATABASE_URL."
+    )
+
+
 @pytest.mark.parametrize(
     ("script", "says"),
     [

@@ -156,3 +156,26 @@ def test_socket_mode_needs_an_app_token(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "SLACK_APP_TOKEN must be an app-level token starting with xapp-" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_database_that_cannot_be_opened_is_one_sentence(command: str, tmp_path: Path) -> None:
+    nothing_listens = free_port()
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", command],
+        cwd=tmp_path,
+        env=clean_env(
+            SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", PROPEXO_API_KEY="k",
+            PROPEXO_INTEGRATION_ID="int_1", PORT=str(free_port()),
+            DATABASE_URL=f"postgresql://tourbot:hunter2@127.0.0.1:{nothing_listens}/tourbot",
+        ),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"Tourbot cannot open its database at postgresql://tourbot:***@127.0.0.1:"
+        f"{nothing_listens}/tourbot (connection refused). Check DATABASE_URL, and that the "
+        "server is running and lets this user in."
+    )
+    assert "Traceback" not in done.stderr and "hunter2" not in done.stdout + done.stderr
+    assert "Unclosed" not in done.stderr  # everything opened before was closed

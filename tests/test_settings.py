@@ -129,3 +129,23 @@ def test_community_zones(monkeypatch: pytest.MonkeyPatch) -> None:
         "COMMUNITY_TIMEZONES must name time zones like America/Chicago; 'Mars/Base' (for cmty_a) "
         "is not one"
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("bogus", "DATABASE_URL is not a database URL. Write it like sqlite:///tourbot.db"),
+        ("mysql://db/tourbot", "DATABASE_URL names the database 'mysql', but Tourbot stores"),
+        ("sqlite://tourbot.db", "DATABASE_URL for SQLite takes a file path, not a host."),
+    ],
+)
+def test_a_database_url_tourbot_cannot_use_is_named_with_the_rest(
+    url: str, says: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PORT", "eighty")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert len(caught.value.problems) == 2
+    assert caught.value.problems[0].startswith(says)
+    assert caught.value.problems[1].startswith("PORT must be")

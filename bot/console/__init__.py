@@ -34,6 +34,7 @@ from bot.console.zone import person_zone
 from bot.delivery import DeliveryPolicy
 from bot.parse_time_cli import now_arg
 from bot.settings import Settings
+from bot.store import StoreUnavailable
 
 # Quick enough that a booking settles while the person watches, as it would against Propexo.
 PROPEXO_SETTLE = 0.5  # seconds until the simulator's writes settle
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         script = read_script(args.script) if args.script else None
         with _logging(args.log) as tally:
             return asyncio.run(_main(zone, clock, faults, script, args.script, tally, out))
-    except ConsoleError as exc:
+    except (ConsoleError, StoreUnavailable) as exc:
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

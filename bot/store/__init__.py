@@ -13,6 +13,7 @@ from bot.store.store import (
     InvalidTransition,
     NewBooking,
     Store,
+    StoreUnavailable,
     database_url,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "NewBooking",
     "NewDialogue",
     "Store",
+    "StoreUnavailable",
     "database_url",
     "metadata",
 ]

@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Row, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -90,6 +90,10 @@ class InvalidTransition(ValueError):
         )
         self.source = source
         self.target = target
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be opened: a sentence naming it (never its password) and why."""
 
 
 class BookingNotFound(LookupError):
@@ -292,6 +296,17 @@ def _migrate(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
+def _why_unavailable(exc: OSError | DBAPIError) -> str:
+    if isinstance(exc, DBAPIError):
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else ""
+        if "unable to open database file" in reason:  # SQLite's own words say little
+            return "its folder does not exist or cannot be written"
+        return reason or type(exc.orig).__name__
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()
+
+
 def _is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
 
@@ -370,9 +385,22 @@ class Store:
         return cls(engine, clock=clock)
 
     async def create_schema(self) -> None:
-        """Bring the schema up to date with the migrations (creating it in an empty database)."""
-        async with self._transaction() as connection:
-            await connection.run_sync(_migrate)
+        """Bring the schema up to date with the migrations (creating it in an empty database).
+        Raises StoreUnavailable when the database cannot be reached or opened."""
+        try:
+            async with self._transaction() as connection:
+                await connection.run_sync(_migrate)
+        except (OSError, DBAPIError) as exc:
+            url = self.engine.url
+            where = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+            check = (
+                "Check DATABASE_URL."
+                if url.get_backend_name() == "sqlite"
+                else "Check DATABASE_URL, and that the server is running and lets this user in."
+            )
+            raise StoreUnavailable(
+                f"Tourbot cannot open its database at {where} ({_why_unavailable(exc)}). {check}"
+            ) from exc
 
     async def checkpoint(self) -> None:
         """SQLite: copy the write-ahead log into the database file without waiting for, or
