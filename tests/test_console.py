@@ -320,6 +320,47 @@ def test_quit_leaves_from_a_field_prompt(
     assert "Book a tour> submit" not in out
 
 
+def test_submit_and_cancel_work_from_a_field_prompt(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typed = [
+        "/tour Jane Doe jane@example.com tomorrow at 3pm",
+        "cancel",  # at the first field's prompt: closes the form, is no community's name
+        "/tour Jane Doe jane@example.com tomorrow at 3pm",
+        "",  # Community: kept empty
+        "submit",  # at the Prospect prompt
+        "quit",
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(typed) + "\n"))
+    status = main(["console", "--tz", ZONE])
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    in_order(
+        out,
+        "  Community [—] (type to search): cancel",
+        "Closed “Book a tour”; nothing was submitted.",
+        "  Prospect [—] (type to search): submit",
+        "Submitted “Book a tour”; the form closed.",
+        "✅ Confirmed in EliseAI.",
+    )
+    assert "Nothing matches" not in out
+
+
+def test_a_button_taken_off_its_message_cannot_be_pressed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = (
+        "@Tourbot book Jane Doe jane@example.com friday at 2pm\n"
+        "reply the maple one\n"
+        "reply make it 4pm instead\n"
+        "click 1\n"  # the first summary's Book: replaced by the second summary
+    )
+    status, out = play(script, tmp_path, capsys, "--now", "2026-11-25T10:00")
+    assert status == 1
+    assert "The “Book” button is gone: Tourbot changed that message since." in out
+    assert "Submitted to EliseAI" not in out
+
+
 def test_now_starts_the_clock_for_the_words_and_for_the_messages(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

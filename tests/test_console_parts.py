@@ -202,6 +202,15 @@ def test_typed_text_becomes_what_each_input_sends() -> None:
     assert choose_static(tour_type, "self") == ("SELF_GUIDED", "Self-guided")
     with pytest.raises(ConsoleError, match="one of: 1 Self-guided, 2 In person, 3 Virtual"):
         choose_static(tour_type, "drive-by")
+    rooms = [("0", "Studio"), ("1", "1 bedroom"), ("2", "2 bedrooms"), ("4", "4+ bedrooms")]
+    bedrooms = _field("bedrooms", "Bedrooms", "static_select", options=rooms)
+    # A number is the count a person means, not the option's place in the list.
+    assert choose_static(bedrooms, "2") == ("2", "2 bedrooms")
+    assert choose_static(bedrooms, "2br") == ("2", "2 bedrooms")
+    assert choose_static(bedrooms, "4+") == ("4", "4+ bedrooms")
+    assert choose_static(bedrooms, "studio") == ("0", "Studio")
+    with pytest.raises(ConsoleError, match="one of: Studio, 1 bedroom, 2 bedrooms, 4\\+ bedrooms"):
+        choose_static(bedrooms, "a loft")
     move_in = _field("move_in_date", "Move-in date", "datepicker")
     assert check_typed(move_in, "2026-12-01") == "2026-12-01"
     with pytest.raises(ConsoleError, match="a date like 2026-12-01"):

@@ -3,6 +3,7 @@ the bot put in, and how typed text becomes what Slack would send for each kind o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -113,21 +114,31 @@ def find(form_fields: list[Field], name: str) -> Field:
 
 
 def choose_static(item: Field, text: str) -> tuple[str, str]:
-    """(value, label) of the option `text` names: by number, value or label."""
+    """(value, label) of the option `text` names: by value or label, by the first word of a label
+    ("2" or "2br" is "2 bedrooms", not the second option), by number, or by a label's start."""
     options = item.options
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return options[int(text) - 1]
     wanted = _key(text)
     exact = [o for o in options if wanted in (_key(o[0]), _key(o[1]))]
+    first = _first_word(text)
+    same_first = [o for o in options if first and _first_word(o[1]) == first]
+    numbered = [options[int(text) - 1]] if text.isdigit() and 1 <= int(text) <= len(options) else []
     starting = [o for o in options if _key(o[1]).startswith(wanted)]
-    for candidates in (exact, starting):
+    for candidates in (exact, same_first, numbered, starting):
         if len(candidates) == 1:
             return candidates[0]
     raise ConsoleError(f"{item.label} is one of: {choices(item)}.")
 
 
 def choices(item: Field) -> str:
-    return ", ".join(f"{n} {label}" for n, (_, label) in enumerate(item.options, start=1))
+    labels = [label for _, label in item.options]
+    if any(label[:1].isdigit() for label in labels):  # "2 1 bedroom" would read as nonsense
+        return ", ".join(labels)
+    return ", ".join(f"{n} {label}" for n, label in enumerate(labels, start=1))
+
+
+def _first_word(text: str) -> str:
+    found = re.match(r"\s*(\d+\+?|[^\W\d_]+)", text.lower())
+    return found[1] if found else ""
 
 
 def check_typed(item: Field, text: str) -> str:

@@ -208,6 +208,20 @@ def _block_lines(
     return []
 
 
+def carries(blocks: list[Json] | None, button: Button) -> bool:
+    """Whether a message's blocks still hold `button` (Slack removes replaced buttons)."""
+    for block in blocks or []:
+        elements = list(block.get("elements") or []) if block.get("type") == "actions" else []
+        if isinstance(block.get("accessory"), dict):
+            elements.append(block["accessory"])
+        if any(
+            (e.get("action_id"), str(e.get("value", ""))) == (button.action_id, button.value)
+            for e in elements
+        ):
+            return True
+    return False
+
+
 def _button(element: Json, names: Names, buttons: Buttons | None, channel: str, ts: str) -> str:
     label = plain(element.get("text"), names)
     if buttons is None:

@@ -23,7 +23,7 @@ from bot.console.form import (
     option_list,
 )
 from bot.console.io import Input, Output
-from bot.console.render import attached_lines, field_line
+from bot.console.render import attached_lines, carries, field_line
 from bot.console.screen import Screen
 from bot.offline import RunningBot
 from bot.slack_agent import SlackAgentError
@@ -209,6 +209,12 @@ class Session:
 
     async def click(self, target: str, source: Input) -> None:
         button = self.screen.buttons.find(target)
+        message = self.screen.slack.message(button.channel, button.ts)
+        if message is not None and not carries(message.blocks, button):
+            raise ConsoleError(
+                f"The “{button.label}” button is gone: Tourbot changed that message since. "
+                "Use a button shown after it."
+            )
         if button.url:
             self.out(f"That button opens {button.url} in a browser.")
             return
@@ -250,7 +256,8 @@ class Session:
         items = [item for item in fields(top.payload) if only is None or item.block_id in only]
         if only is None and items:
             self.out("Fill in the form: Enter keeps a value, - clears it, ? shows the choices, "
-                     ". skips the rest, quit leaves.")  # fmt: skip
+                     ". skips the rest, submit sends it, cancel closes it, quit leaves the "
+                     "console.")  # fmt: skip
         for item in items:
             while True:
                 state = self.screen.state(top.id)
@@ -262,6 +269,9 @@ class Session:
                     raise Quitting
                 if line == ".":
                     self.out(self._form_help())
+                    return
+                if line.lower() in ("submit", "cancel"):  # the form's own commands end the walk
+                    await self.handle(line.lower(), source)
                     return
                 if line == "?":
                     self.out(f"  {self._field_help(item)}")
