@@ -22,6 +22,7 @@ from bot.propexo.errors import PropexoError, PropexoOutcomeUnknown, PropexoRejec
 from bot.settings import Settings, SettingsError, load_settings
 from bot.tour_time import describe
 from bot.understand import read_request
+from bot.zones import tour_zone
 
 # flag: form field key
 FIELD_FLAGS = {
@@ -42,6 +43,7 @@ FIELD_FLAGS = {
 }
 
 EXIT_BOOKED, EXIT_NOT_BOOKED, EXIT_SETTINGS, EXIT_UNKNOWN = 0, 1, 2, 3
+COMMUNITIES_DEADLINE = 10.0  # seconds; the booking is read without them after that
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,28 +77,48 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings() if args.dry_run or args.simulator else load_settings("propexo")
-        if args.date_order:
-            settings = settings.model_copy(update={"date_order": args.date_order})
-        values = read_request(args.text or "")
-        values.update(
-            {key: getattr(args, key) for key in FIELD_FLAGS.values() if getattr(args, key)}
-        )
-        zone = args.tz or settings.timezone
-        if args.simulator and not settings.propexo_integration_id:
-            from bot.propexo.simulator import DEFAULT_INTEGRATION_ID
-
-            settings = settings.model_copy(
-                update={"propexo_integration_id": DEFAULT_INTEGRATION_ID}
-            )
-        draft = prepare_booking(values, settings=settings, zone=zone, now=args.now)
     except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_SETTINGS
+    if args.date_order:
+        settings = settings.model_copy(update={"date_order": args.date_order})
+    if not args.simulator:
+        return asyncio.run(_book(args, settings))
+    from bot.propexo.simulator import DEFAULT_INTEGRATION_ID, SimulatorServer
+
+    integration_id = settings.propexo_integration_id or DEFAULT_INTEGRATION_ID
+    with SimulatorServer(integration_id=integration_id, tour_types=settings.tour_types) as sim:
+        print(f"Using the built-in Propexo simulator at {sim.url}.", file=sys.stderr)
+        local = settings.model_copy(
+            update={
+                "propexo_integration_id": integration_id,
+                "propexo_base_url": sim.url,
+                "propexo_api_key": SecretStr(sim.api_key),
+            }
+        )
+        return asyncio.run(_book(args, local))
+
+
+async def _book(args: argparse.Namespace, settings: Settings) -> int:
+    communities = await _communities(settings)
+    values = read_request(args.text or "", communities=communities)
+    values.update({key: getattr(args, key) for key in FIELD_FLAGS.values() if getattr(args, key)})
+    if args.community and communities and args.community not in dict(communities):
+        # --community "maple": a name, read as the text's would be
+        named = read_request(args.community, communities=communities).get("community")
+        values["community"] = named or args.community
+    # As in Slack: the community's own zone wins, then --tz (the agent's), then the default.
+    community = values.get("community") or settings.propexo_community_id
+    zone = tour_zone(settings, community_id=community, agent_zone=args.tz and args.tz.key)
+    try:
+        draft = prepare_booking(values, settings=settings, zone=zone.zone, now=args.now)
+    except SettingsError as exc:  # e.g. no PROPEXO_INTEGRATION_ID for a dry run's body
         print(exc, file=sys.stderr)
         return EXIT_SETTINGS
     except FormProblems as exc:
         for key, message in exc.problems.items():
             print(f"{key}: {message}", file=sys.stderr)
         return EXIT_NOT_BOOKED
-
     if draft.needs_confirmation and not args.yes:
         print(f"tour_time: {draft.time.reason} Run again with --yes to book it.", file=sys.stderr)
         return EXIT_NOT_BOOKED
@@ -105,22 +127,28 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(json.dumps(body, indent=2, ensure_ascii=False))
         return EXIT_BOOKED
-    if args.simulator:
-        return _submit_to_simulator(body, settings)
-    return asyncio.run(_submit(body, settings))
+    return await _submit(body, settings)
 
 
-def _submit_to_simulator(body: dict[str, Any], settings: Settings) -> int:
-    from bot.propexo.simulator import SimulatorServer
-
-    with SimulatorServer(
-        integration_id=body["integration_id"], tour_types=settings.tour_types
-    ) as sim:
-        print(f"Using the built-in Propexo simulator at {sim.url}.", file=sys.stderr)
-        local = settings.model_copy(
-            update={"propexo_base_url": sim.url, "propexo_api_key": SecretStr(sim.api_key)}
-        )
-        return asyncio.run(_submit(body, local))
+async def _communities(settings: Settings) -> list[tuple[str, str]]:
+    """(id, name) of the integration's communities, so a community named in the text is found;
+    none (said on stderr) when Propexo is not configured or does not answer."""
+    if settings.propexo_api_key is None:  # a dry run without a key: the text alone
+        return []
+    key = settings.propexo_api_key.get_secret_value()
+    async with PropexoClient(settings.propexo_base_url, key) as propexo:
+        try:
+            found = await asyncio.wait_for(
+                propexo.list_communities(settings.propexo_integration_id), COMMUNITIES_DEADLINE
+            )
+        except (PropexoError, TimeoutError) as exc:
+            print(
+                f"Communities could not be read from Propexo ({exc or 'no answer'}), so a "
+                "community named in the text is not recognised.",
+                file=sys.stderr,
+            )
+            return []
+    return [(c.id, c.name) for c in found if c.name]
 
 
 def _summary(draft: BookingDraft) -> str:

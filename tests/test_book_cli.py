@@ -140,6 +140,30 @@ def test_submits_and_waits_for_the_write(tmp_path: Path, propexo_sim: SimulatorS
     assert booked.body["community_id"] == "cmty_maple_court"
 
 
+def test_a_community_named_in_the_text_is_booked_there_in_its_own_zone(
+    tmp_path: Path, propexo_sim: SimulatorServer
+) -> None:
+    env = sim_env(propexo_sim) | {"COMMUNITY_TIMEZONES": "cmty_riverside_lofts=America/Chicago"}
+    text = "Jane Doe jane@example.com fri 2pm at Riverside Lofts"
+    done = book(text, *WHEN, cwd=tmp_path, env=env)  # PROPEXO_COMMUNITY_ID is Maple Court
+    assert done.returncode == 0, done.stderr
+    [booked] = propexo_sim.state.appointments
+    assert booked.body["community_id"] == "cmty_riverside_lofts"
+    # 2pm at the property in Chicago, not in the agent's New York
+    assert (booked.body["appointment_date"], booked.body["appointment_time"]) == (
+        "2026-11-27",
+        "20:00:00",
+    )
+    assert "Tour for Jane Doe · Fri, Nov 27, 2:00 PM CST at the property" in done.stderr
+
+
+def test_the_community_flag_takes_a_name(tmp_path: Path, propexo_sim: SimulatorServer) -> None:
+    done = book(EXAMPLE, "--community", "willows", *WHEN, cwd=tmp_path, env=sim_env(propexo_sim))
+    assert done.returncode == 0, done.stderr
+    [booked] = propexo_sim.state.appointments
+    assert booked.body["community_id"] == "cmty_willows_oak_park"
+
+
 def test_propexo_refusal_is_explained(tmp_path: Path, propexo_sim: SimulatorServer) -> None:
     propexo_sim.add_fault(f"POST {CREATE}", "status", status=400, message="Community is closed")
     done = book(EXAMPLE, "--tz", "America/New_York", cwd=tmp_path, env=sim_env(propexo_sim))
