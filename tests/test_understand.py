@@ -29,7 +29,7 @@ from bot.booking.fields import (
 from bot.booking.form import FIELD_LABELS, NAME_MAX, FormProblems, read_form
 from bot.timewords import read_phrase
 from bot.tour_time import resolve_time
-from bot.understand import read_request
+from bot.understand import read_request, unreadable_contacts
 
 TABLE = Path(__file__).parent / "data" / "understand-messages.yaml"
 _TABLE: dict[str, Any] = yaml.safe_load(TABLE.read_text(encoding="utf-8"))
@@ -294,6 +294,24 @@ def test_times_that_are_not_the_tours(text: str, notes: str | None) -> None:
     values = read_request(text)
     assert "tour_time" not in values
     assert values.get("notes") == notes
+
+
+@pytest.mark.parametrize(
+    ("text", "unreadable"),
+    [
+        ("Jane Doe jane@example fri 2pm", {"email": "jane@example"}),
+        ("Jane Doe jane at gmail dot com fri 2pm", {"email": "jane at gmail dot com"}),
+        ("Jane Doe, cell 555-0199, fri 2pm", {"phone": "555-0199"}),
+        ("Jane Doe\nPhone: (555) 201-778\nTour: fri 2pm", {"phone": "(555) 201-778"}),
+        ("Jane Doe jane@example.com 555-201-7788 fri 2pm", {}),
+        ("Jane Doe fri@2pm", {}),
+    ],
+)
+def test_an_unreadable_email_or_phone_is_no_note(text: str, unreadable: dict[str, str]) -> None:
+    """A wrong address in the notes would outlive the right one given later."""
+    values = read_request(text)
+    assert "notes" not in values and values["tour_time"] in ("fri 2pm", "fri@2pm")
+    assert unreadable_contacts(text) == unreadable
 
 
 def test_two_move_in_dates_give_none() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from bot.booking.form import FIELD_LABELS
 from bot.understand.community import name_words, take_community
-from bot.understand.contact import take_email, take_phone
+from bot.understand.contact import take_email, take_phone, take_unreadable, unreadable
 from bot.understand.lead_email import read_lead_email, take_spent_labels
 from bot.understand.message import FormValues, Message
 from bot.understand.names import take_name
@@ -26,7 +26,7 @@ from bot.understand.wishes import (
     take_tour_type,
 )
 
-__all__ = ["TIME_WORDS_MAX", "FormValues", "read_request"]
+__all__ = ["TIME_WORDS_MAX", "FormValues", "read_request", "unreadable_contacts"]
 
 _SLACK_LINK = re.compile(r"<(?:mailto:|tel:)?([^<>|]*)(?:\|([^<>]*))?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -45,6 +45,7 @@ def read_request(text: str, *, communities: Sequence[tuple[str, str]] = ()) -> F
     sender_name, sender_email = read_lead_email(message)
     take_email(message, sender_email)
     take_phone(message)
+    take_unreadable(message)
     take_budget(message)
     take_move_in(message)
     take_lease(message)
@@ -59,6 +60,19 @@ def read_request(text: str, *, communities: Sequence[tuple[str, str]] = ()) -> F
     if notes := leftover(message.rest):
         message.set("notes", notes)
     return {key: message.values[key] for key in FIELD_LABELS if key in message.values}
+
+
+def unreadable_contacts(text: str) -> dict[str, str]:
+    """What `text` meant as the prospect's email or phone but the form cannot read, by field
+    ({"email": "jane@example"}): `read_request` leaves these out, and the agent should know."""
+    message = Message(_from_slack(text))
+    _, sender_email = read_lead_email(message)
+    take_email(message, sender_email)
+    take_phone(message)
+    found: dict[str, str] = {}
+    for key, written, _, _ in unreadable(message):
+        found.setdefault(key, written)
+    return found
 
 
 def _from_slack(text: str) -> str:

@@ -2,22 +2,37 @@
 
 A labelled field ("Phone: …") is surer than the sender of a forwarded email, which is surer than a
 number somewhere in the text; the surest source decides, and two different values there mean none.
+An address or number that was meant as one but cannot be read ("jane@example", "phone 555 12")
+goes nowhere: in the notes it would outlive the right one given later.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import phonenumbers
 
-from bot.booking.fields import Unreadable, read_phone
+from bot.booking.fields import Unreadable, read_email, read_phone
+from bot.timewords import read_phrase
 from bot.understand.message import Message
 
 _EMAIL = re.compile(
     r"(?<![\w.%+'-])[A-Za-z0-9_%+-][A-Za-z0-9._%+'-]*"
     r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
+# Meant as an email: "jane@example", "jane@gmail.", "jane at gmail dot com".
+_EMAIL_TRIED = re.compile(
+    r"(?<![\w.%+'-])[\w.%+'-]+@[\w.-]*[\w-]"
+    r"|\b[\w.+-]+\s+[(\[]?at[)\]]?\s+[\w-]+(?:\s+[(\[]?dot[)\]]?\s+[\w-]+)+\b",
+    re.I,
+)
+# Meant as a phone: a number after "phone", "cell", "mobile", "tel" or "ph".
+_PHONE_TRIED = re.compile(
+    r"(?i)\b(?:phone|cell|mobile|tel|ph)(?:\s*(?:number|num|no\.?|#))?(?:\s*(?:is\b|[:#\-]))?"
+    r"[ \t]*(?P<number>\+?\(?\d(?:[\d().\-]|[ \t](?=[\d(]))*)"
+)
+_NUMBER = re.compile(r"\+?\(?\d(?:[\d().\-]|[ \t](?=[\d(]))*")
 # The office's and the lead sources' own addresses are never the prospect's.
 _ROLE_EMAIL = re.compile(
     r"(?i)^(?:no-?reply|do-?not-?reply|notifications?|alerts?|leads?|info|leasing|rentals?|"
@@ -93,3 +108,37 @@ def _phones(text: str, start: int, end: int) -> Iterable[tuple[str, int, int, st
         except Unreadable:
             continue
         yield written, m.start("number"), m.end("number"), e164
+
+
+def take_unreadable(message: Message) -> None:
+    """What was meant as an email or a phone but is neither goes: not a name, time or note."""
+    for _, _, start, end in unreadable(message):
+        message.take(start, end)
+
+
+def unreadable(message: Message) -> list[tuple[str, str, int, int]]:
+    """("email" or "phone", as written, start, end) of each piece of the message that was meant
+    as an email or a phone but that the form's readers refuse. Read after `take_email` and
+    `take_phone`, which hide every address and number they could read."""
+    found: list[tuple[str, str, int, int]] = []
+    for m in _EMAIL_TRIED.finditer(message.search):
+        written = m.group(0)
+        if not read_phrase(written).words and not _reads(read_email, written):
+            found.append(("email", written, m.start(), m.end()))  # "fri@noon" is a time
+    numbers = [m.span("number") for m in _PHONE_TRIED.finditer(message.search)]
+    for label in message.labelled("phone"):
+        if number := _NUMBER.search(message.search, label.value_start, label.end):
+            numbers.append(number.span())
+    for start, end in sorted(set(numbers)):
+        written = message.search[start:end].rstrip("(.- \t")
+        if sum(c.isdigit() for c in written) >= 3 and not _reads(read_phone, written):
+            found.append(("phone", written, start, start + len(written)))
+    return found
+
+
+def _reads(reader: Callable[[str], object], text: str) -> bool:
+    try:
+        reader(text)
+    except Unreadable:
+        return False
+    return True

@@ -42,6 +42,7 @@ _STOP = frozenset(
     zillow trulia hotpads craigslist facebook instagram google yelp realtor redfin zumper
     rentcafe padmapper website rentals rental listing
     mr mrs ms miss mx dr sir madam
+    hold wait ask asking idk tbd tba dunno unsure unknown later soon hmm hm um umm uh
     """.split()
 )
 _Mode = Literal["title", "lower", "label"]  # how a name word must be written
@@ -243,6 +244,15 @@ def _name_words(words: list[str], *, mode: _Mode, not_names: frozenset[str]) -> 
     counted = [w for w in kept if w.lower() not in _PARTICLES and len(w.rstrip(".")) > 1]
     least = 1 if mode == "label" else 2
     return kept if least <= len(counted) <= 4 else []
+
+
+def is_name(text: str) -> bool:
+    """Whether `text`, alone, reads as a person's name (one to four words, none of them a word of
+    the trade or of chatter): "Jane Doe" does, "hold on" and "I'll ask her" do not."""
+    words = text.split()
+    return 1 <= len(words) <= 4 and all(
+        _ONE_WORD.fullmatch(word) and word.rstrip(".").lower() not in _STOP for word in words
+    )
 
 
 def split_name(words: list[str]) -> tuple[str, str]:
