@@ -115,6 +115,9 @@ def _heading(summary: Summary) -> str:
         opening = "I can't book it yet."
     else:
         opening = "Let's book this tour."
+    if summary.refused:  # an email or phone left out: say so before the question comes again
+        refused = escape(summary.refused)
+        opening = refused if summary.heading == "unchanged" else f"{opening} {refused}"
     if summary.ready:
         return f"{opening} Here is the tour:"
     if summary.details:

@@ -267,6 +267,91 @@ async def test_an_unclear_time_is_asked_about_never_guessed(chat: RunningBot) ->
     assert buttons(nonsense)  # nothing changed: still ready
 
 
+async def test_chatter_in_answer_to_the_time_question_keeps_the_day(chat: RunningBot) -> None:
+    thread = Thread(chat)
+    first = await thread.start(f"{MENTION} book Jane Doe jane@example.com friday")
+    assert "What time on Fri, Nov 27?" in first.text
+    chatter = await thread.say("let me check with her")
+    assert chatter is not None and "I didn't find anything to change" in chatter.text
+    assert "What time on Fri, Nov 27?" in chatter.text and not buttons(chatter)
+    answer = await thread.say("2pm")
+    assert answer is not None and "Fri, Nov 27, 2:00 PM CST" in shown(answer)
+    await thread.click("dialogue_book")
+    assert await settled(chat, thread) == "confirmed"
+    [booked] = chat.propexo.state.appointments
+    assert (booked.body["appointment_date"], booked.body["appointment_time"]) == (
+        "2026-11-27",
+        "20:00:00",  # Friday 2pm in Chicago, not today
+    )
+
+
+async def test_a_new_day_with_a_part_of_the_day_asks_for_the_hour(chat: RunningBot) -> None:
+    thread = Thread(chat)
+    await thread.start(f"{MENTION} book Jane Doe jane@example.com friday at 2pm")
+    later = await thread.say("actually saturday morning")
+    assert later is not None and "What time on Sat, Nov 28?" in later.text
+    assert "2:00 PM" not in shown(later) and not buttons(later)
+
+
+async def test_chatter_is_no_name_email_or_phone(chat: RunningBot) -> None:
+    thread = Thread(chat)
+    first = await thread.start(f"{MENTION} book a tour friday at 2pm")
+    assert "Who is the tour for?" in first.text
+    for chatter in ("hold on", "I'll ask her", "not sure yet", "ok"):
+        answer = await thread.say(chatter)
+        assert answer is not None and "I didn't find anything to change" in answer.text
+        assert "Who is the tour for?" in answer.text and "Prospect" not in shown(answer)
+    named = await thread.say("Jane Doe")
+    assert named is not None and "changed the name" in named.text
+    assert "What is Jane’s email or phone number?" in named.text
+
+    spelt = await thread.say("jane at gmail dot com")
+    assert spelt is not None
+    assert "“jane at gmail dot com” isn't an email address" in spelt.text
+    assert "What is Jane’s email or phone number?" in spelt.text and "Email" not in shown(spelt)
+    short = await thread.say("555 12")
+    assert short is not None and "“555 12” isn't a phone number" in short.text
+    assert "What is Jane’s email or phone number?" in short.text and "Phone" not in shown(short)
+    waiting = await thread.say("idk yet")
+    assert waiting is not None and "I didn't find anything to change" in waiting.text
+    ready = await thread.say("jane@example.com")
+    assert ready is not None and buttons(ready) and "Notes" not in shown(ready)
+
+
+async def test_an_unreadable_email_is_said_and_kept_out_of_the_notes(chat: RunningBot) -> None:
+    thread = Thread(chat)
+    first = await thread.start(f"{MENTION} book Jane Doe jane@example friday at 2pm")
+    assert "“jane@example” isn't an email address" in first.text
+    assert "What is Jane’s email or phone number?" in first.text
+    assert "Notes" not in shown(first)
+    ready = await thread.say("jane@example.com")
+    assert ready is not None and buttons(ready) and "Notes" not in shown(ready)
+    await thread.click("dialogue_book")
+    assert await settled(chat, thread) == "confirmed"
+    [booked] = chat.propexo.state.appointments
+    assert booked.body["email_1"] == "jane@example.com" and "notes" not in booked.body
+
+
+async def test_corrections_to_the_hour_and_the_name(chat: RunningBot) -> None:
+    thread = Thread(chat)
+    await thread.start(f"{MENTION} book Jane Doe jane@example.com friday at 2pm")
+    four = await thread.say("make it 4 instead")
+    assert four is not None and "Fri, Nov 27, 4:00 PM CST" in shown(four)
+    eleven = await thread.say("change the time to 11")
+    assert eleven is not None and "Fri, Nov 27, 11:00 AM CST" in shown(eleven)
+    last = await thread.say("last name is Smith")
+    assert last is not None and "changed the name" in last.text and "Jane Smith" in shown(last)
+    first = await thread.say("first name is Janet")
+    assert first is not None and "Janet Smith" in shown(first)
+    whole = await thread.say("actually it's Jane Doe")
+    assert whole is not None and "Jane Doe" in shown(whole)
+    await thread.click("dialogue_book")
+    assert await settled(chat, thread) == "confirmed"
+    [booked] = chat.propexo.state.appointments
+    assert (booked.body["first_name"], booked.body["last_name"]) == ("Jane", "Doe")
+    assert booked.body["appointment_time"] == "17:00:00"  # 11am CST
+
+
 async def test_an_unusual_time_is_confirmed_before_booking(chat: RunningBot) -> None:
     thread = Thread(chat)
     ready = await thread.start(f"{MENTION} book Jane Doe jane@example.com friday at 7am")

@@ -19,12 +19,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from bot.booking import FormProblems
-from bot.conversation.reading import read_reply
+from bot.conversation.reading import read_reply, refusal
 from bot.conversation.steps import Step, details, next_step
 from bot.store import Booking, Dialogue, Dialogues, DialogueState, NewDialogue
 from bot.tour_time import short_when
 from bot.tourbot import Origin, Tourbot
-from bot.understand import read_request
+from bot.understand import read_request, unreadable_contacts
 from bot.zones import TourZone
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ class Summary:
     step: Step
     check: str | None  # a time to double-check before booking ("Tuesday is Dec 1, right?")
     changed: tuple[str, ...] = ()
+    refused: str | None = None  # why an email or phone the agent sent was left out
 
     @property
     def ready(self) -> bool:
@@ -181,9 +182,10 @@ class Conversations:
         )
         if not created:  # another instance started it a moment ago: read this as a reply
             return await self._reply(dialogue, heard.text, agent_zone)
-        return await self._save_turn(dialogue, values, "start", agent_zone) or Notice(
-            "busy", dialogue
-        )
+        refused = _refused(values, heard.text, earlier)
+        return await self._save_turn(
+            dialogue, values, "start", agent_zone, refused=refused
+        ) or Notice("busy", dialogue)
 
     async def _reply(self, dialogue: Dialogue, text: str, agent_zone: str | None) -> Answer:
         for _ in range(CHANGE_TRIES):
@@ -200,7 +202,12 @@ class Conversations:
                                         confirmed=False)  # fmt: skip
             heading: Heading = "changed" if reply.changed else "unchanged"
             answer = await self._save_turn(
-                dialogue, reply.values, heading, agent_zone, changed=reply.changed
+                dialogue,
+                reply.values,
+                heading,
+                agent_zone,
+                changed=reply.changed,
+                refused=reply.refused,
             )
             if answer is not None:
                 return answer
@@ -218,6 +225,7 @@ class Conversations:
         agent_zone: str | None,
         *,
         changed: tuple[str, ...] = (),
+        refused: str | None = None,
     ) -> Summary | None:
         """Store the values and the question the summary asks; None if the conversation moved
         on meanwhile (the caller reads it again)."""
@@ -231,7 +239,9 @@ class Conversations:
         if saved is None:
             return None
         self._sooner.set()
-        return Summary(saved, heading, summary.details, summary.step, summary.check, changed)
+        return Summary(
+            saved, heading, summary.details, summary.step, summary.check, changed, refused
+        )
 
     def _summary(
         self,
@@ -450,6 +460,15 @@ async def booked_in_form(dialogues: Dialogues, dialogue_id: str, booking_id: str
             return
         if await dialogues.change(dialogue, state=DialogueState.BOOKED, booking_id=booking_id):
             return
+
+
+def _refused(values: Mapping[str, str], *texts: str) -> str | None:
+    """Why an email or phone in the first message (or the one it answers) was left out."""
+    for text in texts:
+        for key, written in unreadable_contacts(text).items():
+            if not values.get(key):
+                return refusal(key, written)
+    return None
 
 
 async def _first_of(*events: asyncio.Event, timeout: float) -> None:
