@@ -314,6 +314,19 @@ def test_an_unreadable_email_or_phone_is_no_note(text: str, unreadable: dict[str
     assert unreadable_contacts(text) == unreadable
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["she makes $6,000/mo", "income 6k/month", "current rent $1,650", "security deposit $500"],
+)
+def test_money_that_is_not_the_budget(text: str) -> None:
+    assert read_request(text) == {"notes": text}
+
+
+@pytest.mark.parametrize("text", ["12 mo", "12 mos", "12 months"])
+def test_months_beside_a_number_are_the_lease_never_monday(text: str) -> None:
+    assert read_request(f"tour fri 2pm, {text}") == {"tour_time": "fri 2pm", "lease_term": "12"}
+
+
 def test_two_move_in_dates_give_none() -> None:
     values = read_request("move-in 2/1 or 3/1, tour sat 2pm")
     assert "move_in_date" not in values

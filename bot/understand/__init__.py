@@ -30,6 +30,8 @@ __all__ = ["TIME_WORDS_MAX", "FormValues", "read_request", "unreadable_contacts"
 
 _SLACK_LINK = re.compile(r"<(?:mailto:|tel:)?([^<>|]*)(?:\|([^<>]*))?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Bold or italic labels as Slack writes them: "*Preferred time:*", "_Phone_:".
+_MARKED_LABEL = re.compile(r"(?<![\w*_])([*_]{1,2})([^*_\n:]{1,40}?)(?::\1|\1:)(?![\w*_])")
 _SLACK_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 # Labels read with the fields they label: everything else is hidden from the name and time.
 _FREE_LABELS = ("time", "message", "name", "first_name", "last_name")
@@ -76,9 +78,11 @@ def unreadable_contacts(text: str) -> dict[str, str]:
 
 
 def _from_slack(text: str) -> str:
-    """Slack's markup as the agent sees it: <mailto:a@b.c|a@b.c> is a@b.c, <@U123> is nothing.
-    Control characters (which mark taken pieces inside) become spaces."""
+    """Slack's markup as the agent sees it: <mailto:a@b.c|a@b.c> is a@b.c, <@U123> is nothing,
+    *Phone:* is Phone:. Control characters (which mark taken pieces inside) become spaces."""
     text = _CONTROL.sub(" ", text)
+    if "*" in text or "_" in text:
+        text = _MARKED_LABEL.sub(r"\2:", text)
     if "<" in text:
         text = _SLACK_LINK.sub(_link_text, text)
     if "&" in text:

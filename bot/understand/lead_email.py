@@ -45,11 +45,12 @@ _LABEL_WORDS = {
     "submitted, date submitted, submitted on, created, lead date, sent via, channel, campaign, "
     "agent, assigned to, assigned agent, status, priority",
 }
+# A label starts a line, or follows a bar, a semicolon, a comma or a " / " between fields.
 _LABEL_KIND = {
     words.strip(): kind for kind, text in _LABEL_WORDS.items() for words in text.split(",")
 }
 _LABEL = re.compile(
-    r"(?im)(?:^|(?<=[|;•,]))[ \t>*•\-]*("
+    r"(?im)(?:^|(?<=[|;•,])|(?<=[ \t])(?=/[ \t]))[ \t>*•/\-]*("
     + "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(_LABEL_KIND, key=len)[::-1])
     + r")[ \t]*[:：][ \t]*"
 )

@@ -45,6 +45,18 @@ _STOP = frozenset(
     hold wait ask asking idk tbd tba dunno unsure unknown later soon hmm hm um umm uh
     """.split()
 )
+# Someone who comes along is not the prospect: "roommate Kate Smith will join".
+_COMPANIONS = (
+    "roommate roommates room-mate partner partners mom mother dad father parent parents friend "
+    "friends husband wife spouse boyfriend girlfriend fiance fiancé fiancee fiancée sister "
+    "brother son daughter kid kids child children cosigner co-signer guarantor grandma grandpa "
+    "grandmother grandfather aunt uncle cousin coworker co-worker colleague"
+)
+_COMPANION_BEFORE = re.compile(
+    rf"(?i)\b(?:{'|'.join(re.escape(w) for w in _COMPANIONS.split())})(?:['’]s)?"
+    r"[ \t,:\-–]*(?:(?:is|named|called)[ \t]+)?$"
+)
+_STOP = _STOP | frozenset(_COMPANIONS.split())
 _Mode = Literal["title", "lower", "label"]  # how a name word must be written
 _PARTICLES = frozenset(
     "de del della der den di da das do dos du la le van von ter y bin al".split()
@@ -161,7 +173,7 @@ def _from_sender(sender: str | None, not_names: frozenset[str]) -> tuple[str, st
 def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
     text = message.search
     for cue in _BEFORE.finditer(text):
-        if m := _RUN.match(text, cue.end()):
+        if (m := _RUN.match(text, cue.end())) and not _companion(text, m.start(1)):
             words = m.group(1).split()
             lower = bool(_STRONG.match(cue.group(0))) and words[0][0].islower()
             mode: _Mode = "lower" if lower else "title"
@@ -178,6 +190,8 @@ def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
         for start in range(len(words)):
             found = _name_words(words[start:], mode="title", not_names=not_names)
             if found and len(found) == len(words) - start:
+                if _companion(text, verb.start() - len(" ".join(words[start:]))):
+                    break
                 return split_name(found)
     for start in [_opening_end(text), *(m.end() for m in _SIGN_OFF.finditer(text))]:
         if m := _TIGHT_RUN.match(text, start):
@@ -186,14 +200,20 @@ def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
             # "San Diego native, …" is no name: a name is followed by filler, or by a gap where
             # its email or phone was taken.
             after = words[len(found)] if len(found) < len(words) else ""
-            if found and (not after or re.split(r"[-'’]", after.lower())[0] in _STOP):
+            ends = not after or re.split(r"[-'’]", after.lower())[0] in _STOP
+            if found and ends and not _companion(text, m.start(1)):
                 return split_name(found)
     for m in _CLAUSE.finditer(text):
         words = m.group(1).split()
         found = _name_words(words, mode="title", not_names=not_names)
-        if found and len(found) == len(words):
+        if found and len(found) == len(words) and not _companion(text, m.start(1)):
             return split_name(found)
     return None
+
+
+def _companion(text: str, start: int) -> bool:
+    """The name at `start` is someone coming along: "her mom, Ann Lee", "roommate Kate Smith"."""
+    return bool(_COMPANION_BEFORE.search(text, max(0, start - 30), start))
 
 
 def _as_in_email(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:

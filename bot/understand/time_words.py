@@ -2,7 +2,7 @@
 and kept as the agent wrote them ("Fri 2pm", not "friday 2pm"), so the form shows their words.
 
 Times that are not the tour's are hidden first: "3rd floor", "after 5pm" (a window, not a time),
-"available March 1", "called this morning".
+"available March 1", "called this morning", "call back tomorrow at 9".
 """
 
 from __future__ import annotations
@@ -18,6 +18,19 @@ TIME_WORDS_MAX = 120  # time words scattered over a page: not sure
 _DAY = (
     r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{1,2}(?:st|nd|rd|th)\b"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?)"
+)
+_CLOCK = r"(?:\d{1,2}(?::\d{2})?(?:\s*(?:[ap]\.?m\b\.?|[ap]\b))?|noon)"
+_DAY_WORD = (
+    r"(?:today|tomorrow|tmrw|tmr|tonight|this\s+(?:morning|afternoon|evening)|(?:next\s+)?"
+    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|\d{1,2}/\d{1,2})\b"
+)
+# When to call or text the prospect, which is not when they tour.
+_CALL_BACK = re.compile(
+    r"(?i)\b(?:call[\s-]?back|(?:call|text|ring|phone|email)(?:ing)?\s+(?:her|him|them|me|us|back"
+    r"|the\s+prospect)(?:\s+(?:back|again))?|follow(?:ing)?\s+up(?:\s+with\s+(?:her|him|them))?"
+    r"|get\s+back\s+to\s+(?:her|him|them))(?:\s+(?:on|at))?\s+"
+    rf"(?:{_DAY_WORD}(?:[\s,]+(?:at|@|around|by)?\s*{_CLOCK}\b)?|(?:at|@|around|by|after|before)\s*"
+    rf"{_CLOCK}\b(?:\s+{_DAY_WORD})?)"
 )
 # (pattern, words one of which the text must hold for the pattern to be worth running)
 _NOT_THE_TOUR = [
@@ -54,6 +67,7 @@ _NOT_THE_TOUR = [
         ),
         ("this", "today", "yesterday", "earlier", "last"),
     ),
+    (_CALL_BACK, ("call", "text", "ring", "phone", "email", "follow", "get back")),
 ]
 # Words as normalise splits them: at spaces, and at commas and semicolons between words.
 _TOKEN = re.compile(r"(?:[^\s,;]|(?<=\d),(?=\d))+")

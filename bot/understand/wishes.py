@@ -109,6 +109,17 @@ _LEASE_BEFORE = re.compile(
     re.I,
 )  # fmt: skip
 _YEAR_LEASE = re.compile(r"\b(?:a\s+)?year[\s-]*(?:long\s+)?lease\b", re.I)
+# "12 mo" alone: months that, after any other cue is taken, can only be the lease ("in 2 months",
+# "3 months ago", "1 month free" are not), and never Monday.
+_MONTHS_ALONE = re.compile(
+    r"(?<![\w$/.,\-])(\d{1,2})\s*(months?|mos?|mths?)\b\.?"
+    r"(?!\s*(?:ago|from\s+now|later|out|away|old|free|off|rent|deposit|notice|/))",
+    re.I,
+)
+_TIME_BEFORE = re.compile(
+    r"(?i)\b(?:in|within|after|next|past|last|for|for\s+the\s+(?:next|past|last)|every|about"
+    r"|around|over|first|than|only|since|been)\s*$"
+)
 _LABELLED_LEASE = re.compile(r"\s*" + _COUNT + r"\s*" + _UNIT + r"?\s*$", re.I)
 
 
@@ -120,7 +131,8 @@ def take_lease(message: Message) -> None:
             message.take(label.start, label.end)
             return
     lower = message.search.lower()
-    if "lease" not in lower and "term" not in lower:
+    alone = _months_alone(message) if "mo" in lower or "mth" in lower else []
+    if "lease" not in lower and "term" not in lower and not alone:
         return
     found: list[tuple[str, re.Match[str]]] = []
     for m in _LEASE_AFTER.finditer(message.search):
@@ -133,7 +145,21 @@ def take_lease(message: Message) -> None:
             found.append((_months(m.group(1), m.group(2)) or "", m))
     for m in _YEAR_LEASE.finditer(message.search):
         found.append(("12", m))
+    for m in alone:  # unless read already with its "lease" cue
+        if not any(other.start() <= m.start() < other.end() for _, other in found):
+            found.append((_months(m.group(1), m.group(2)) or "", m))
     _take_one(message, "lease_term", found)
+
+
+def _months_alone(message: Message) -> list[re.Match[str]]:
+    """ "12 mo" with no other cue; "in 2 months" is hidden, a time but not the tour's."""
+    found: list[re.Match[str]] = []
+    for m in _MONTHS_ALONE.finditer(message.search):
+        if _TIME_BEFORE.search(message.search, max(0, m.start() - 25), m.start()):
+            message.hide(*m.span())
+        else:
+            found.append(m)
+    return found
 
 
 def _months(count: str, unit: str) -> str | None:
@@ -196,8 +222,18 @@ _AMOUNT_ONLY = re.compile(r"\s*" + _money("high") + _PER_MONTH + r"\s*$", re.I) 
 _CUE_BEFORE = re.compile(rf"\b{_BUDGET_WORD}\w*\b[^,;\n.!?]{{0,20}}$", re.I)
 _CUE_AFTER = re.compile(r"^\s*(?:/\s*mo|per\s+month|a\s+month|monthly|budget|rent)\b", re.I)
 # Amounts left over ("$50 fee", "2,200") are no time either.
-_MONEY_LEFT = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?(?:\s?k\b)?|\b\d{1,3}(?:,\d{3})+\b", re.I)
+_MONEY_LEFT = re.compile(
+    r"(?:\$\s?\d[\d,]*(?:\.\d+)?(?:\s?k\b)?|\b\d{1,3}(?:,\d{3})+\b)" + _PER_MONTH
+    + r"|\b\d+(?:\.\d+)?\s?k?\s*/\s*mo(?:nth)?\b",  # "/mo" after an amount is no Monday
+    re.I,
+)  # fmt: skip
 _RENT_RANGE = (Decimal(300), Decimal(50_000))
+# Money that is not what the prospect means to pay: "makes $6,000/mo", "current rent $1,650".
+_NOT_BUDGET = re.compile(
+    r"(?i)\b(?:income|incomes|makes?|making|made|earns?|earning|earnings|salary|salaries|wages?"
+    r"|paycheck|gross|net|current(?:ly)?|now\s+pay(?:s|ing)?|pay(?:s|ing)?\s+now|deposit"
+    r"|deposits|fees?)\b[^,;\n.!?$\d]{0,20}$"
+)
 
 
 def take_budget(message: Message) -> None:
@@ -213,6 +249,8 @@ def take_budget(message: Message) -> None:
 def _take_budget_in(message: Message, start: int, end: int, *, labelled: bool) -> bool:
     text = message.search
     for m in _RANGE.finditer(text, start, end):
+        if _not_budget(text, m.start()):
+            continue
         low, high = _amount(m, "low", "high"), _amount(m, "high", None)
         if low is None or high is None:
             continue
@@ -232,6 +270,8 @@ def _take_budget_in(message: Message, start: int, end: int, *, labelled: bool) -
             return True
     for pattern, key, group in ((_MAX, "rent_max", "high"), (_MIN, "rent_min", "low")):
         for m in pattern.finditer(text, start, end):
+            if _not_budget(text, m.start()):
+                continue
             amount = _amount(m, group, None)
             has_money = bool(m[group + "_dollar"] or m[group + "_k"]) or labelled
             if pattern is _MIN and not (has_money or _has_cue(text, m.start(), m.end())):
@@ -243,11 +283,16 @@ def _take_budget_in(message: Message, start: int, end: int, *, labelled: bool) -
     for pattern in (_ONE, _ONE_AFTER, _AMOUNT_ONLY) if labelled else (_ONE, _ONE_AFTER):
         for m in pattern.finditer(text, start, end):
             amount = _amount(m, "high", None)
-            if amount is not None:
+            if amount is not None and not _not_budget(text, m.start()):
                 message.set("rent_max", _dollars(amount))
                 message.take(*_with_cue(text, m.start(), m.end()))
                 return True
     return False
+
+
+def _not_budget(text: str, start: int) -> bool:
+    """The amount at `start` is earned, paid now or a deposit: the notes keep it."""
+    return bool(_NOT_BUDGET.search(text, max(0, start - 40), start))
 
 
 def _amount(m: re.Match[str], name: str, other: str | None) -> Decimal | None:
@@ -297,6 +342,15 @@ _BEDROOMS = re.compile(
     re.I,
 )
 _BATHS = re.compile(r"(?i)x\s*\d$")  # "2x2": two bedrooms, two baths
+# "wants 2/2", "2/2 unit": bedrooms and baths, not a date. After "wants" only when nothing
+# follows that a date would have ("wants 2/2 at 3pm" may be a tour on Feb 2).
+_BEDS_SLASH_BATHS = re.compile(
+    r"(?i)\b(?:wants?|needs?|looking\s+for|prefers?|interested\s+in|seeking)\s+(?:an?\s+|the\s+)?"
+    r"(?P<n>[1-4])\s*/\s*[1-4](?:\.5)?(?![\d/])"
+    r"(?=\s*(?:[,;.!)\n]|$|(?:unit|apt|apartment|home|floor\s*plan|floorplan|layout)\b))"
+    r"|(?<![\w/])(?P<n2>[1-4])\s*/\s*[1-4](?:\.5)?(?![\d/])"
+    r"(?=\s*(?:unit|apt|apartment|floor\s*plan|floorplan|layout)\b)"
+)
 _LABELLED_BEDROOMS = re.compile(rf"\s*(?P<n>{_N})\s*(?P<plus>\+)?\s*$", re.I)
 
 
@@ -311,8 +365,9 @@ def take_bedrooms(message: Message) -> None:
                 message.take(label.start, label.end)
             return
     found = [(_bedrooms(m), m) for m in _BEDROOMS.finditer(message.search)]
-    if any(_BATHS.search(m.group(0)) for _, m in found):
-        # "2x2" says the baths too: the notes keep it.
+    found += [(m["n"] or m["n2"], m) for m in _BEDS_SLASH_BATHS.finditer(message.search)]
+    if any(_BATHS.search(m.group(0)) or "/" in m.group(0) for _, m in found):
+        # "2x2" or "wants 2/2" says the baths too: the notes keep it.
         values = {value for value, _ in found}
         if len(values) == 1 and "" not in values:
             message.set("bedrooms", values.pop())
