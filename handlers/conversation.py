@@ -36,6 +36,7 @@ from handlers.conversation_blocks import (
     without_buttons,
 )
 from handlers.form_data import ModalContext
+from handlers.shortcuts import message_text
 from handlers.thread import SlackThread
 from handlers.zones import fetch_agent_zone
 
@@ -248,7 +249,7 @@ def _heard(event: dict[str, Any], body: dict[str, Any], bot_user_id: str | None)
         return None
     if user == bot_user_id:
         return None
-    text = str(event.get("text") or "")
+    said = str(event.get("text") or "")
     mention = f"<@{bot_user_id}>" if bot_user_id else None
     return Heard(
         team_id=str(body.get("team_id") or event.get("team") or ""),
@@ -256,9 +257,9 @@ def _heard(event: dict[str, Any], body: dict[str, Any], bot_user_id: str | None)
         channel_id=channel,
         ts=ts,
         thread_ts=event.get("thread_ts") if isinstance(event.get("thread_ts"), str) else None,
-        text=text,
+        text=message_text(event),  # a forwarded lead has its words in attachments
         direct=event.get("channel_type") == "im",
-        mentioned=event.get("type") == "app_mention" or bool(mention and mention in text),
+        mentioned=event.get("type") == "app_mention" or bool(mention and mention in said),
     )
 
 
@@ -283,6 +284,6 @@ def _first_message(client: AsyncWebClient, channel: str, thread_ts: str) -> Text
             logger.info("could not read a thread's first message: %s", exc.response.get("error"))
             return ""
         first = next(iter(found.get("messages") or []), None)
-        return str(first.get("text") or "") if first else ""
+        return message_text(first) if isinstance(first, dict) else ""
 
     return read

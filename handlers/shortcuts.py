@@ -3,6 +3,7 @@ reporting in that message's thread."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -26,7 +27,10 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         message = shortcut.get("message") or {}
         channel_id = (shortcut.get("channel") or {}).get("id")
         user_id = shortcut["user"]["id"]
-        values = read_request(message.get("text") or "", communities=tourbot.known_communities())
+        values = read_request(message_text(message), communities=tourbot.known_communities())
+        mapped = tourbot.settings.channel_communities.get(channel_id or "")
+        if mapped and "community" not in values:
+            values["community"] = mapped
         if "community" in values:
             values["community_label"] = tourbot.community_name(values["community"])
         context = ModalContext.new(
@@ -43,3 +47,46 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         )
 
     app.shortcut(BOOK_FROM_MESSAGE)(book_from_message)
+
+
+def message_text(message: Mapping[str, Any]) -> str:
+    """Everything the message says: its text, then what it carries. A forwarded message or a
+    lead posted by an app has its words in attachments; a shared email, in its file."""
+    parts = [_text(message.get("text"))]
+    for attachment in _items(message.get("attachments")):
+        parts += [_text(attachment.get(key)) for key in ("pretext", "title")]
+        parts.append(_text(attachment.get("text")) or _text(attachment.get("fallback")))
+        parts += [
+            f"{_text(field.get('title'))}: {_text(field.get('value'))}"
+            for field in _items(attachment.get("fields"))
+            if _text(field.get("value"))
+        ]
+    for file in _items(message.get("files")):
+        if file.get("filetype") == "email" or file.get("mode") == "email":
+            parts.append(_email_text(file))
+    return "\n\n".join(part for part in parts if part.strip())
+
+
+def _email_text(file: Mapping[str, Any]) -> str:
+    """A shared email as the reader knows emails: its sender and subject, then its body."""
+    senders = [_text(sender.get("original")) for sender in _items(file.get("from"))]
+    headers = [f"From: {sender}" for sender in senders[:1] if sender]
+    if subject := _text(file.get("subject")):
+        headers.append(f"Subject: {subject}")
+    body = next(
+        (
+            text
+            for key in ("plain_text", "preview_plain_text", "preview")
+            if (text := _text(file.get(key)))
+        ),
+        "",
+    )
+    return "\n".join([*headers, "", body]) if headers else body
+
+
+def _items(value: object) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

@@ -516,6 +516,35 @@ async def test_a_mention_under_a_lead_starts_from_the_lead(chat: RunningBot) -> 
     assert booked.body["first_name"] == "Priya" and booked.body["tour_type"] == "VIRTUAL"
 
 
+async def test_a_lead_forwarded_to_the_bot_starts_from_what_it_carries(chat: RunningBot) -> None:
+    dm = chat.slack.dm_channel(DEFAULT_AGENT_ID)
+    forwarded = chat.slack.add_message(dm, "")
+    event = {
+        "type": "message",
+        "channel": dm,
+        "channel_type": "im",
+        "user": DEFAULT_AGENT_ID,
+        "text": "",
+        "ts": forwarded.ts,
+        "event_ts": forwarded.ts,
+        "attachments": [
+            {
+                "is_share": True,
+                "fallback": "Priya Raman priya.raman@example.com",
+                "text": "Priya Raman priya.raman@example.com wants to tour friday at 2pm",
+            }
+        ],
+    }
+    response = await chat.agent.event(event)
+    assert response.status_code == 200
+    thread = Thread(chat, dm)
+    thread.ts = forwarded.ts
+    first = await thread.answer(1)
+    for part in ("Priya Raman", "priya.raman@example.com", "Fri, Nov 27, 2:00 PM CST"):
+        assert part in shown(first)
+    assert buttons(first)
+
+
 async def test_hostile_text_is_shown_as_typed(chat: RunningBot) -> None:
     thread = Thread(chat)
     hostile = (

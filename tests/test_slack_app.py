@@ -375,3 +375,84 @@ async def test_book_from_a_message_reports_in_its_thread(bot: RunningBot) -> Non
     assert bot.slack.messages(DEFAULT_CHANNEL_ID) == [lead]  # nothing new at the top level
     [booked] = bot.propexo.state.appointments
     assert (booked.body["tour_type"], booked.body["desired_num_bedrooms"]) == ("VIRTUAL", [1])
+
+
+def message_action(bot: RunningBot, message: dict[str, Any]) -> dict[str, Any]:
+    """The payload Slack sends when the agent picks "Book a tour from this message"."""
+    return {
+        "type": "message_action",
+        "callback_id": "book_from_message",
+        "trigger_id": bot.slack.new_trigger_id(),
+        "team": {"id": "T0TOURBOT", "domain": "tourbot-test"},
+        "user": {"id": DEFAULT_AGENT_ID, "name": "maria", "team_id": "T0TOURBOT"},
+        "channel": {"id": DEFAULT_CHANNEL_ID, "name": "leasing-team"},
+        "message": message,
+        "message_ts": message["ts"],
+        "response_url": bot.slack.new_response_url(),
+    }
+
+
+async def test_book_from_a_forwarded_message_reads_what_it_carries(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    async with running_bot(
+        slack, propexo_sim, tmp_path / "t.db",
+        channel_communities={DEFAULT_CHANNEL_ID: "cmty_harbor_view"},
+    ) as bot:  # fmt: skip
+        shared = bot.slack.add_message(DEFAULT_CHANNEL_ID, "")
+        forwarded = {
+            "type": "message",
+            "text": "",
+            "ts": shared.ts,
+            "user": "U0OTHER",
+            "attachments": [
+                {
+                    "is_share": True,
+                    "is_msg_unfurl": True,
+                    "author_name": "Leasing desk",
+                    "channel_id": "C0LEADS",
+                    "ts": "1764000000.000100",
+                    "fallback": "[November 24th, 2026] Leasing desk: Ana Lima ana.lima@example.com",
+                    "text": "Ana Lima ana.lima@example.com wants a virtual tour fri at 11am",
+                }
+            ],
+        }
+        emailed = bot.slack.add_message(DEFAULT_CHANNEL_ID, "")
+        email = {
+            "type": "message",
+            "subtype": "file_share",
+            "text": "",
+            "ts": emailed.ts,
+            "user": "U0OTHER",
+            "files": [
+                {
+                    "id": "F0EMAIL1",
+                    "filetype": "email",
+                    "mode": "email",
+                    "subject": "Tour request",
+                    "from": [
+                        {
+                            "address": "priya.raman@example.com",
+                            "name": "Priya Raman",
+                            "original": "Priya Raman <priya.raman@example.com>",
+                        }
+                    ],
+                    "plain_text": "Hi! Could I see a 2 bedroom on Saturday at 10am? 555-201-7788",
+                    "preview": "Hi! Could I see a 2 bedroom on Saturday at 10am?",
+                }
+            ],
+        }
+        for message in (forwarded, email):
+            response = await bot.agent.interact(message_action(bot, message))
+            assert response.status_code == 200
+        first, second = await bot.slack.wait_for("views.open", 2)
+        for opened, words in (
+            (first, ["ana.lima@example.com", "fri at 11am", "Ana"]),
+            (second, ["priya.raman@example.com", "Saturday at 10am", "555-201-7788", "Priya"]),
+        ):
+            view = json.dumps(opened.args["view"])
+            assert all(word in view for word in words), (words, view)
+            [community] = [
+                b for b in opened.args["view"]["blocks"] if b.get("block_id") == "community"
+            ]
+            assert community["element"]["initial_option"]["value"] == "cmty_harbor_view"
