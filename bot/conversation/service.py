@@ -322,30 +322,30 @@ class Conversations:
             return saved or summary
         draft = self.tourbot.check(values, zone)
         request_key = f"dialogue:{dialogue.id}"
-        if not confirmed:
+        who = draft.form.prospect_name or "the prospect"
+        summary_line = f"Tour for {who} · {short_when(draft.time)}"
+        if not confirmed and draft.needs_confirmation:
             others = await self.tourbot.duplicates(draft, request_key=request_key)
-            if draft.needs_confirmation or others:
-                who = draft.form.prospect_name or "the prospect"
-                return ConfirmFirst(
-                    dialogue,
-                    f"Tour for {who} · {short_when(draft.time)}",
-                    draft.time.reason if draft.needs_confirmation else None,
-                    others,
-                )
-        booking, created = await self.tourbot.accept(
-            draft,
-            request_key=request_key,
-            origin=Origin(
-                team_id=dialogue.team_id,
-                user_id=user_id,
-                channel_id=dialogue.channel_id,
-                response_url=None,
-                thread_channel=dialogue.channel_id,
-                thread_ts=dialogue.thread_ts,
-            ),
-            zone=zone,
-            values=values,
+            return ConfirmFirst(dialogue, summary_line, draft.time.reason, others)
+        origin = Origin(
+            team_id=dialogue.team_id,
+            user_id=user_id,
+            channel_id=dialogue.channel_id,
+            response_url=None,
+            thread_channel=dialogue.channel_id,
+            thread_ts=dialogue.thread_ts,
         )
+        if confirmed:
+            booking, created = await self.tourbot.accept(
+                draft, request_key=request_key, origin=origin, zone=zone, values=values
+            )
+        else:  # the look for a double booking and the booking are one step, as in the form
+            added = await self.tourbot.accept_unless_doubled(
+                draft, request_key=request_key, origin=origin, zone=zone, values=values
+            )
+            if added.booking is None:
+                return ConfirmFirst(dialogue, summary_line, None, added.doubles)
+            booking, created = added.booking, added.created
         done = await self.dialogues.change(
             dialogue, state=DialogueState.BOOKED, booking_id=booking.id
         )
