@@ -316,10 +316,24 @@ def test_an_unreadable_email_or_phone_is_no_note(text: str, unreadable: dict[str
 
 @pytest.mark.parametrize(
     "text",
-    ["she makes $6,000/mo", "income 6k/month", "current rent $1,650", "security deposit $500"],
+    [
+        "she makes $6,000/mo",
+        "income 6k/month",
+        "current rent $1,650",
+        "current rent 1650/mo",
+        "earns 5000-6000 a month",
+        "security deposit $500",
+    ],
 )
 def test_money_that_is_not_the_budget(text: str) -> None:
     assert read_request(text) == {"notes": text}
+
+
+def test_a_budget_beside_other_money_is_still_the_budget() -> None:
+    assert read_request("currently looking budget $2000, makes 6k/month") == {
+        "rent_max": "2000",
+        "notes": "currently looking; makes 6k/month",
+    }
 
 
 @pytest.mark.parametrize("text", ["12 mo", "12 mos", "12 months"])

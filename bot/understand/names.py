@@ -42,7 +42,7 @@ _STOP = frozenset(
     zillow trulia hotpads craigslist facebook instagram google yelp realtor redfin zumper
     rentcafe padmapper website rentals rental listing
     mr mrs ms miss mx dr sir madam
-    hold wait ask asking idk tbd tba dunno unsure unknown later soon hmm hm um umm uh
+    hold wait ask asking idk tbd tba dunno unsure unknown later hmm hm um umm uh
     """.split()
 )
 # Someone who comes along is not the prospect: "roommate Kate Smith will join".

@@ -229,14 +229,21 @@ _MONEY_LEFT = re.compile(
 )  # fmt: skip
 _RENT_RANGE = (Decimal(300), Decimal(50_000))
 # Money that is not what the prospect means to pay: "makes $6,000/mo", "current rent $1,650".
+_SUM = (
+    r"(?:\$\s?\d[\d,]*(?:\.\d+)?(?:\s?k\b)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?\s?k\b"
+    r"|\d{3,}(?![\d:]|/\d|\s*[ap]\.?m\b))"
+)  # money, not "12/15" or "3pm"
 _NOT_BUDGET = re.compile(
     r"(?i)\b(?:income|incomes|makes?|making|made|earns?|earning|earnings|salary|salaries|wages?"
     r"|paycheck|gross|net|current(?:ly)?|now\s+pay(?:s|ing)?|pay(?:s|ing)?\s+now|deposit"
-    r"|deposits|fees?)\b[^,;\n.!?$\d]{0,20}$"
+    r"|deposits|fees?)\b(?:(?!budget|max|under|afford|spend|price|up\s+to)[^,;\n.!?$\d]){0,20}"
+    rf"{_SUM}(?:\s*(?:-|–|to)\s*{_SUM})?" + _PER_MONTH
 )
 
 
 def take_budget(message: Message) -> None:
+    for m in _NOT_BUDGET.finditer(message.search):
+        message.hide(*m.span())  # the notes keep it
     for label in message.labelled("budget"):
         if _take_budget_in(message, label.value_start, label.end, labelled=True):
             message.take(label.start, label.end)
@@ -249,8 +256,6 @@ def take_budget(message: Message) -> None:
 def _take_budget_in(message: Message, start: int, end: int, *, labelled: bool) -> bool:
     text = message.search
     for m in _RANGE.finditer(text, start, end):
-        if _not_budget(text, m.start()):
-            continue
         low, high = _amount(m, "low", "high"), _amount(m, "high", None)
         if low is None or high is None:
             continue
@@ -270,8 +275,6 @@ def _take_budget_in(message: Message, start: int, end: int, *, labelled: bool) -
             return True
     for pattern, key, group in ((_MAX, "rent_max", "high"), (_MIN, "rent_min", "low")):
         for m in pattern.finditer(text, start, end):
-            if _not_budget(text, m.start()):
-                continue
             amount = _amount(m, group, None)
             has_money = bool(m[group + "_dollar"] or m[group + "_k"]) or labelled
             if pattern is _MIN and not (has_money or _has_cue(text, m.start(), m.end())):
@@ -283,16 +286,11 @@ def _take_budget_in(message: Message, start: int, end: int, *, labelled: bool) -
     for pattern in (_ONE, _ONE_AFTER, _AMOUNT_ONLY) if labelled else (_ONE, _ONE_AFTER):
         for m in pattern.finditer(text, start, end):
             amount = _amount(m, "high", None)
-            if amount is not None and not _not_budget(text, m.start()):
+            if amount is not None:
                 message.set("rent_max", _dollars(amount))
                 message.take(*_with_cue(text, m.start(), m.end()))
                 return True
     return False
-
-
-def _not_budget(text: str, start: int) -> bool:
-    """The amount at `start` is earned, paid now or a deposit: the notes keep it."""
-    return bool(_NOT_BUDGET.search(text, max(0, start - 40), start))
 
 
 def _amount(m: re.Match[str], name: str, other: str | None) -> Decimal | None:
