@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import clock_from
+from bot.conversation.reading import merged_time
 from bot.offline import offline_settings
 from bot.offline import running_bot as running_offline
 from bot.propexo.simulator import SimulatorServer
@@ -283,6 +284,22 @@ async def test_chatter_in_answer_to_the_time_question_keeps_the_day(chat: Runnin
         "2026-11-27",
         "20:00:00",  # Friday 2pm in Chicago, not today
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "correction", "merged"),
+    [
+        ("friday at 2pm", "4pm", "friday 4pm"),
+        ("friday at 2pm", "saturday", "saturday at 2pm"),
+        ("friday at 2pm", "saturday morning", "saturday morning"),
+        ("friday at 2pm", "sat afternoon", "sat afternoon"),
+        ("friday at 2pm", "tonight", "tonight"),
+    ],
+)
+def test_a_correction_keeps_only_what_it_does_not_replace(
+    before: str, correction: str, merged: str
+) -> None:
+    assert merged_time(before, correction) == merged
 
 
 async def test_a_new_day_with_a_part_of_the_day_asks_for_the_hour(chat: RunningBot) -> None:

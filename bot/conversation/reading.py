@@ -140,7 +140,7 @@ def _correction(spoken: str, found: Mapping[str, str]) -> dict[str, str]:
     said = spoken.strip().rstrip(".!")
     if "tour_time" not in found and (hour := _HOUR_CORRECTION.fullmatch(said)):
         return {"tour_time": hour["hour"]}
-    if {"first_name", "last_name"} & found.keys():
+    if found:  # "it's Harbor View" named the community
         return {}
     if (part := _NAME_PART.fullmatch(said)) and is_name(part["name"]):
         key = "first_name" if part["part"].lower() in ("first", "given") else "last_name"
