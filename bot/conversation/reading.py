@@ -99,7 +99,7 @@ def read_reply(
     if {"first_name", "last_name"} & found.keys():  # a name read whole replaces the whole name
         updated.pop("first_name", None)
         updated.pop("last_name", None)
-    found = {**_correction(spoken, found), **found}
+    found = {**_correction(spoken, found, values.get("tour_time", "")), **found}
     refused = _refused(text, found)
     if not found and refused is None:
         found, refused = _bare_answer(spoken, asked)
@@ -134,11 +134,13 @@ def refusal(key: str, written: str) -> str:
     return f"“{shown}” isn't a phone number: send it with the area code, like 555 201 7788."
 
 
-def _correction(spoken: str, found: Mapping[str, str]) -> dict[str, str]:
-    """What a correction the reader leaves alone says: "make it 4 instead" (an hour, read by
-    the resolver's tour-hours rule), "last name is Smith", "actually it's Jane Smith"."""
+def _correction(spoken: str, found: Mapping[str, str], tour_time: str) -> dict[str, str]:
+    """What a correction the reader leaves alone says: "make it 4 instead" (an hour on the day
+    the tour already has, read by the resolver's tour-hours rule), "last name is Smith",
+    "actually it's Jane Smith"."""
     said = spoken.strip().rstrip(".!")
-    if "tour_time" not in found and (hour := _HOUR_CORRECTION.fullmatch(said)):
+    hour = _HOUR_CORRECTION.fullmatch(said) if "tour_time" not in found else None
+    if hour and read_phrase(tour_time).days:
         return {"tour_time": hour["hour"]}
     if found:  # "it's Harbor View" named the community
         return {}
