@@ -15,12 +15,14 @@ from typing import Any, Literal
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.access import AccessPolicy, Decision, MemberLookup
+from handlers.modals import ReplyTo, tell_agent
 
 logger = logging.getLogger(__name__)
 
@@ -164,13 +166,22 @@ async def refuse(
         return await ack(response_action="update", view=refused_view(text))
     response = await ack()
     if request.kind == "shortcut" and body.get("trigger_id"):
-        later(client.views_open(trigger_id=body["trigger_id"], view=refused_view(text)))
+        later(_show_refusal(client, body, text))
     elif request.kind == "action":
         later(_tell_about_action(client, request, decision, text))
     elif request.kind == "event" and _speaks_to_bot(body.get("event") or {}):
         event = body["event"]
         later(client.chat_postEphemeral(channel=event["channel"], user=event["user"], text=text))
     return response
+
+
+async def _show_refusal(client: AsyncWebClient, body: Mapping[str, Any], text: str) -> None:
+    """A refused shortcut's reason in a small view; if Slack won't open one, as a note."""
+    try:
+        await client.views_open(trigger_id=body["trigger_id"], view=refused_view(text))
+    except SlackApiError as exc:
+        logger.info("views.open for a refusal failed: %s", exc.response.get("error"))
+        await tell_agent(client, ReplyTo.of_click(body), text)
 
 
 async def _tell_about_action(

@@ -25,6 +25,7 @@ from handlers.blocks import (
 )
 from handlers.commands import build_form
 from handlers.form_data import ModalContext, form_values
+from handlers.modals import ReplyTo, open_modal
 from handlers.thread import SlackThread
 
 logger = logging.getLogger(__name__)
@@ -78,9 +79,12 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
             thread_channel=booking.thread_channel_id,
             thread_ts=booking.thread_ts,
         )
-        await client.views_open(
-            trigger_id=body["trigger_id"],
-            view=build_form(tourbot, dict(booking.form_values), context),
+        await open_modal(
+            client,
+            body["trigger_id"],
+            build_form(tourbot, dict(booking.form_values), context),
+            reply_to=ReplyTo.of_click(body, thread_ts=booking.thread_ts),
+            again="Click Edit and retry again.",
         )
 
     async def send_anyway(

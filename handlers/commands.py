@@ -16,6 +16,7 @@ from bot.understand import read_request
 from handlers.acks import let_ack_leave
 from handlers.blocks import booking_modal_dict, preview_text, with_preview
 from handlers.form_data import ModalContext
+from handlers.modals import ReplyTo, open_modal
 from handlers.zones import fetch_agent_zone
 
 logger = logging.getLogger(__name__)
@@ -44,14 +45,19 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         )
         view = build_form(tourbot, values, context)
         # The trigger_id expires in about 3 s: open first, look the zone up afterwards.
-        opened = await client.views_open(trigger_id=command["trigger_id"], view=view)
-        if agent_zone is not None:
+        shown = await open_modal(
+            client,
+            command["trigger_id"],
+            view,
+            reply_to=ReplyTo(user_id, response_url=command.get("response_url")),
+            again="Type /tour again.",
+        )
+        if shown is None or agent_zone is not None:
             return
         zone_name = await tourbot.agent_zone(user_id, fetch_agent_zone(client, user_id))
         if zone_name is None:
             return
         context.agent_zone = zone_name
-        shown: dict[str, Any] = opened["view"]
         zone = tourbot.zone(community_id=values.get("community"), agent_zone=zone_name)
         preview = tourbot.preview(values.get("tour_time", ""), zone)
         updated = dict(shown, private_metadata=context.dump())

@@ -36,6 +36,7 @@ from handlers.conversation_blocks import (
     without_buttons,
 )
 from handlers.form_data import ModalContext
+from handlers.modals import ReplyTo, open_modal
 from handlers.shortcuts import message_text
 from handlers.thread import SlackThread
 from handlers.zones import fetch_agent_zone
@@ -128,8 +129,12 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
             thread_ts=found.thread_ts,
             dialogue_id=found.id,
         )
-        await client.views_open(
-            trigger_id=body["trigger_id"], view=build_form(tourbot, values, context)
+        await open_modal(
+            client,
+            body["trigger_id"],
+            build_form(tourbot, values, context),
+            reply_to=ReplyTo.of_click(body, thread_ts=found.thread_ts),
+            again="Click Edit in form again.",
         )
 
     app.event("app_mention")(on_message)

@@ -14,6 +14,7 @@ from bot.understand import read_request
 from handlers.acks import let_ack_leave
 from handlers.commands import build_form
 from handlers.form_data import ModalContext
+from handlers.modals import ReplyTo, open_modal
 
 BOOK_FROM_MESSAGE = "book_from_message"
 
@@ -42,8 +43,12 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
             # A reply in a thread answers in that thread; a top-level message starts its own.
             thread_ts=message.get("thread_ts") or message.get("ts"),
         )
-        await client.views_open(
-            trigger_id=shortcut["trigger_id"], view=build_form(tourbot, values, context)
+        await open_modal(
+            client,
+            shortcut["trigger_id"],
+            build_form(tourbot, values, context),
+            reply_to=ReplyTo.of_click(shortcut),
+            again="Use “Book a tour from this message” again.",
         )
 
     app.shortcut(BOOK_FROM_MESSAGE)(book_from_message)

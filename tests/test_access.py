@@ -411,8 +411,8 @@ async def test_other_chatter_in_another_channel_is_ignored_quietly(bot: RunningB
     assert bot.slack.calls_to("chat.postMessage") == []
 
 
-async def test_a_refused_shortcut_opens_a_small_view(bot: RunningBot) -> None:
-    payload = {
+def shortcut_in_random(bot: RunningBot) -> dict[str, Any]:
+    return {
         "type": "message_action",
         "callback_id": "book_from_message",
         "team": {"id": "T0TOURBOT"},
@@ -422,11 +422,25 @@ async def test_a_refused_shortcut_opens_a_small_view(bot: RunningBot) -> None:
         "trigger_id": bot.slack.new_trigger_id(),
         "response_url": bot.slack.new_response_url(),
     }
-    response = await bot.agent.interact(payload)
+
+
+async def test_a_refused_shortcut_opens_a_small_view(bot: RunningBot) -> None:
+    response = await bot.agent.interact(shortcut_in_random(bot))
     assert response.status_code == 200
     [opened] = await bot.slack.wait_for("views.open")
     assert opened.ok, opened.response
     assert "isn't set up for this channel" in json.dumps(opened.args["view"])
+
+
+async def test_a_refused_shortcut_without_its_view_says_why_in_the_channel(
+    bot: RunningBot,
+) -> None:
+    bot.slack.fail("views.open", "expired_trigger_id")
+    response = await bot.agent.interact(shortcut_in_random(bot))
+    assert response.status_code == 200
+    [note] = await bot.slack.wait_for("chat.postEphemeral")
+    assert (note.args["channel"], note.args["user"]) == ("C0RANDOM", DEFAULT_AGENT_ID)
+    assert note.args["text"].startswith("Tourbot isn't set up for this channel.")
 
 
 async def test_no_allow_lists_means_no_lookups(

@@ -9,10 +9,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from slack_sdk.models.views import View
 
 from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
+from bot.slack_stand_in import (
+    BOT_USER_ID,
+    DEFAULT_AGENT_ID,
+    DEFAULT_CHANNEL_ID,
+    PostedMessage,
+    SlackStandIn,
+)
 from bot.store import BookingState
 from tests.harness import RunningBot, running_bot
 
@@ -297,6 +304,91 @@ async def test_a_channel_without_the_bot_moves_the_thread_to_a_dm(bot: RunningBo
     assert "/invite @Tourbot" in note["text"] and "direct messages" in note["text"]
 
 
+# -- when Slack does not open the form ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("refusal", "said"),
+    [
+        ("expired_trigger_id", "Slack didn't open the booking form in time (expired_trigger_id)."),
+        ("internal_error", "Slack didn't open the booking form (internal_error)."),
+    ],
+)
+async def test_a_form_slack_did_not_open_is_explained_to_the_agent(
+    bot: RunningBot, refusal: str, said: str
+) -> None:
+    bot.slack.fail("views.open", refusal)
+    response = await bot.agent.command(EXAMPLE)
+    assert response.status_code == 200 and response.text == ""
+    [note] = await bot.slack.wait_for("response_url")
+    assert note.args["text"] == f"{said} Type /tour again."
+    assert note.args["response_type"] == "ephemeral"
+
+
+async def test_edit_and_retry_says_when_the_form_did_not_open(bot: RunningBot) -> None:
+    bot.propexo.add_fault(CREATE, "status", status=400, message="Community is not accepting tours")
+    await bot.agent.submit(await open_form(bot))
+    await wait_for_reply(bot, 1)
+    [refused] = replies(bot)
+    [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
+    bot.slack.fail("views.open", "expired_trigger_id")
+    await bot.agent.click(DEFAULT_CHANNEL_ID, refused.ts, "edit_and_retry", booking.id)
+    [note] = await bot.slack.wait_for("chat.postEphemeral")
+    assert note.args["text"] == (
+        "Slack didn't open the booking form in time (expired_trigger_id). "
+        "Click Edit and retry again."
+    )
+    assert (note.args["channel"], note.args["user"]) == (DEFAULT_CHANNEL_ID, DEFAULT_AGENT_ID)
+    assert note.args["thread_ts"] == booking.thread_ts  # in the booking's thread
+
+
+async def test_the_message_shortcut_says_when_the_form_did_not_open(bot: RunningBot) -> None:
+    lead = bot.slack.add_message(DEFAULT_CHANNEL_ID, "Ana Lima wants a tour fri at 11am")
+    bot.slack.fail("views.open", "expired_trigger_id")
+    response = await bot.agent.interact(shortcut_on(bot, lead))
+    assert response.status_code == 200
+    [note] = await bot.slack.wait_for("chat.postEphemeral")
+    assert note.args["text"] == (
+        "Slack didn't open the booking form in time (expired_trigger_id). "
+        "Use “Book a tour from this message” again."
+    )
+    assert (note.args["channel"], note.args["user"]) == (DEFAULT_CHANNEL_ID, DEFAULT_AGENT_ID)
+
+
+async def test_edit_in_form_says_when_the_form_did_not_open(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    async with running_bot(
+        slack, propexo_sim, tmp_path / "t.db", propexo_community_id="cmty_maple_court"
+    ) as bot:
+        text = f"<@{BOT_USER_ID}> book Jane Doe jane@example.com tomorrow at 2pm"
+        mention = bot.slack.add_message(DEFAULT_CHANNEL_ID, text)
+        await bot.agent.say(DEFAULT_CHANNEL_ID, text, mention.ts)
+        [summary] = await bot.slack.wait_for("chat.postMessage")
+        bot.slack.fail("views.open", "expired_trigger_id")
+        await bot.agent.click(
+            DEFAULT_CHANNEL_ID, summary.response["ts"], "dialogue_edit", dialogue_id(summary)
+        )
+        [note] = await bot.slack.wait_for("chat.postEphemeral")
+        assert note.args["text"] == (
+            "Slack didn't open the booking form in time (expired_trigger_id). "
+            "Click Edit in form again."
+        )
+
+
+def dialogue_id(posted: Any) -> str:
+    """The value of the "Edit in form" button in a posted message."""
+    blocks = posted.args["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    return next(
+        str(element["value"])
+        for block in blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == "dialogue_edit"
+    )
+
+
 # -- requests that are not Slack's ---------------------------------------------------------------
 
 
@@ -350,19 +442,7 @@ async def test_book_from_a_message_reports_in_its_thread(bot: RunningBot) -> Non
         "Can someone book a tour for Ana Lima? ana.lima@example.com, she wants a virtual tour "
         "fri at 11am, 1 bedroom",
     )
-    response = await bot.agent.interact(
-        {
-            "type": "message_action",
-            "callback_id": "book_from_message",
-            "trigger_id": bot.slack.new_trigger_id(),
-            "team": {"id": "T0TOURBOT", "domain": "tourbot-test"},
-            "user": {"id": DEFAULT_AGENT_ID, "name": "maria", "team_id": "T0TOURBOT"},
-            "channel": {"id": DEFAULT_CHANNEL_ID, "name": "leasing-team"},
-            "message": {"type": "message", "text": lead.text, "ts": lead.ts, "user": "U0OTHER"},
-            "message_ts": lead.ts,
-            "response_url": bot.slack.new_response_url(),
-        }
-    )
+    response = await bot.agent.interact(shortcut_on(bot, lead))
     assert response.status_code == 200
     [opened] = await bot.slack.wait_for("views.open")
     shown = json.dumps(opened.args["view"])
@@ -456,3 +536,10 @@ async def test_book_from_a_forwarded_message_reads_what_it_carries(
                 b for b in opened.args["view"]["blocks"] if b.get("block_id") == "community"
             ]
             assert community["element"]["initial_option"]["value"] == "cmty_harbor_view"
+
+
+def shortcut_on(bot: RunningBot, message: PostedMessage) -> dict[str, Any]:
+    """What Slack sends when the agent uses "Book a tour from this message" on `message`."""
+    return message_action(
+        bot, {"type": "message", "text": message.text, "ts": message.ts, "user": "U0OTHER"}
+    )
