@@ -81,7 +81,7 @@ class Tourbot:
         self.worker: Worker | None = None
         self._worker_task: asyncio.Task[None] | None = None
         self._communities: tuple[float, list[Community]] | None = None
-        self._zones: dict[str, tuple[float, str | None]] = {}
+        self._zones: dict[str, tuple[float, str]] = {}  # user id -> (when read, zone)
         self._background: asyncio.Task[list[Community]] | None = None
         self._jobs: list[tuple[str, Callable[[asyncio.Event], Coroutine[Any, Any, None]]]] = []
         self._job_tasks: list[asyncio.Task[None]] = []
@@ -260,15 +260,17 @@ class Tourbot:
     async def agent_zone(
         self, user_id: str, fetch: Callable[[], Awaitable[str | None]]
     ) -> str | None:
-        """The agent's Slack zone, from memory, the store, or `fetch` (then remembered)."""
+        """The agent's Slack zone, from memory, the store, or `fetch` (then remembered).
+        A failed `fetch` is not remembered: the next form asks Slack again."""
         cached = self._zones.get(user_id)
         if cached and time.monotonic() - cached[0] < ZONE_MAX_AGE.total_seconds():
             return cached[1]
         zone = await self.store.user_zone(user_id, max_age=ZONE_MAX_AGE)
         if zone is None:
             zone = await fetch()
-            if zone:
-                await self.store.save_user_zone(user_id, zone)
+            if zone is None:
+                return None
+            await self.store.save_user_zone(user_id, zone)
         self._zones[user_id] = (time.monotonic(), zone)
         return zone
 

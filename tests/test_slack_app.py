@@ -156,6 +156,30 @@ async def test_a_community_zone_wins_over_the_agent(
         assert booked.body["community_id"] == "cmty_maple_court"
 
 
+# -- the agent's time zone -----------------------------------------------------------------------
+
+
+async def test_the_agent_zone_is_looked_up_once(bot: RunningBot) -> None:
+    await open_form(bot)
+    await bot.slack.wait_for("views.update")  # the agent's zone, looked up after opening
+    await bot.agent.command(EXAMPLE)
+    [_, second] = await bot.slack.wait_for("views.open", 2)
+    assert "Times are read in America/Chicago" in json.dumps(second.args["view"])  # at once
+    assert len(bot.slack.calls_to("users.info")) == 1
+
+
+async def test_a_failed_zone_lookup_is_tried_again_on_the_next_tour(bot: RunningBot) -> None:
+    bot.slack.fail("users.info", "internal_error")
+    await open_form(bot)
+    await bot.slack.wait_for("users.info")
+    await asyncio.sleep(0.2)  # the failure reaches the bot before the next /tour
+    await bot.agent.command(EXAMPLE)
+    await bot.slack.wait_for("views.open", 2)
+    [update] = await bot.slack.wait_for("views.update")
+    assert "Times are read in America/Chicago" in json.dumps(update.args["view"])
+    assert len(bot.slack.calls_to("users.info")) == 2
+
+
 # -- problems before sending ----------------------------------------------------------------------
 
 
