@@ -103,13 +103,14 @@ class SlackThread:
     async def _post(
         self, channel: str, text: str, blocks: Sequence[Block], *, thread_ts: str | None = None
     ) -> str | None:
+        """The message's ts; None where the bot may not post. Other Slack errors raise."""
         try:
             answer = await self.client.chat_postMessage(
                 channel=channel, text=text, blocks=blocks, thread_ts=thread_ts
             )
         except SlackApiError as exc:
             if _error(exc) not in CANNOT_POST_HERE:
-                logger.warning("chat.postMessage to %s failed: %s", channel, _error(exc))
+                raise  # busy or down (e.g. ratelimited): no reason to post somewhere else
             return None
         await self.pause()  # what follows (a store write, the next call) can wait a moment
         ts = answer.get("ts")

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.booking import BookingDraft, FormProblems
@@ -115,7 +116,10 @@ async def _accept(
     await let_ack_leave()
     if context.dialogue_id:  # the form finished a conversation's booking
         await booked_in_form(tourbot.store.dialogues, context.dialogue_id, booking.id)
-    await SlackThread(client, tourbot.store).open(booking)
+    try:
+        await SlackThread(client, tourbot.store).open(booking)
+    except SlackApiError as exc:  # Slack is busy: the booking's first update opens its thread
+        logger.warning("could not open the thread of %s: %s", booking.id, exc.response.get("error"))
     await tourbot.release(booking.id)
 
 

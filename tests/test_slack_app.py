@@ -413,6 +413,15 @@ def dialogue_id(posted: Any) -> str:
     )
 
 
+async def test_a_rate_limited_post_does_not_move_the_thread_to_a_dm(bot: RunningBot) -> None:
+    bot.slack.rate_limit("chat.postMessage")  # the booking's first message, once
+    await bot.agent.submit(await open_form(bot))
+    await wait_for_reply(bot, 3)  # refused once, then the message, submitted, confirmed
+    assert "Confirmed in EliseAI" in replies(bot)[-1].text
+    assert bot.slack.calls_to("conversations.open") == []
+    assert bot.slack.response_posts() == []  # no "/invite @Tourbot" for a bot already here
+
+
 # -- requests that are not Slack's ---------------------------------------------------------------
 
 
