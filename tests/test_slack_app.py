@@ -6,12 +6,16 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from slack_sdk.models.views import View
 
+from bot.clock import clock_from
 from bot.propexo.simulator import SimulatorServer
 from bot.slack_stand_in import (
     BOT_USER_ID,
@@ -21,9 +25,12 @@ from bot.slack_stand_in import (
     SlackStandIn,
 )
 from bot.store import BookingState
+from bot.timewords import _date_parser
 from tests.harness import RunningBot, running_bot
 
 CREATE = "POST /crm/v1/appointments/eliseai"
+# Times are read from a Wednesday morning in the agent's Chicago: "tomorrow" is Thu, Nov 26.
+WEDNESDAY = clock_from(datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/Chicago")))
 EXAMPLE = "Jane Doe jane@example.com 555-201-7788 tomorrow at 3pm self-guided, 2br, $1,800-2,200"
 
 
@@ -58,14 +65,25 @@ def block_texts(message: Any) -> str:
 # -- the happy path -----------------------------------------------------------------------------
 
 
-async def test_book_from_tour_text_end_to_end(bot: RunningBot) -> None:
+@pytest.fixture
+async def on_wednesday(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    """The bot, reading times from WEDNESDAY."""
+    async with running_bot(slack, propexo_sim, tmp_path / "t.db", clock=WEDNESDAY) as running:
+        yield running
+
+
+async def test_book_from_tour_text_end_to_end(on_wednesday: RunningBot) -> None:
+    bot = on_wednesday
     view_id = await open_form(bot)
     await bot.slack.wait_for("views.update")  # the agent's zone, looked up after opening
     view = bot.slack.view(view_id)
     assert view is not None
-    shown = json.dumps(view.blocks)
+    shown = json.dumps(view.blocks, ensure_ascii=False)
     assert "jane@example.com" in shown and "555-201-7788" in shown and "tomorrow at 3pm" in shown
-    assert "America/Chicago" in shown  # the agent's zone from users.info
+    assert "Thu, Nov 26, 3:00 PM CST in your time zone · 21:00 UTC" in shown
+    assert "Times are read in America/Chicago, your Slack time zone." in shown  # users.info
 
     started = time.monotonic()
     answer = await bot.agent.submit(view_id)
@@ -73,17 +91,17 @@ async def test_book_from_tour_text_end_to_end(bot: RunningBot) -> None:
     assert time.monotonic() - started < 1.0
 
     await wait_for_reply(bot, 2)  # submitted, confirmed
+    await bot.slack.wait_for("chat.update", where=lambda call: "Confirmed" in call.args["text"])
     [parent] = bot.slack.messages(DEFAULT_CHANNEL_ID)
-    assert parent.text.startswith("Tour for Jane Doe · ")
+    assert parent.text == "Tour for Jane Doe · Thu, Nov 26, 3:00 PM CST · Confirmed in EliseAI"
     submitted, confirmed = replies(bot)
     assert "Submitted to EliseAI" in submitted.text and "job_" in submitted.text
     assert "Confirmed in EliseAI" in confirmed.text
 
     [booked] = bot.propexo.state.appointments
-    zone_tomorrow = booked.body["appointment_date"]
     assert booked.body == {
         "integration_id": bot.propexo.integration_id,
-        "appointment_date": zone_tomorrow,
+        "appointment_date": "2026-11-26",  # tomorrow, Thursday, in Chicago and in UTC
         "appointment_time": "21:00:00",  # 3pm in Chicago, CST
         "email_1": "jane@example.com",
         "phone_1": "+15552017788",
@@ -96,9 +114,8 @@ async def test_book_from_tour_text_end_to_end(bot: RunningBot) -> None:
     }
     [stored] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
     assert stored.state is BookingState.CONFIRMED
+    assert stored.starts_at == datetime(2026, 11, 26, 21, 0, tzinfo=UTC)
     assert (stored.thread_channel_id, stored.thread_ts) == (DEFAULT_CHANNEL_ID, parent.ts)
-    updates = bot.slack.calls_to("chat.update")
-    assert updates and "Confirmed" in updates[-1].args["text"]
 
 
 async def test_the_modal_has_every_field_with_plain_labels(bot: RunningBot) -> None:
@@ -143,12 +160,48 @@ async def test_the_time_preview_follows_typing(bot: RunningBot) -> None:
     assert "2:00 PM CST in your time zone · 20:00 UTC" in text
 
 
+@pytest.mark.parametrize(
+    ("typed", "preview"),
+    [
+        ("tomorrow", ":grey_question: What time on Thu, Nov 26? Add one, like “thu 3pm”."),
+        (
+            "yesterday at 3pm",
+            ":grey_question: Tue, Nov 24 at 3:00 PM has already passed. "
+            "Give a time that is still ahead.",
+        ),
+        (
+            "tomorrow at 9:30pm",
+            ":warning: Thu, Nov 26, 9:30 PM CST in your time zone · 03:30 UTC\n"
+            "9:30 PM is outside tour hours (8:00 AM–8:00 PM). Please confirm.",
+        ),
+    ],
+    ids=["ask", "reject", "confirm"],
+)
+async def test_the_time_preview_asks_refuses_and_warns_as_the_agent_types(
+    on_wednesday: RunningBot, typed: str, preview: str
+) -> None:
+    bot = on_wednesday
+    view_id = await open_form(bot, "")
+    await bot.slack.wait_for("views.update")  # the agent's zone, looked up after opening
+    await bot.agent.type_into(view_id, "tour_time", typed)
+    [_, update] = await bot.slack.wait_for("views.update", 2)
+    shown = next(
+        b for b in update.args["view"]["blocks"] if b.get("block_id") == "tour_time_preview"
+    )
+    assert shown["elements"][0]["text"] == preview
+
+
 async def test_a_community_zone_wins_over_the_agent(
     slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
 ) -> None:
     zones = {"cmty_maple_court": "America/Los_Angeles"}
     async with running_bot(slack, propexo_sim, tmp_path / "t.db", community_timezones=zones) as bot:
         view_id = await open_form(bot)
+        # The agent's zone is in the form by now, so the community's must win over it.
+        [update] = await bot.slack.wait_for("views.update")
+        assert json.loads(update.args["view"]["private_metadata"])["agent_zone"] == (
+            "America/Chicago"
+        )
         await bot.agent.submit(view_id, {"community": "cmty_maple_court"})
         await wait_for_reply(bot, 1)
         [booked] = propexo_sim.state.appointments
@@ -438,6 +491,15 @@ async def test_a_stale_timestamp_is_refused(bot: RunningBot) -> None:
     body = "command=%2Ftour&text=hi&user_id=U1&trigger_id=t"
     response = await bot.agent.post(body, bot.agent.signed(body, timestamp=int(time.time()) - 600))
     assert response.status_code == 401
+
+
+async def test_the_server_starts_with_the_time_resolver_warm(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    _date_parser.cache_clear()  # as in a fresh process: dateparser not yet loaded
+    async with running_bot(slack, propexo_sim, tmp_path / "t.db"):
+        # Loaded at start, so the first agent's "Dec 3 at 3pm" does not wait for it.
+        assert _date_parser.cache_info().currsize == 1
 
 
 async def test_health(bot: RunningBot) -> None:
