@@ -61,20 +61,6 @@ BOT_ID = "B0TOURBOT"
 APP_ID = "A0TOURBOT"
 DEFAULT_AGENT_ID = "U0AGENT01"
 DEFAULT_CHANNEL_ID = "C0LEASING"
-DEFAULT_SCOPES = (
-    "chat:write",
-    "commands",
-    "users:read",
-    "im:write",
-    "channels:read",
-    "groups:read",
-    "im:read",
-    "mpim:read",
-    "channels:join",
-    "channels:history",
-    "groups:history",
-    "im:history",
-)
 TRIGGER_TTL = 3.0  # seconds a trigger_id can be exchanged, as in Slack
 RESPONSE_URL_TTL = 30 * 60.0
 RESPONSE_URL_USES = 5
@@ -86,16 +72,69 @@ ACK_DEADLINE = 3.0  # seconds Slack waits for an ack before the agent sees an er
 SOCKET_PATH = "/link/"  # as in Slack's wss://wss-primary.slack.com/link/?ticket=…&app_id=…
 SOCKET_HOST = "applink-stand-in"  # the debug_info host Slack names in hello and disconnect
 
-# Which scope each method needs; conversations.info depends on the channel, see _needs_scope.
-_METHOD_SCOPES = {
+# The scope a method needs: one, one per kind of conversation (that of the channel the call
+# names), or None. A method missing here (a stub) is not checked.
+ScopeNeed = str | Mapping[ChannelKind, str] | None
+_READ: Mapping[ChannelKind, str] = {
+    "public": "channels:read",
+    "private": "groups:read",
+    "im": "im:read",
+    "mpim": "mpim:read",
+}
+_HISTORY: Mapping[ChannelKind, str] = {
+    "public": "channels:history",
+    "private": "groups:history",
+    "im": "im:history",
+    "mpim": "mpim:history",
+}
+METHOD_SCOPES: Mapping[str, ScopeNeed] = {
+    "api.test": None,
+    "auth.test": None,
+    "apps.connections.open": None,  # an app-level token's (connections:write): see _token_refusal
     "users.info": "users:read",
-    "conversations.open": "im:write",
+    "usergroups.users.list": "usergroups:read",
+    "conversations.open": "im:write",  # a DM with one person; a group DM would need mpim:write
+    "conversations.info": _READ,
     "conversations.join": "channels:join",
+    "conversations.history": _HISTORY,
+    "conversations.replies": _HISTORY,
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
     "chat.delete": "chat:write",
     "chat.postEphemeral": "chat:write",
+    "chat.getPermalink": None,
+    "views.open": None,
+    "views.update": None,
+    "views.push": None,
+    "views.publish": None,
 }
+# The scope each event subscription needs (app_home_opened needs none).
+EVENT_SCOPES: Mapping[str, str | None] = {
+    "app_mention": "app_mentions:read",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.im": "im:history",
+    "message.mpim": "mpim:history",
+    "app_home_opened": None,
+}
+COMMAND_SCOPE = "commands"  # slash commands and shortcuts
+
+
+def scopes_of(need: ScopeNeed) -> set[str]:
+    """Every scope `need` may ask for."""
+    if need is None:
+        return set()
+    return {need} if isinstance(need, str) else set(need.values())
+
+
+# Unless told otherwise, every scope the stand-in checks is granted.
+DEFAULT_SCOPES = tuple(
+    sorted(
+        {COMMAND_SCOPE}
+        | {scope for need in METHOD_SCOPES.values() for scope in scopes_of(need)}
+        | {scope for scope in EVENT_SCOPES.values() if scope}
+    )
+)
 _JSON_FIELDS = ("blocks", "view", "attachments", "metadata")  # JSON strings in form bodies
 
 _SERVER_ERROR_PAGE = (
@@ -1814,14 +1853,15 @@ class SlackStandIn:
         return None
 
     def _check_scope(self, method: str, args: Json) -> None:
-        needed = _METHOD_SCOPES.get(method)
-        if method == "conversations.info":
+        need = METHOD_SCOPES.get(method)
+        if need is None:
+            return
+        if isinstance(need, str):
+            needed = need
+        else:
             channel = self._channels.get(_text(args, "channel") or "")
-            kind = channel.kind if channel else "public"
-            needed = {"public": "channels:read", "private": "groups:read", "im": "im:read"}.get(
-                kind, "mpim:read"
-            )
-        if needed is not None and needed not in self.scopes:
+            needed = need[channel.kind if channel else "public"]
+        if needed not in self.scopes:
             raise _Refusal("missing_scope", needed=needed, provided=",".join(self.scopes))
 
     async def _serve_response_url(self, request: web.Request) -> web.StreamResponse:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.propexo.simulator import SimulatorServer
 from bot.slack_stand_in import SlackStandIn
-from tests.harness import RunningBot, running_bot
+from tests.harness import RunningBot, manifest_scopes, running_bot
 
 
 @pytest.fixture
@@ -22,8 +22,9 @@ def propexo_sim() -> Iterator[SimulatorServer]:
 
 @pytest.fixture
 async def slack() -> AsyncIterator[SlackStandIn]:
-    """Slack's Web API, played on a local port in the test's event loop."""
-    async with SlackStandIn() as stand_in:
+    """Slack's Web API, played on a local port in the test's event loop, granting the bot what
+    manifest.yml asks for: a call that needs more is refused, as Slack would."""
+    async with SlackStandIn(scopes=manifest_scopes()) as stand_in:
         yield stand_in
 
 

@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bot.clock import Clock, system_clock
 from bot.delivery import DeliveryPolicy
 from bot.offline import RunningBot, offline_settings
@@ -18,10 +20,17 @@ from bot.offline import running_bot as offline_bot
 from bot.propexo.simulator import SimulatorServer
 from bot.slack_stand_in import SlackStandIn
 
-__all__ = ["FAST_POLICY", "SIGNING_SECRET", "RunningBot", "running_bot"]
+__all__ = ["FAST_POLICY", "SIGNING_SECRET", "RunningBot", "manifest_scopes", "running_bot"]
 
 SIGNING_SECRET = "test-signing-secret"
 FAST_POLICY = DeliveryPolicy(first_retry=0.05, max_retry=0.2, first_poll=0.1, max_poll=0.2)
+MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+
+
+def manifest_scopes() -> list[str]:
+    """The bot scopes manifest.yml asks for: all an installed Tourbot may use."""
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    return [str(scope) for scope in manifest["oauth_config"]["scopes"]["bot"]]
 
 
 @contextlib.asynccontextmanager

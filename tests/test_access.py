@@ -19,7 +19,7 @@ from bot.propexo.simulator import SimulatorServer
 from bot.slack_agent import SlackAgent
 from bot.slack_stand_in import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
 from handlers.access import slack_request
-from tests.harness import SIGNING_SECRET, RunningBot, running_bot
+from tests.harness import SIGNING_SECRET, RunningBot, manifest_scopes, running_bot
 
 GROUP, OTHER_GROUP = "S0LEASING", "S0MANAGERS"
 OUTSIDER = "U0OUTSIDER"
@@ -225,7 +225,7 @@ def test_each_request_is_judged_by_where_its_work_started(
 
 @pytest.fixture
 async def slack() -> AsyncIterator[SlackStandIn]:
-    async with SlackStandIn() as stand_in:
+    async with SlackStandIn(scopes=manifest_scopes()) as stand_in:
         stand_in.add_user(OUTSIDER, name="olga", real_name="Olga Outsider")
         stand_in.add_channel("C0RANDOM", name="random")
         stand_in.stub("usergroups.users.list", members_of)

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.slack_stand_in import (
+    COMMAND_SCOPE,
+    EVENT_SCOPES,
+    METHOD_SCOPES,
+    ChannelKind,
+    SlackStandIn,
+)
+from tests.harness import manifest_scopes
+
 ROOT = Path(__file__).resolve().parent.parent
+CALL = re.compile(r"\bclient\.([a-z]+(?:_[a-zA-Z]+)+)\(")
+HEARD_IN: dict[str, ChannelKind] = {
+    "message.channels": "public",
+    "message.groups": "private",
+    "message.im": "im",
+    "message.mpim": "mpim",
+}
 
 
 def manifest() -> dict[str, Any]:
@@ -51,13 +68,42 @@ def test_message_shortcut_and_events_for_conversations() -> None:
     }  # fmt: skip
 
 
+def methods_the_bot_calls() -> set[str]:
+    """Every Slack Web API method the code calls, as `client.chat_postMessage(` names it."""
+    found: set[str] = set()
+    for folder in ("bot", "handlers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if path.name != "slack_stand_in.py":  # Slack's side, not the bot's
+                found |= {name.replace("_", ".") for name in CALL.findall(path.read_text())}
+    return found
+
+
+def test_the_method_search_finds_calls() -> None:
+    assert {"views.open", "chat.postMessage", "users.info"} <= methods_the_bot_calls()
+
+
 def test_scopes_are_those_used() -> None:
-    scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
-    assert scopes == {
-        "commands", "chat:write", "users:read", "im:write", "app_mentions:read",
-        "channels:history", "groups:history", "im:history",
-        "usergroups:read",  # ALLOWED_USERGROUPS
-    }  # fmt: skip
+    """The manifest asks for what the code's Web API calls, its events and /tour need."""
+    m = manifest()
+    events = m["settings"]["event_subscriptions"]["bot_events"]
+    methods = methods_the_bot_calls()
+    unknown = methods - METHOD_SCOPES.keys()
+    assert not unknown, f"add these to METHOD_SCOPES in bot/slack_stand_in.py: {unknown}"
+    kinds = [HEARD_IN[event] for event in events if event in HEARD_IN]  # threads are read there
+    needed = {scope for event in events if (scope := EVENT_SCOPES[event])}
+    for method in methods:
+        need = METHOD_SCOPES[method]
+        if isinstance(need, str):
+            needed.add(need)
+        elif need is not None:
+            needed |= {need[kind] for kind in kinds}
+    if m["features"].get("slash_commands") or m["features"].get("shortcuts"):
+        needed.add(COMMAND_SCOPE)
+    assert sorted(manifest_scopes()) == sorted(needed)
+
+
+def test_tests_run_with_the_scopes_an_installed_tourbot_has(slack: SlackStandIn) -> None:
+    assert sorted(slack.scopes) == sorted(manifest_scopes())
 
 
 def test_display_limits() -> None:
