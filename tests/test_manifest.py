@@ -46,6 +46,12 @@ def test_every_url_is_the_events_endpoint() -> None:
     assert all(url.startswith("https://") and url.endswith("/slack/events") for url in found)
 
 
+def test_the_socket_mode_note_counts_the_url_lines() -> None:
+    said = re.search(r"delete the\s+(?:#\s*)?(\w+) ", (ROOT / "manifest.yml").read_text())
+    assert said is not None
+    assert said[1] == ["none", "one", "two", "three", "four", "five"][len(urls(manifest()))]
+
+
 def test_tour_command_with_a_usage_hint() -> None:
     [command] = manifest()["features"]["slash_commands"]
     assert command["command"] == "/tour"
