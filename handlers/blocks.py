@@ -51,6 +51,15 @@ NO_SHOW = "outcome_no_show"
 BUTTONS = "booking_buttons"
 _OUTCOMES = {"COMPLETE": "toured", "NO_SHOW": "no-show"}
 
+# The modal's labels: the form's field names, saying more where a bare name leaves a doubt.
+MODAL_LABELS = {
+    **FIELD_LABELS,
+    "prospect": "Existing prospect",
+    "rent_min": "Minimum rent ($/month)",
+    "rent_max": "Maximum rent ($/month)",
+    "lease_term": f"{FIELD_LABELS['lease_term']} (months)",
+}
+
 # Slack's limits (slack-platform.md): option text 75 characters, section text 3,000.
 OPTION_TEXT_MAX = 75
 SECTION_MAX = 3000
@@ -113,7 +122,7 @@ def booking_modal(
         )
         return InputBlock(
             block_id=key,
-            label=FIELD_LABELS[key],
+            label=MODAL_LABELS[key],
             element=element,
             hint=hint,
             optional=key != "tour_time",
@@ -125,7 +134,7 @@ def booking_modal(
         chosen = next((o for o in options if o.value == values.get(key)), None)
         return InputBlock(
             block_id=key,
-            label=FIELD_LABELS[key],
+            label=MODAL_LABELS[key],
             element=StaticSelectElement(
                 action_id=key, placeholder=placeholder, options=options, initial_option=chosen
             ),
@@ -137,7 +146,7 @@ def booking_modal(
         initial = option(values.get(f"{key}_label") or chosen, chosen) if chosen else None
         return InputBlock(
             block_id=key,
-            label=FIELD_LABELS[key],
+            label=MODAL_LABELS[key],
             element=ExternalDataSelectElement(
                 action_id=key,
                 placeholder=placeholder,
@@ -172,7 +181,7 @@ def booking_modal(
         ),
         InputBlock(
             block_id="move_in_date",
-            label=FIELD_LABELS["move_in_date"],
+            label=MODAL_LABELS["move_in_date"],
             element=DatePickerElement(
                 action_id="move_in_date",
                 initial_date=move_in if move_in and _is_iso_date(move_in) else None,
@@ -184,7 +193,7 @@ def booking_modal(
         text_input("rent_max", "$2,200"),
         InputBlock(
             block_id="lease_term",
-            label=f"{FIELD_LABELS['lease_term']} (months)",
+            label=MODAL_LABELS["lease_term"],
             element=NumberInputElement(
                 action_id="lease_term",
                 is_decimal_allowed=False,

@@ -128,7 +128,7 @@ async def test_the_modal_has_every_field_with_plain_labels(bot: RunningBot) -> N
     }
     assert labels == {
         "community": "Community",
-        "prospect": "Prospect",
+        "prospect": "Existing prospect",
         "first_name": "First name",
         "last_name": "Last name",
         "email": "Email",
@@ -137,8 +137,8 @@ async def test_the_modal_has_every_field_with_plain_labels(bot: RunningBot) -> N
         "tour_type": "Tour type",
         "move_in_date": "Move-in date",
         "bedrooms": "Bedrooms",
-        "rent_min": "Minimum rent",
-        "rent_max": "Maximum rent",
+        "rent_min": "Minimum rent ($/month)",
+        "rent_max": "Maximum rent ($/month)",
         "lease_term": "Lease term (months)",
         "notes": "Notes",
     }
