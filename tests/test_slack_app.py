@@ -25,7 +25,7 @@ from bot.slack_stand_in import (
     SlackStandIn,
 )
 from bot.store import BookingState
-from bot.timewords import _date_parser
+from bot.timewords import _date_parser, _month_date
 from tests.harness import RunningBot, running_bot
 
 CREATE = "POST /crm/v1/appointments/eliseai"
@@ -496,7 +496,9 @@ async def test_a_stale_timestamp_is_refused(bot: RunningBot) -> None:
 async def test_the_server_starts_with_the_time_resolver_warm(
     slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
 ) -> None:
-    _date_parser.cache_clear()  # as in a fresh process: dateparser not yet loaded
+    # As in a fresh process: dateparser not yet loaded, no month-name date read yet.
+    _date_parser.cache_clear()
+    _month_date.cache_clear()
     async with running_bot(slack, propexo_sim, tmp_path / "t.db"):
         # Loaded at start, so the first agent's "Dec 3 at 3pm" does not wait for it.
         assert _date_parser.cache_info().currsize == 1
