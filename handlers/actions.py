@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import Update
 from bot.outcomes import Outcome, record_outcome
+from bot.store import Store
 from bot.tourbot import Tourbot
 from handlers.acks import let_ack_leave
 from handlers.blocks import (
@@ -19,16 +20,21 @@ from handlers.blocks import (
     NO_SHOW,
     SEND_ANYWAY,
     TOURED,
-    outcome_recorded,
+    buttons_replaced,
     preview_text,
     with_preview,
 )
 from handlers.commands import build_form
 from handlers.form_data import ModalContext, form_values
-from handlers.modals import ReplyTo, open_modal
+from handlers.modals import ReplyTo, open_modal, tell_agent
 from handlers.thread import SlackThread
 
 logger = logging.getLogger(__name__)
+
+RETRIED = "retried"  # a failed booking's last word: it was edited and sent again as a new one
+ALREADY_RETRIED = (
+    "This booking was already edited and sent again: the new one is further down this thread."
+)
 
 
 def register(app: AsyncApp, tourbot: Tourbot) -> None:
@@ -71,19 +77,31 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
                 text="I can't find that booking any more. Start again with /tour.",
             )
             return
-        context = ModalContext.new(
+        reply_to = ReplyTo.of_click(body, thread_ts=booking.thread_ts)
+        if booking.last_told == RETRIED:  # a screen that had not caught up with the message
+            await tell_agent(client, reply_to, ALREADY_RETRIED)
+            return
+        context = ModalContext(
+            # One retry per failed booking: a second form for it is the same request, so
+            # submitting both books once.
+            request_id=f"retry-{booking.id}",
             user_id=user_id,
             channel_id=booking.channel_id,
             response_url=booking.response_url,
             agent_zone=tourbot.cached_agent_zone(user_id),
             thread_channel=booking.thread_channel_id,
             thread_ts=booking.thread_ts,
+            retry_of=booking.id,
+            retry_message=(
+                body["channel"]["id"],
+                (body.get("message") or {}).get("ts") or body["container"]["message_ts"],
+            ),
         )
         await open_modal(
             client,
             body["trigger_id"],
             build_form(tourbot, dict(booking.form_values), context),
-            reply_to=ReplyTo.of_click(body, thread_ts=booking.thread_ts),
+            reply_to=reply_to,
             again="Click Edit and retry again.",
         )
 
@@ -127,7 +145,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
             channel=channel,
             ts=message.get("ts") or body["container"]["message_ts"],
             text=f"{message.get('text', '')} {result.message}",
-            blocks=outcome_recorded(message.get("blocks") or [], note),
+            blocks=buttons_replaced(message.get("blocks") or [], note),
         )
 
     app.action("tour_time")(show_time_preview)
@@ -136,3 +154,32 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
     app.action(SEND_ANYWAY)(send_anyway)
     app.action(TOURED)(record)
     app.action(NO_SHOW)(record)
+
+
+async def mark_retried(client: AsyncWebClient, store: Store, context: ModalContext) -> None:
+    """A booking from "Edit and retry" was accepted: the failed one it retried says so, and its
+    message loses the button, so nobody books the old form a second time."""
+    assert context.retry_of is not None
+    await store.update_booking(context.retry_of, last_told=RETRIED)
+    if context.retry_message is None:
+        return
+    channel, ts = context.retry_message
+    note = f":repeat: Edited and sent again by <@{context.user_id}>: see below."
+    try:
+        # That one reply (Slack puts the thread's first message before it).
+        found = await client.conversations_replies(
+            channel=channel, ts=ts, oldest=ts, latest=ts, inclusive=True
+        )
+        message: dict[str, Any] = next(
+            (m for m in found.get("messages") or [] if m.get("ts") == ts), {}
+        )
+        await client.chat_update(
+            channel=channel,
+            ts=ts,
+            text=f"{message.get('text', '')} Edited and sent again.",
+            blocks=buttons_replaced(message.get("blocks") or [], note),
+        )
+    except SlackApiError as exc:  # the button stays, but a second booking is still refused
+        logger.warning(
+            "could not mark %s as retried: %s", context.retry_of, exc.response.get("error")
+        )

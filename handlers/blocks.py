@@ -378,8 +378,9 @@ def update_message(booking: Booking, update: Update) -> tuple[str, list[Block]]:
     return text, blocks
 
 
-def outcome_recorded(message_blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
-    """A thread message with its outcome buttons replaced by who recorded what, and when."""
+def buttons_replaced(message_blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
+    """A thread message with its buttons replaced by a note: who recorded what outcome, and
+    when, or who edited and sent a failed booking again."""
     kept = [block for block in message_blocks if block.get("block_id") != BUTTONS]
     note_block = ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict()
     return [*kept, note_block]

@@ -47,6 +47,8 @@ class ModalContext(BaseModel):
     thread_ts: str | None = None
     values: dict[str, str] | None = None  # the form, carried to the confirmation view
     dialogue_id: str | None = None  # opened from a conversation's "Edit in form"
+    retry_of: str | None = None  # the failed booking whose "Edit and retry" opened it
+    retry_message: tuple[str, str] | None = None  # (channel, ts) of that button's message
 
     @classmethod
     def new(cls, **fields: Any) -> ModalContext:

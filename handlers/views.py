@@ -20,6 +20,7 @@ from bot.tour_time import short_when
 from bot.tourbot import Origin, Tourbot
 from bot.zones import TourZone
 from handlers.acks import let_ack_leave
+from handlers.actions import mark_retried
 from handlers.blocks import BOOKING_MODAL, CONFIRM_MODAL, confirm_modal, escape
 from handlers.form_data import ModalContext, form_values
 from handlers.thread import SlackThread
@@ -121,6 +122,8 @@ async def _accept(
     except SlackApiError as exc:  # Slack is busy: the booking's first update opens its thread
         logger.warning("could not open the thread of %s: %s", booking.id, exc.response.get("error"))
     await tourbot.release(booking.id)
+    if context.retry_of:
+        await mark_retried(client, tourbot.store, context)
 
 
 async def _ask_to_confirm(

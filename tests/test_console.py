@@ -206,9 +206,11 @@ def test_a_propexo_refusal_in_the_thread_then_edit_and_retry(
         "4:00 PM",
         "Submitted “Book a tour”; the form closed.",
         "· updated",
-        "┆ (1 earlier reply)",
+        "• Community is not accepting tours",
+        "🔁 Edited and sent again by @maria: see below.",  # its button gone
         "✅ Confirmed in EliseAI.",
     )
+    assert out.count("Edit and retry") == 2  # the button, and the click on it
 
 
 def test_a_failed_write_injected_from_the_script(

@@ -327,6 +327,54 @@ async def test_a_propexo_refusal_in_plain_words_with_edit_and_retry(bot: Running
     assert len(bot.propexo.state.appointments) == 1
 
 
+async def refused_booking(bot: RunningBot) -> tuple[PostedMessage, str]:
+    """A booking Propexo refused: its message in the thread, and its id."""
+    bot.propexo.add_fault(CREATE, "status", status=400, message="Community is not accepting tours")
+    await bot.agent.submit(await open_form(bot))
+    await wait_for_reply(bot, 1)
+    [refused] = replies(bot)
+    [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
+    return refused, booking.id
+
+
+async def test_an_edit_and_retry_already_used_books_nothing_more(bot: RunningBot) -> None:
+    refused, failed_id = await refused_booking(bot)
+    await bot.agent.click(DEFAULT_CHANNEL_ID, refused.ts, "edit_and_retry", failed_id)
+    [_, reopened] = await bot.slack.wait_for("views.open", 2)
+    await bot.agent.submit(reopened.response["view"]["id"])
+    await wait_for_reply(bot, 4)  # the retry's summary, submitted, confirmed
+    # The failed booking's message keeps its reason, loses its button, and says what happened.
+    await bot.slack.wait_for("chat.update", where=lambda call: call.args["ts"] == refused.ts)
+    shown = bot.slack.message(DEFAULT_CHANNEL_ID, refused.ts)
+    assert shown is not None
+    assert "Community is not accepting tours" in block_texts(shown)
+    assert "Edit and retry" not in block_texts(shown)
+    assert f"Edited and sent again by <@{DEFAULT_AGENT_ID}>: see below." in block_texts(shown)
+
+    # The same button, clicked again on a screen that had not caught up: refused, in the thread.
+    await bot.agent.click(DEFAULT_CHANNEL_ID, refused.ts, "edit_and_retry", failed_id)
+    [note] = await bot.slack.wait_for("chat.postEphemeral")
+    assert note.args["text"] == (
+        "This booking was already edited and sent again: the new one is further down this thread."
+    )
+    assert note.args["thread_ts"] == replies(bot)[0].thread_ts
+    assert len(bot.slack.calls_to("views.open")) == 2  # no form for it
+    assert len(bot.propexo.state.appointments) == 1
+
+
+async def test_two_forms_from_one_edit_and_retry_book_once(bot: RunningBot) -> None:
+    refused, failed_id = await refused_booking(bot)
+    await bot.agent.click(DEFAULT_CHANNEL_ID, refused.ts, "edit_and_retry", failed_id)
+    await bot.agent.click(DEFAULT_CHANNEL_ID, refused.ts, "edit_and_retry", failed_id)
+    [_, first, second] = await bot.slack.wait_for("views.open", 3)
+    await bot.agent.submit(first.response["view"]["id"])
+    await bot.agent.submit(second.response["view"]["id"], {"tour_time": "tomorrow at 4pm"})
+    await wait_for_reply(bot, 4)  # the retry's summary, submitted, confirmed
+    await asyncio.sleep(0.3)
+    assert len(await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)) == 2
+    assert len(bot.propexo.state.appointments) == 1
+
+
 async def test_a_429_then_success_books_once(bot: RunningBot) -> None:
     bot.propexo.add_fault(CREATE, "status", status=429)
     view_id = await open_form(bot)
