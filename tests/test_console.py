@@ -333,7 +333,7 @@ def test_submit_and_cancel_work_from_a_field_prompt(
         "cancel",  # at the first field's prompt: closes the form, is no community's name
         "/tour Jane Doe jane@example.com tomorrow at 3pm",
         "",  # Community: kept empty
-        "submit",  # at the Prospect prompt
+        "submit",  # at the Existing prospect prompt
         "quit",
     ]
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(typed) + "\n"))
@@ -344,7 +344,7 @@ def test_submit_and_cancel_work_from_a_field_prompt(
         out,
         "  Community [—] (type to search): cancel",
         "Closed “Book a tour”; nothing was submitted.",
-        "  Prospect [—] (type to search): submit",
+        "  Existing prospect [—] (type to search): submit",
         "Submitted “Book a tour”; the form closed.",
         "✅ Confirmed in EliseAI.",
     )
