@@ -183,7 +183,12 @@ class ConversationThread:
         if not booked.created:
             return  # a second click: the first one is already reporting
         store = self.conversations.tourbot.store
-        await SlackThread(self.client, store).open(booked.booking)
+        try:
+            await SlackThread(self.client, store).open(booked.booking)
+        except SlackApiError as exc:  # Slack is busy: the booking's first update opens its thread
+            logger.warning(
+                "could not open the thread of %s: %s", booked.booking.id, exc.response.get("error")
+            )
         await self.conversations.tourbot.release(booked.booking.id)
 
     async def _notice(

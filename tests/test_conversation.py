@@ -229,6 +229,22 @@ async def test_a_mention_books_after_asking_one_question_at_a_time(bot: RunningB
     assert dialogue.booking_id == booking.id
 
 
+async def test_a_booking_whose_message_slack_refused_is_still_sent_at_once(
+    chat: RunningBot,
+) -> None:
+    thread = Thread(chat)
+    ready = await thread.start(f"{MENTION} book Jane Doe jane@example.com friday at 2pm")
+    assert buttons(ready)
+    chat.slack.fail("chat.postMessage")  # the booking's own message in the thread
+    loop = asyncio.get_running_loop()
+    clicked = loop.time()
+    await thread.click("dialogue_book")
+    assert await settled(chat, thread) == "confirmed"
+    assert loop.time() - clicked < 5  # not held for the thread it could not open
+    texts = [m.text for m in thread.bot_messages()]
+    assert any("Confirmed in EliseAI" in t for t in texts), texts
+
+
 async def test_corrections_in_words(chat: RunningBot) -> None:
     thread = Thread(chat)
     await thread.start(f"{MENTION} book Jane Doe jane@example.com friday at 2pm self-guided")
