@@ -85,7 +85,10 @@ class DeliveryPolicy:
     max_poll: float = 15.0
     still_pending_after: timedelta = timedelta(minutes=5)
     stop_polling_after: timedelta = timedelta(hours=24)
-    send_lease: timedelta = timedelta(seconds=90)  # longer than any create can take
+    # How long a claim to send holds before another worker takes the booking over. Renewed
+    # every third of it while the create is under way (the client may wait out Propexo's 429s
+    # for minutes), so it runs out only for a worker that died or stalled.
+    send_lease: timedelta = timedelta(seconds=90)
     poll_lease: timedelta = timedelta(seconds=60)
 
 
@@ -127,13 +130,23 @@ class Steps:
         if isinstance(unit, datetime):
             return await self._queue(booking, unit)
         # Recorded before the request leaves: a worker that dies after this is "may have arrived".
+        # Only while the claim is still ours: a worker stalled past its lease may find the
+        # booking handed back and sent by another, and must not send it too.
         try:
-            booking = await self.store.update_booking(booking.id, request_sent_at=_now())
+            marked = await self.store.update_claimed(
+                booking.id, booking.attempts, unsent=True, request_sent_at=_now()
+            )
         except BaseException:  # stopped or failed before anything left: the unit is not spent
             await account(self.store, unit, arrived=False)
             raise
+        if marked is None:
+            logger.warning("booking %s was taken over before it was sent; not sending", booking.id)
+            await account(self.store, unit, arrived=False)
+            return None
+        booking = marked
         try:
-            created = await self._budgeted(unit, self.propexo.create_appointment(booking.body))
+            create = self.propexo.create_appointment(booking.body)
+            created = await self._budgeted(unit, self._holding(booking, create))
         except PropexoRejected as exc:
             return await self._end(booking, BookingState.FAILED, _rejected(exc), exc)
         except PropexoOutcomeUnknown as exc:
@@ -150,7 +163,8 @@ class Steps:
         now = _now()
         submitted = await self.store.transition(
             booking.id, BookingState.SUBMITTED, expect=[BookingState.SENDING],
-            job_id=created.job_id, appointment_id=created.appointment_id, last_error=None,
+            attempt=booking.attempts, job_id=created.job_id,
+            appointment_id=created.appointment_id, last_error=None,
             submitted_at=now, next_attempt_at=now + timedelta(seconds=self.policy.first_poll),
         )  # fmt: skip
         if submitted is None:
@@ -221,6 +235,35 @@ class Steps:
                 self._spent = None
             return unit
 
+    async def _holding(self, booking: Booking, request: Awaitable[Answer]) -> Answer:
+        """`request`, with the booking's send lease renewed while it runs: a lease that ran out
+        would have a send still under way reported unknown (or its booking taken over)."""
+        done = asyncio.Event()
+        renewing = asyncio.create_task(self._renew(booking, done), name=f"lease-{booking.id}")
+        try:
+            return await request
+        finally:
+            done.set()
+            await renewing
+
+    async def _renew(self, booking: Booking, done: asyncio.Event) -> None:
+        lease = self.policy.send_lease
+        while True:
+            try:
+                await asyncio.wait_for(done.wait(), lease.total_seconds() / 3)
+                return
+            except TimeoutError:
+                pass
+            try:
+                held = await self.store.update_claimed(
+                    booking.id, booking.attempts, next_attempt_at=_now() + lease
+                )
+            except Exception:  # tried again in a third of a lease; two misses still leave time
+                logger.warning("could not renew the send lease of %s", booking.id, exc_info=True)
+                continue
+            if held is None:  # taken over: whoever took it reports it
+                return
+
     async def _budgeted(self, unit: BudgetUnit, request: Awaitable[Answer]) -> Answer:
         """The answer to one Propexo request made with `unit` of the budget. Propexo counts a
         request when it arrives, so its unit stays spent for a window after the answer; one
@@ -256,6 +299,7 @@ class Steps:
     async def _queue(self, booking: Booking, until: datetime) -> Booking | None:
         back = await self.store.transition(
             booking.id, BookingState.ACCEPTED, expect=[BookingState.SENDING],
+            attempt=booking.attempts,
             next_attempt_at=until + timedelta(seconds=random.uniform(0, 5)),
         )  # fmt: skip
         if back is not None:
@@ -286,7 +330,8 @@ class Steps:
             return await self._end(booking, BookingState.FAILED, update, exc)
         back = await self.store.transition(
             booking.id, BookingState.ACCEPTED, expect=[BookingState.SENDING],
-            last_error=str(exc), next_attempt_at=now + timedelta(seconds=_jitter(wait)),
+            attempt=booking.attempts, last_error=str(exc),
+            next_attempt_at=now + timedelta(seconds=_jitter(wait)),
         )  # fmt: skip
         if back is not None:
             await self._tell(
@@ -303,8 +348,8 @@ class Steps:
         self, booking: Booking, state: BookingState, update: Update, error: Exception
     ) -> Booking | None:
         ended = await self.store.transition(
-            booking.id, state, expect=[BookingState.SENDING], last_error=str(error),
-            next_attempt_at=None,
+            booking.id, state, expect=[BookingState.SENDING], attempt=booking.attempts,
+            last_error=str(error), next_attempt_at=None,
         )  # fmt: skip
         if ended is not None:
             logger.info("booking %s is %s: %s", booking.id, state.value, type(error).__name__)

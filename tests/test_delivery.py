@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.delivery import DeliveryPolicy
-from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
-from bot.store import BookingState, NewBooking, Store
+from bot.propexo.client import PropexoClient
+from bot.propexo.simulator import DEFAULT_API_KEY, SimulatorServer
+from bot.slack_stand_in import (
+    DEFAULT_AGENT_ID,
+    DEFAULT_CHANNEL_ID,
+    Call,
+    PostedMessage,
+    SlackStandIn,
+)
+from bot.store import Booking, BookingState, NewBooking, Store
+from bot.worker import Worker
+from handlers.thread import SlackThread
 from tests.harness import FAST_POLICY, RunningBot, running_bot
+from tests.reliability_kit import add_bookings
 from tests.test_slack_app import EXAMPLE, open_form, replies, wait_for_reply
 
 CREATE = "POST /crm/v1/appointments/eliseai"
+CREATE_PATH = "/crm/v1/appointments/eliseai"
+MINUTE = timedelta(minutes=1)
 
 
 async def book(bot: RunningBot, text: str = EXAMPLE) -> dict[str, object]:
@@ -87,11 +105,12 @@ async def test_a_spent_budget_queues_and_says_so(
         [submitted] = replies(bot)
         assert "Submitted" in submitted.text
         # The write status needs one more request: it waits until the oldest unit leaves the
-        # budget, a minute after its request was answered.
+        # budget, a minute after its request was answered. (Meanwhile it is due later while the
+        # poll's claim holds it.)
         for _ in range(100):
             [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
-            due = booking.next_attempt_at
-            if due is not None and due > datetime.now(UTC) + timedelta(seconds=30):
+            due, sent = booking.next_attempt_at, booking.submitted_at
+            if due and sent and datetime.now(UTC) + timedelta(seconds=30) < due <= sent + MINUTE:
                 break
             await asyncio.sleep(0.05)
         assert booking.state is BookingState.SUBMITTED
@@ -135,3 +154,81 @@ async def test_a_send_cut_off_by_a_crash_is_reported_unknown_on_restart(
         assert stored is not None and stored.state is BookingState.UNKNOWN
         # Never sent again on its own.
         assert propexo_sim.state.requests_to("POST", "/crm/v1/appointments/eliseai") == []
+
+
+@contextlib.asynccontextmanager
+async def sqlite_store(tmp_path: Path, store_class: type[Store] = Store) -> AsyncIterator[Store]:
+    engine = Store.from_url(f"sqlite:///{tmp_path / 'delivery.db'}").engine
+    async with store_class(engine) as store:
+        await store.create_schema()
+        yield store
+
+
+def thread_for(store: Store, slack: SlackStandIn) -> SlackThread:
+    return SlackThread(AsyncWebClient(token="xoxb-delivery", base_url=slack.api_url), store)
+
+
+def propexo_at(url: str) -> PropexoClient:
+    return PropexoClient(url, DEFAULT_API_KEY, connect_timeout=0.5, backoff=0.01, rate_window=1.0)
+
+
+@contextlib.asynccontextmanager
+async def delivering(
+    store: Store, slack: SlackStandIn, propexo_url: str, policy: DeliveryPolicy, **options: Any
+) -> AsyncIterator[Worker]:
+    """A worker running in this loop until the block ends, reporting in the stand-in."""
+    client = propexo_at(propexo_url)
+    worker = Worker(store, client, thread_for(store, slack), policy=policy, **options)
+    running = asyncio.create_task(worker.run())
+    try:
+        yield worker
+    finally:
+        await worker.stop(grace=2)
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await client.aclose()
+
+
+async def until(
+    store: Store, booking_id: str, done: Callable[[Booking], bool], timeout: float = 10
+) -> Booking:
+    """The booking as soon as `done` says so."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        booking = await store.get_booking(booking_id)
+        assert booking is not None
+        if done(booking):
+            return booking
+        assert loop.time() < deadline, f"not there after {timeout:g} s: {booking}"
+        await asyncio.sleep(0.02)
+
+
+def thread_of(slack: SlackStandIn, booking: Booking) -> list[PostedMessage]:
+    assert booking.thread_channel_id and booking.thread_ts
+    return slack.thread(booking.thread_channel_id, booking.thread_ts)
+
+
+async def test_a_send_outlasting_its_lease_is_not_taken_for_cut_off(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    """The create takes longer than the send lease (as waiting out Propexo's 429s can): the
+    lease is renewed while it runs, so the sweep never reports it unknown."""
+    policy = replace(FAST_POLICY, send_lease=timedelta(seconds=0.6))
+    propexo_sim.add_fault(CREATE, "latency", seconds=1.5)
+    async with sqlite_store(tmp_path) as store:
+        [booking_id] = await add_bookings(store, 1, propexo_sim.integration_id)
+        async with delivering(store, slack, propexo_sim.url, policy, sweep_every=0.1):
+            await slack.wait_for("chat.postMessage", where=confirmed, timeout=10)
+            booking = await until(store, booking_id, lambda b: b.state is BookingState.CONFIRMED)
+        told = thread_of(slack, booking)
+    assert [message.text.split(" (")[0] for message in told] == [
+        "Submitted to EliseAI",
+        "Confirmed in EliseAI.",
+    ]
+    assert len(propexo_sim.state.requests_to("POST", CREATE_PATH)) == 1
+
+
+def confirmed(call: Call) -> bool:
+    return call.ok and str(call.args.get("text")).startswith("Confirmed")

@@ -6,6 +6,7 @@ import asyncio
 import time
 from bisect import bisect_left
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
@@ -16,11 +17,17 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, func, select, text
 
-from bot.store import BookingState, Store, metadata
-from bot.store.schema import RateUnitRow
+from bot.delivery import Steps, Update
+from bot.propexo.client import PropexoClient
+from bot.propexo.simulator import SimulatorServer
+from bot.store import Booking, BookingState, NewBooking, Store, metadata
+from bot.store.schema import BookingRow, RateUnitRow
 from bot.store.store import BUDGET_PRUNE_EVERY, MIGRATIONS, BudgetUnit
+from tests.harness import FAST_POLICY
+from tests.reliability_kit import CREATE_PATH as CREATE
+from tests.reliability_kit import new_booking as reliability_booking
 from tests.test_store import START, Clock, clock, new_booking, reachable_postgres, store
 
 __all__ = ["clock", "store"]  # the fixtures, shared with test_store
@@ -92,6 +99,72 @@ async def test_concurrent_claims_never_share_a_booking(store: Store) -> None:
         assert claimed, "no claimer got anything"
         ids += claimed
     assert len(ids) == len(set(ids)) == 60
+
+
+@pytest.mark.parametrize("store", ["postgresql"], indirect=True)
+async def test_a_claim_passes_over_a_booking_another_transaction_has_locked(store: Store) -> None:
+    """FOR UPDATE SKIP LOCKED: the first due booking, locked by another transaction (another
+    worker's claim under way), is passed over at once instead of waited for."""
+    locked, _ = await store.add_booking(new_booking("locked", next_attempt_at=START - MINUTE))
+    free, _ = await store.add_booking(new_booking("free"))
+    async with store.engine.connect() as other:
+        await other.execute(
+            select(BookingRow.id).where(BookingRow.id == locked.id).with_for_update()
+        )
+        claimed = await asyncio.wait_for(
+            store.claim_due(ACCEPTED, lease=timedelta(seconds=90), limit=1, to=SENDING), 2
+        )
+        assert [booking.id for booking in claimed] == [free.id]
+        await other.rollback()
+    [then] = await store.claim_due(ACCEPTED, lease=timedelta(seconds=90), limit=1, to=SENDING)
+    assert then.id == locked.id
+
+
+async def test_a_worker_that_lost_its_claim_sends_nothing(
+    store: Store, clock: Clock, propexo_sim: SimulatorServer
+) -> None:
+    """A worker stalls past its send lease before recording that its request left; the sweep
+    hands the booking back and another worker claims it. The first may not send it too, nor
+    move it, and gives its unit of the budget back."""
+    await store.add_booking(new_booking_for(propexo_sim))
+    lease = FAST_POLICY.send_lease
+    [stalled] = await store.claim_due(ACCEPTED, lease=lease, limit=1, to=SENDING)
+    clock.advance(lease + timedelta(seconds=1))
+    [handed_back] = await store.claim_due(
+        SENDING, lease=timedelta(0), limit=9, to=ACCEPTED, sent=False
+    )
+    [taken_over] = await store.claim_due(ACCEPTED, lease=lease, limit=1, to=SENDING)
+    assert handed_back.id == taken_over.id == stalled.id
+    told: list[str] = []
+
+    async def report(booking: Booking, update: Update) -> None:
+        told.append(update.kind)
+
+    async with PropexoClient(propexo_sim.url, propexo_sim.api_key) as client:
+        steps = Steps(store, client, report, FAST_POLICY)
+        assert await steps.send(stalled) is None
+        assert propexo_sim.state.requests_to("POST", CREATE) == []
+        assert await units_counting(store) == 0  # its unit was given back
+        assert (
+            await store.transition(
+                stalled.id, BookingState.FAILED, expect=[SENDING], attempt=stalled.attempts
+            )
+            is None
+        )
+        sent = await steps.send(taken_over)
+    assert sent is not None and sent.state is SUBMITTED
+    assert len(propexo_sim.state.requests_to("POST", CREATE)) == 1
+    assert told == ["submitted"]
+
+
+def new_booking_for(propexo: SimulatorServer) -> NewBooking:
+    """A booking the simulator takes, due at once on the test's clock."""
+    return replace(reliability_booking(0, propexo.integration_id), next_attempt_at=None)
+
+
+async def units_counting(store: Store) -> int:
+    async with store.engine.connect() as connection:
+        return (await connection.execute(select(func.count(RateUnitRow.id)))).scalar_one()
 
 
 MINUTE = timedelta(minutes=1)

@@ -331,6 +331,14 @@ def _booking(row: Row[Any]) -> Booking:
     return Booking(**values)
 
 
+def _claim_held(attempt: int | None, *, unsent: bool) -> list[ColumnElement[bool]]:
+    """The conditions under which a worker's claim on a booking still holds."""
+    held = [] if attempt is None else [BookingRow.attempts == attempt]
+    if unsent:
+        held.append(BookingRow.request_sent_at.is_(None))
+    return held
+
+
 def _checked(fields: Mapping[str, object]) -> dict[str, object]:
     unknown = sorted(set(fields) - UPDATABLE)
     if "state" in unknown:
@@ -480,11 +488,17 @@ class Store:
         to: BookingState,
         *,
         expect: Collection[BookingState] | None = None,
+        attempt: int | None = None,
+        unsent: bool = False,
         **fields: object,
     ) -> Booking | None:
         """Move a booking to `to` (and set `fields`) only if it is in one of `expect`, by default
         every state allowed to move to `to`. Returns the updated booking, or None if it was not in
         such a state (another task moved it first) or does not exist.
+
+        `attempt`: only while the booking is still on that attempt, the claim a worker took
+        (`claim_due` counts one per claim, so a claim handed back and taken again is another).
+        `unsent`: only while its request has not gone out (`request_sent_at` is empty).
 
         Raises InvalidTransition if `expect` holds a state that may not move to `to`.
         """
@@ -495,15 +509,33 @@ class Store:
                 raise InvalidTransition(source, to)
         values = _checked(fields)
         values.update(state=to.value, updated_at=self._clock())
+        where: list[ColumnElement[bool]] = [
+            BookingRow.state.in_([source.value for source in sources])
+        ]
+        where += _claim_held(attempt, unsent=unsent)
         # One UPDATE … WHERE state IN (…): the database, not this process, decides who wins.
+        return await self._update_where(booking_id, where, values)
+
+    async def update_claimed(
+        self, booking_id: str, attempt: int, *, unsent: bool = False, **fields: object
+    ) -> Booking | None:
+        """Set `fields` of a booking a worker claimed to send, only while that claim holds: it is
+        still `sending`, on `attempt` (and, with `unsent`, its request has not gone out). None
+        when the claim was lost (its lease ran out and another worker took it over)."""
+        values = _checked(fields)
+        values["updated_at"] = self._clock()
+        where: list[ColumnElement[bool]] = [BookingRow.state == BookingState.SENDING.value]
+        where += _claim_held(attempt, unsent=unsent)
+        return await self._update_where(booking_id, where, values)
+
+    async def _update_where(
+        self, booking_id: str, where: Sequence[ColumnElement[bool]], values: Mapping[str, object]
+    ) -> Booking | None:
         async with self._transaction() as connection:
             row = (
                 await connection.execute(
                     update(BookingRow)
-                    .where(
-                        BookingRow.id == booking_id,
-                        BookingRow.state.in_([source.value for source in sources]),
-                    )
+                    .where(BookingRow.id == booking_id, *where)
                     .values(values)
                     .returning(*BOOKING_COLUMNS)
                 )
