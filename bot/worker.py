@@ -54,7 +54,7 @@ class Worker:
         self._round = asyncio.Lock()
         self._tasks: set[asyncio.Task[Booking | None]] = set()
         self._sends: set[asyncio.Task[Booking | None]] = set()
-        self._booking_of: dict[asyncio.Task[Booking | None], str] = {}
+        self._booking_of: dict[asyncio.Task[Booking | None], Booking] = {}  # as claimed
 
     def wake(self) -> None:
         self._wake.set()
@@ -145,7 +145,7 @@ class Worker:
     ) -> None:
         task = asyncio.create_task(step(booking), name=f"{step.__name__}-{booking.id}")
         self._tasks.add(task)
-        self._booking_of[task] = booking.id
+        self._booking_of[task] = booking
         if sending:
             self._sends.add(task)
 
@@ -162,9 +162,10 @@ class Worker:
 
     async def stop(self, *, grace: float = 10.0) -> int:
         """Stop claiming; let work under way finish for `grace` seconds. Polls still running are
-        handed back at once (they are only reads); a send still running past the grace is left
-        `sending`, and whoever runs next reports it as unknown rather than sending it again.
-        Returns how many sends were cut off that way."""
+        handed back at once (they are only reads). A send still running past the grace is cut
+        off: handed back at once if its request never left, otherwise left `sending`, and
+        whoever runs next reports it as unknown rather than sending it again. Returns how many
+        sends were cut off."""
         self._stopping = True
         self._wake.set()
         async with self._round:  # a round under way finishes starting what it claimed
@@ -179,13 +180,35 @@ class Worker:
             logger.warning(
                 "stopping: %d send(s) still running after %.0f s are cut off", cut_off, grace
             )
+        sends = set(self._sends)
         for task in list(self._tasks):
             task.cancel()
         if polls:
             await asyncio.gather(*polls, return_exceptions=True)
             now = datetime.now(UTC)
-            for booking_id in (self._booking_of[task] for task in polls):
+            for booking in (self._booking_of[task] for task in polls):
                 # A cancelled poll holds a lease: give it back so the next worker looks at once.
                 with contextlib.suppress(BookingNotFound):
-                    await self.store.update_booking(booking_id, next_attempt_at=now)
+                    await self.store.update_booking(booking.id, next_attempt_at=now)
+        if sends:
+            await asyncio.gather(*sends, return_exceptions=True)  # the store says what left
+            handed_back = sum([await self._hand_back(self._booking_of[task]) for task in sends])
+            if handed_back:
+                logger.info(
+                    "stopping: %d cut-off send(s) had sent nothing: handed back", handed_back
+                )
         return cut_off
+
+    async def _hand_back(self, claimed: Booking) -> bool:
+        """A cut-off send whose request never left goes back to `accepted`, due at once, rather
+        than sitting out its lease; one that may have reached Propexo stays for the unknown
+        path. Whether it left is the store's word (`request_sent_at`), under the same claim."""
+        try:
+            back = await self.store.transition(
+                claimed.id, BookingState.ACCEPTED, expect=[BookingState.SENDING],
+                attempt=claimed.attempts, unsent=True, next_attempt_at=datetime.now(UTC),
+            )  # fmt: skip
+        except Exception:  # its lease still runs out, and the next worker's sweep hands it back
+            logger.warning("could not hand back booking %s", claimed.id, exc_info=True)
+            return False
+        return back is not None

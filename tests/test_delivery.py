@@ -25,6 +25,7 @@ from bot.slack_stand_in import (
     SlackStandIn,
 )
 from bot.store import Booking, BookingState, NewBooking, Store
+from bot.store.store import BudgetUnit
 from bot.worker import Worker
 from handlers.thread import SlackThread
 from tests.harness import FAST_POLICY, RunningBot, running_bot
@@ -232,3 +233,43 @@ async def test_a_send_outlasting_its_lease_is_not_taken_for_cut_off(
 
 def confirmed(call: Call) -> bool:
     return call.ok and str(call.args.get("text")).startswith("Confirmed")
+
+
+class StalledStore(Store):
+    """The real store, whose budget stops answering from its `stall_from`-th ask on: a
+    database gone quiet in the middle of a send, before its request is recorded."""
+
+    stall_from = 2
+    asked = 0
+
+    async def take_budget(self, limit: int, **kwargs: Any) -> BudgetUnit | datetime:
+        self.asked += 1
+        if self.asked >= self.stall_from:
+            await asyncio.Event().wait()
+        return await super().take_budget(limit, **kwargs)
+
+
+async def test_a_stop_hands_back_cut_off_sends_whose_request_never_left(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    propexo_sim.add_fault(CREATE, "hang", seconds=5)  # the first send's request is on the wire
+    async with sqlite_store(tmp_path, StalledStore) as store:
+        first, second = await add_bookings(store, 2, propexo_sim.integration_id)
+        client = propexo_at(propexo_sim.url)
+        worker = Worker(store, client, thread_for(store, slack), policy=FAST_POLICY)
+        assert await worker.run_once() == 2
+        while not propexo_sim.state.requests_to("POST", CREATE_PATH):
+            await asyncio.sleep(0.01)
+        stopped_at = datetime.now(UTC)
+        assert await worker.stop(grace=0.2) == 2
+        await client.aclose()
+        on_the_wire = await store.get_booking(first)
+        never_left = await store.get_booking(second)
+    assert on_the_wire is not None and never_left is not None
+    # It may have reached Propexo: left for the next worker to report unknown.
+    assert on_the_wire.state is BookingState.SENDING and on_the_wire.request_sent_at is not None
+    # Nothing went out: back in the queue, due at once rather than after its lease.
+    assert never_left.state is BookingState.ACCEPTED and never_left.request_sent_at is None
+    assert never_left.next_attempt_at is not None
+    assert stopped_at <= never_left.next_attempt_at <= datetime.now(UTC)
+    assert len(propexo_sim.state.requests_to("POST", CREATE_PATH)) == 1
