@@ -6,6 +6,11 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
@@ -15,6 +20,23 @@ from handlers import access, retries
 from handlers.listeners import ListenerWork
 
 logger = logging.getLogger(__name__)
+RATE_LIMIT_RETRIES = 2  # each after the Retry-After Slack gives (a second, for a busy channel)
+
+
+def slack_retries() -> list[AsyncRetryHandler]:
+    """What every Slack client of the bot tries again: a dropped connection (slack-sdk's default)
+    and a 429, after its Retry-After; otherwise a burst of thread updates loses some."""
+    return [
+        AsyncConnectionErrorRetryHandler(),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+    ]
+
+
+def slack_client(token: str | None, base_url: str) -> AsyncWebClient:
+    """A Web API client for SLACK_API_URL that waits out Slack's rate limits."""
+    return AsyncWebClient(
+        token=token, base_url=base_url, timeout=10, retry_handlers=slack_retries()
+    )
 
 
 def build_app(tourbot: Tourbot, *, signing_secret: str | None = None) -> AsyncApp:
@@ -26,7 +48,8 @@ def build_app(tourbot: Tourbot, *, signing_secret: str | None = None) -> AsyncAp
     )
     app = AsyncApp(
         signing_secret=secret,
-        client=AsyncWebClient(token=token, base_url=settings.slack_api_url, timeout=10),
+        # Bolt's client for each request copies this one's retry handlers.
+        client=slack_client(token, settings.slack_api_url),
         # Socket Mode has no signatures to check; HTTP mode always does.
         request_verification_enabled=secret is not None,
         logger=logging.getLogger("tourbot.slack"),

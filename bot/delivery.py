@@ -13,7 +13,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from bot.budget import account
 from bot.propexo.client import PropexoClient, prepaid
@@ -70,6 +70,9 @@ class Update:
 
 
 class Reporter(Protocol):
+    """Tells the agent an update; raises when it could not (it is then told again later, if
+    the same kind comes up again)."""
+
     async def __call__(self, booking: Booking, update: Update) -> None: ...
 
 
@@ -160,21 +163,15 @@ class Steps:
         except PropexoError as exc:  # anything else Propexo said: never retried blindly
             update = Update("failed", str(exc), can_edit=True)
             return await self._end(booking, BookingState.FAILED, update, exc)
-        now = _now()
-        submitted = await self.store.transition(
-            booking.id, BookingState.SUBMITTED, expect=[BookingState.SENDING],
-            attempt=booking.attempts, job_id=created.job_id,
-            appointment_id=created.appointment_id, last_error=None,
-            submitted_at=now, next_attempt_at=now + timedelta(seconds=self.policy.first_poll),
-        )  # fmt: skip
-        if submitted is None:
-            return None
         job = f" (Propexo job `{created.job_id}`)" if created.job_id else ""
-        await self._tell(
-            submitted, Update("submitted", f"Submitted to EliseAI{job}. Waiting for it to confirm…")
-        )
-        if created.job_id is None:  # nothing to follow: say so rather than poll forever
-            await self.store.update_booking(booking.id, next_attempt_at=None)
+        update = Update("submitted", f"Submitted to EliseAI{job}. Waiting for it to confirm…")
+        # Without a job id there is nothing to poll: it is never due (a poll needs the id).
+        first_poll = timedelta(seconds=self.policy.first_poll) if created.job_id else None
+        submitted = await self._move(
+            booking, BookingState.SUBMITTED, update, first_poll, job_id=created.job_id,
+            appointment_id=created.appointment_id, last_error=None, submitted_at=_now(),
+        )  # fmt: skip
+        if submitted is not None and created.job_id is None:  # say so rather than poll forever
             await self._tell(submitted, _pending("Propexo gave no job id to follow"))
         return submitted
 
@@ -297,22 +294,15 @@ class Steps:
         )
 
     async def _queue(self, booking: Booking, until: datetime) -> Booking | None:
-        back = await self.store.transition(
-            booking.id, BookingState.ACCEPTED, expect=[BookingState.SENDING],
-            attempt=booking.attempts,
-            next_attempt_at=until + timedelta(seconds=random.uniform(0, 5)),
-        )  # fmt: skip
-        if back is not None:
-            await self._tell(
-                back,
-                Update(
-                    "queued",
-                    f"Propexo takes {self.policy.rate_limit} requests a minute and the last "
-                    f"minute's are used, so this booking is queued behind others. It goes out at "
-                    f"about {until:%H:%M} UTC; nothing is needed from you.",
-                ),
-            )
-        return back
+        update = Update(
+            "queued",
+            f"Propexo takes {self.policy.rate_limit} requests a minute and the last minute's are "
+            f"used, so this booking is queued behind others. It goes out at about {until:%H:%M} "
+            "UTC; nothing is needed from you.",
+        )
+        # Not all at once when the unit frees: a few seconds apart.
+        due = until - _now() + timedelta(seconds=random.uniform(0, 5))
+        return await self._move(booking, BookingState.ACCEPTED, update, due)
 
     async def _retry_later(self, booking: Booking, exc: PropexoTransientError) -> Booking | None:
         now = _now()
@@ -328,45 +318,64 @@ class Steps:
                 can_edit=True,
             )
             return await self._end(booking, BookingState.FAILED, update, exc)
-        back = await self.store.transition(
-            booking.id, BookingState.ACCEPTED, expect=[BookingState.SENDING],
-            attempt=booking.attempts, last_error=str(exc),
-            next_attempt_at=now + timedelta(seconds=_jitter(wait)),
-        )  # fmt: skip
-        if back is not None:
-            await self._tell(
-                back,
-                Update(
-                    "waiting",
-                    f"Propexo isn't answering right now ({exc.message}) Nothing was sent; I'll "
-                    f"keep trying until {deadline:%H:%M} UTC and tell you here.",
-                ),
-            )
-        return back
+        update = Update(
+            "waiting",
+            f"Propexo isn't answering right now ({exc.message}) Nothing was sent; I'll keep "
+            f"trying until {deadline:%H:%M} UTC and tell you here.",
+        )
+        due = timedelta(seconds=_jitter(wait))
+        return await self._move(booking, BookingState.ACCEPTED, update, due, last_error=str(exc))
 
     async def _end(
         self, booking: Booking, state: BookingState, update: Update, error: Exception
     ) -> Booking | None:
-        ended = await self.store.transition(
-            booking.id, state, expect=[BookingState.SENDING], attempt=booking.attempts,
-            last_error=str(error), next_attempt_at=None,
-        )  # fmt: skip
+        ended = await self._move(booking, state, update, None, once=False, last_error=str(error))
         if ended is not None:
             logger.info("booking %s is %s: %s", booking.id, state.value, type(error).__name__)
-            await self._tell(ended, update, once=False)
         return ended
 
+    async def _move(
+        self,
+        booking: Booking,
+        to: BookingState,
+        update: Update,
+        due_in: timedelta | None,
+        *,
+        once: bool = True,
+        **fields: Any,
+    ) -> Booking | None:
+        """Move a booking this worker claimed to send to `to`, tell the agent `update`, then
+        make it due `due_in` from then (None: not due). Not due while telling: a quick next
+        step (a poll, a retry) never overtakes its message, however long Slack takes. None if
+        the claim was lost."""
+        telling = not (once and booking.last_told == update.kind)
+        # Held for a lease while the agent is told, then let go.
+        due = None if due_in is None else _now() + (self.policy.send_lease if telling else due_in)
+        moved = await self.store.transition(
+            booking.id, to, expect=[BookingState.SENDING], attempt=booking.attempts,
+            next_attempt_at=due, **fields,
+        )  # fmt: skip
+        if moved is None:
+            return None
+        await self._tell(moved, update, once=once)
+        if due_in is None or not telling:
+            return moved
+        return await self.store.reschedule(moved, _now() + due_in)
+
     async def _tell(self, booking: Booking, update: Update, *, once: bool = True) -> None:
-        """Report `update`; `once` skips a repeat of the kind last told (queued, waiting …)."""
+        """Report `update`; `once` skips a repeat of the kind last told (queued, waiting …).
+        Only a report that went through counts as told: one refused is told the next time."""
         if once and booking.last_told == update.kind:
             return
         await self.pause()  # after the state change: only the agent's message waits
-        if booking.last_told != update.kind:
-            await self.store.update_booking(booking.id, last_told=update.kind)
         try:
             await self.report(booking, update)
         except Exception:  # the store holds the truth; a failed report must not stop delivery
             logger.exception("could not report %s on booking %s", update.kind, booking.id)
+            return
+        if booking.last_told != update.kind:
+            # Written whole even by a stop arriving now: it would leave the transaction open.
+            await _uncut(self.store.update_booking(booking.id, last_told=update.kind))
 
 
 def unknown_update(reason: str | None = None) -> Update:
@@ -404,6 +413,17 @@ def _rejected(exc: PropexoRejected) -> Update:
         details=details,
         can_edit=True,
     )
+
+
+async def _uncut(write: Awaitable[Answer]) -> Answer:
+    """`write`, finished even when the caller is cancelled meanwhile (then cancelled after it):
+    a cancelled SQLite transaction can keep the database locked for everyone else."""
+    writing = asyncio.ensure_future(write)
+    try:
+        return await asyncio.shield(writing)
+    except asyncio.CancelledError:
+        await writing
+        raise
 
 
 def _jitter(seconds: float) -> float:

@@ -20,7 +20,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import build_app
+from bot.app import build_app, slack_client
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import StoreUnavailable
@@ -217,14 +217,9 @@ def run_worker(args: argparse.Namespace) -> int:
     _configure_logging(settings)
 
     async def main() -> int:
-        from slack_sdk.web.async_client import AsyncWebClient
-
         assert settings.slack_bot_token is not None
-        client = AsyncWebClient(
-            token=settings.slack_bot_token.get_secret_value(),
-            base_url=settings.slack_api_url,
-            session=slack_session(),
-        )
+        client = slack_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+        client.session = slack_session()
         tourbot = Tourbot.from_settings(settings.model_copy(update={"run_worker": True}))
         try:
             await tourbot.start(SlackThread(client, tourbot.store), lookups=False)

@@ -34,6 +34,10 @@ CANNOT_POST_HERE = {
 }
 
 
+class ThreadNotUpdated(Exception):
+    """Slack refused a reply in a booking's thread (after its own retries)."""
+
+
 class SlackThread:
     """Reports a booking's progress in its thread; usable as a delivery `Reporter`.
 
@@ -79,11 +83,15 @@ class SlackThread:
         return booking
 
     async def __call__(self, booking: Booking, update: Update) -> None:
+        """Reply with `update` in the booking's thread; ThreadNotUpdated if Slack refuses it."""
         if not (booking.thread_channel_id and booking.thread_ts):
             booking = await self.open(booking)  # the process that accepted it died first
         text, blocks = update_message(booking, update)
         if booking.thread_channel_id and booking.thread_ts:
-            await self._post(booking.thread_channel_id, text, blocks, thread_ts=booking.thread_ts)
+            channel, root = booking.thread_channel_id, booking.thread_ts
+            if await self._post(channel, text, blocks, thread_ts=root) is None:
+                # A delivery tells it again when it can; it must not count as told.
+                raise ThreadNotUpdated(f"Slack refused the {update.kind} update of {booking.id}")
             await self._refresh_parent(booking)
         else:
             await self._tell(booking, text)

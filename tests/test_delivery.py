@@ -1,4 +1,5 @@
-"""Delivery through the worker: doubles flagged, Send anyway, the shared budget, recovery."""
+"""Delivery through the worker: doubles flagged, Send anyway, the shared budget, recovery,
+and what the agent is told on each path (Slack's rate limits included)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ import asyncio
 import contextlib
 import json
 import math
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from slack_sdk.web.async_client import AsyncWebClient
-
+from bot.app import slack_client
 from bot.delivery import DeliveryPolicy
 from bot.propexo.client import PropexoClient
 from bot.propexo.simulator import DEFAULT_API_KEY, SimulatorServer
@@ -106,8 +106,8 @@ async def test_a_spent_budget_queues_and_says_so(
         [submitted] = replies(bot)
         assert "Submitted" in submitted.text
         # The write status needs one more request: it waits until the oldest unit leaves the
-        # budget, a minute after its request was answered. (Meanwhile it is due later while the
-        # poll's claim holds it.)
+        # budget, a minute after its request was answered. (Meanwhile it is due later while a
+        # step holds it: the telling of "Submitted", then the poll's claim.)
         for _ in range(100):
             [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
             due, sent = booking.next_attempt_at, booking.submitted_at
@@ -157,6 +157,36 @@ async def test_a_send_cut_off_by_a_crash_is_reported_unknown_on_restart(
         assert propexo_sim.state.requests_to("POST", "/crm/v1/appointments/eliseai") == []
 
 
+async def test_slack_rate_limits_delay_thread_updates_but_lose_none(bot: RunningBot) -> None:
+    """Slack answers 429 (Retry-After: 1 s) to the parent message, the first reply and the
+    parent's update: each goes again after the wait, in the channel, and nothing is missing."""
+    bot.slack.rate_limit("chat.postMessage", retry_after=1)  # the parent message
+    bot.propexo.add_fault(CREATE, "latency", seconds=0.3)  # time to refuse the first reply too
+    await book(bot)
+    await bot.slack.wait_for("chat.postMessage", where=lambda call: call.ok, timeout=10)
+    bot.slack.rate_limit("chat.postMessage", retry_after=1)  # "Submitted"
+    bot.slack.rate_limit("chat.update", retry_after=1)  # the parent, showing "submitted"
+    confirmed = await bot.slack.wait_for(
+        "chat.postMessage",
+        where=lambda call: call.ok and str(call.args.get("text")).startswith("Confirmed"),
+        timeout=15,
+    )
+    assert len(confirmed) == 1
+    [parent] = bot.slack.messages(DEFAULT_CHANNEL_ID)  # not moved to a DM
+    submitted, confirmed_reply = replies(bot)  # in this order, the wait notwithstanding
+    assert submitted.text.startswith("Submitted to EliseAI")
+    assert confirmed_reply.text.startswith("Confirmed in EliseAI")
+    await bot.slack.wait_for("chat.update", 2, where=lambda call: call.ok, timeout=10)
+    shown = bot.slack.message(DEFAULT_CHANNEL_ID, parent.ts)
+    assert shown is not None and "Confirmed in EliseAI" in shown.text
+    refused = [call for call in bot.slack.calls if call.status == 429]
+    assert sorted(call.method for call in refused) == [
+        "chat.postMessage",
+        "chat.postMessage",
+        "chat.update",
+    ]
+
+
 @contextlib.asynccontextmanager
 async def sqlite_store(tmp_path: Path, store_class: type[Store] = Store) -> AsyncIterator[Store]:
     engine = Store.from_url(f"sqlite:///{tmp_path / 'delivery.db'}").engine
@@ -166,7 +196,7 @@ async def sqlite_store(tmp_path: Path, store_class: type[Store] = Store) -> Asyn
 
 
 def thread_for(store: Store, slack: SlackStandIn) -> SlackThread:
-    return SlackThread(AsyncWebClient(token="xoxb-delivery", base_url=slack.api_url), store)
+    return SlackThread(slack_client("xoxb-delivery", slack.api_url), store)
 
 
 def propexo_at(url: str) -> PropexoClient:
@@ -209,6 +239,50 @@ async def until(
 def thread_of(slack: SlackStandIn, booking: Booking) -> list[PostedMessage]:
     assert booking.thread_channel_id and booking.thread_ts
     return slack.thread(booking.thread_channel_id, booking.thread_ts)
+
+
+def starting(messages: Sequence[PostedMessage], words: str) -> list[PostedMessage]:
+    return [message for message in messages if message.text.startswith(words)]
+
+
+async def idle(worker: Worker) -> None:
+    """Until the steps the worker started have finished."""
+    while worker.in_flight:
+        await asyncio.sleep(0.01)
+
+
+async def test_a_queued_message_slack_refused_is_told_the_next_time_and_only_then(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    policy = replace(FAST_POLICY, rate_limit=1)
+    async with sqlite_store(tmp_path) as store:
+        [booking_id] = await add_bookings(store, 1, propexo_sim.integration_id)
+        # Another instance's request holds the only unit: every round queues the booking.
+        assert isinstance(await store.take_budget(policy.rate_limit), BudgetUnit)
+        thread = thread_for(store, slack)
+        await open_thread(store, slack, booking_id)
+        slack.fail("chat.postMessage", "internal_error")  # the first "queued" reply
+        client = propexo_at(propexo_sim.url)
+        worker = Worker(store, client, thread, policy=policy)
+        told_each_round = []
+        for _ in range(3):
+            assert await worker.run_once() == 1
+            await idle(worker)
+            booking = await until(store, booking_id, lambda b: b.state is BookingState.ACCEPTED)
+            told_each_round.append(len(starting(thread_of(slack, booking), "Propexo takes 1")))
+            await store.update_booking(booking_id, next_attempt_at=datetime.now(UTC))  # due
+        await worker.stop(grace=1)
+        await client.aclose()
+    assert told_each_round == [0, 1, 1]  # refused, told again, then not repeated
+    assert booking.last_told == "queued" and booking.attempts == 3
+    assert propexo_sim.state.requests_to("POST", CREATE_PATH) == []
+
+
+async def open_thread(store: Store, slack: SlackStandIn, booking_id: str) -> Booking:
+    """The parent message, as the agent's submission posts it before the booking is sent."""
+    booking = await store.get_booking(booking_id)
+    assert booking is not None
+    return await thread_for(store, slack).open(booking)
 
 
 async def test_a_send_outlasting_its_lease_is_not_taken_for_cut_off(

@@ -528,6 +528,18 @@ class Store:
         where += _claim_held(attempt, unsent=unsent)
         return await self._update_where(booking_id, where, values)
 
+    async def reschedule(self, booking: Booking, due: datetime | None) -> Booking | None:
+        """Make a booking due at `due`, only if it is still as `booking` shows it (the same
+        state, attempt and due time): a step that held it while telling the agent lets it go.
+        None if it moved meanwhile."""
+        where = [
+            BookingRow.state == booking.state.value,
+            BookingRow.attempts == booking.attempts,
+            BookingRow.next_attempt_at == booking.next_attempt_at,  # IS NULL for None
+        ]
+        values = {"next_attempt_at": due, "updated_at": self._clock()}
+        return await self._update_where(booking.id, where, values)
+
     async def _update_where(
         self, booking_id: str, where: Sequence[ColumnElement[bool]], values: Mapping[str, object]
     ) -> Booking | None:
