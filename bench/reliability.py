@@ -256,7 +256,7 @@ async def propexo_down(
         for call in slack.calls_to("chat.postMessage")
         if call.args.get("thread_ts") in threads
         and (text := str(call.args.get("text", ""))).startswith(
-            ("Propexo takes", "Propexo isn't answering")
+            ("Propexo takes", "Propexo can't be reached")
         )
     )
     note = (

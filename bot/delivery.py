@@ -21,6 +21,7 @@ from bot.propexo.errors import (
     PropexoConfigurationError,
     PropexoError,
     PropexoOutcomeUnknown,
+    PropexoRateLimited,
     PropexoRejected,
     PropexoTransientError,
 )
@@ -56,17 +57,23 @@ PROPEXO_FIELDS = {
 }
 
 
+# Where an update's `when` goes in its text: each front end writes the moment its own way
+# (Slack in each reader's zone).
+WHEN = "{when}"
+
+
 @dataclass(frozen=True)
 class Update:
     """A change the agent should hear about, in their words."""
 
     kind: UpdateKind
-    text: str
+    text: str  # holds WHEN where `when` is to be shown
     details: tuple[str, ...] = ()
     can_edit: bool = False  # offer "Edit and retry"
     can_resend: bool = False  # offer "Send anyway" (the outcome is unknown)
     by: str | None = None  # the Slack user who asked for it, named after the text
     can_record_outcome: bool = False  # offer "Toured" and "No-show"
+    when: datetime | None = None  # the moment WHEN stands for in `text`
 
 
 class Reporter(Protocol):
@@ -297,8 +304,9 @@ class Steps:
         update = Update(
             "queued",
             f"Propexo takes {self.policy.rate_limit} requests a minute and the last minute's are "
-            f"used, so this booking is queued behind others. It goes out at about {until:%H:%M} "
-            "UTC; nothing is needed from you.",
+            f"used, so this booking is queued behind others. It goes out at about {WHEN}; "
+            "nothing is needed from you.",
+            when=until,
         )
         # Not all at once when the unit frees: a few seconds apart.
         due = until - _now() + timedelta(seconds=random.uniform(0, 5))
@@ -310,18 +318,20 @@ class Steps:
         wait = min(
             self.policy.first_retry * 2 ** max(booking.attempts - 1, 0), self.policy.max_retry
         )
+        refusing, refused, cause = _not_taking(exc)
         if now + timedelta(seconds=wait) > deadline:
             update = Update(
                 "failed",
-                f"Propexo could not be reached for {_minutes(self.policy.give_up_after)} minutes, "
-                "so this booking was not sent. Try again when Propexo is back.",
+                f"Propexo {refused} for {_minutes(self.policy.give_up_after)} ({cause}), so this "
+                "tour is not booked. Try again when Propexo is back.",
                 can_edit=True,
             )
             return await self._end(booking, BookingState.FAILED, update, exc)
         update = Update(
             "waiting",
-            f"Propexo isn't answering right now ({exc.message}) Nothing was sent; I'll keep "
-            f"trying until {deadline:%H:%M} UTC and tell you here.",
+            f"Propexo {refusing} right now ({cause}), so nothing is booked yet. I'll keep trying "
+            f"until {WHEN} and tell you here.",
+            when=deadline,
         )
         due = timedelta(seconds=_jitter(wait))
         return await self._move(booking, BookingState.ACCEPTED, update, due, last_error=str(exc))
@@ -379,17 +389,29 @@ class Steps:
 
 
 def unknown_update(reason: str | None = None) -> Update:
+    # The reason may be a timeout, a dropped connection or a 5xx (Propexo did answer): true of
+    # each, nothing says whether the tour was booked.
     how = (
-        f"I sent this booking but got no answer from Propexo ({reason})"
+        f"I sent this booking but can't tell whether Propexo booked it ({reason})"
         if reason
-        else "Tourbot stopped while it was sending this booking"
+        else "Tourbot stopped while it was sending this booking, so I can't tell whether "
+        "Propexo booked it"
     )
     return Update(
         "unknown",
-        f"{how}, so I can't tell whether Propexo received it. Check EliseAI for this tour: if it "
-        "is not there, press Send anyway; if it is, there is nothing to do.",
+        f"{how}. Check EliseAI for this tour: if it is not there, press Send anyway; if it is, "
+        "there is nothing to do.",
         can_resend=True,
     )
+
+
+def _not_taking(exc: PropexoTransientError) -> tuple[str, str, str]:
+    """Why Propexo took no booking just now, as (present, past, cause): the create certainly
+    did not go through (a create that may have goes `unknown` instead)."""
+    if isinstance(exc, PropexoRateLimited):
+        return "is turning requests away", "turned requests away", "its rate limit is used up"
+    cause = getattr(exc, "reason", None) or (f"HTTP {exc.status}" if exc.status else "no answer")
+    return "can't be reached", "could not be reached", cause
 
 
 def _pending(why: str) -> Update:
@@ -434,5 +456,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _minutes(span: timedelta) -> int:
-    return max(1, round(span.total_seconds() / 60))
+def _minutes(span: timedelta) -> str:
+    minutes = max(1, round(span.total_seconds() / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"

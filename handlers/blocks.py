@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +36,7 @@ from slack_sdk.models.views import View
 
 from bot.booking import BEDROOM_CHOICES, FIELD_LABELS, tour_type_label
 from bot.booking.appointment import NOTES_MAX
-from bot.delivery import Update
+from bot.delivery import WHEN, Update
 from bot.store import Booking, BookingState
 from bot.zones import TourZone
 
@@ -329,9 +330,12 @@ def parent_message(booking: Booking, *, with_state: bool = True) -> tuple[str, l
     text = escape(booking.summary)
     if with_state:
         text += f" · {_plain_state(booking.state)}"
+    # Until it is confirmed, nobody has booked anything: the agent asked for it.
+    booked = with_state and booking.state is BookingState.CONFIRMED
+    who = f"{'booked' if booked else 'requested'} by <@{booking.user_id}>"
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=_clip(f"*{escape(booking.summary)}*", 3000))),
-        ContextBlock(elements=[MarkdownTextObject(text=f"{state}booked by <@{booking.user_id}>")]),
+        ContextBlock(elements=[MarkdownTextObject(text=f"{state}{who}")]),
     ]
     return text, blocks
 
@@ -339,10 +343,11 @@ def parent_message(booking: Booking, *, with_state: bool = True) -> tuple[str, l
 def update_message(booking: Booking, update: Update) -> tuple[str, list[Block]]:
     """One reply in a booking's thread."""
     icon = _UPDATE_ICONS[update.kind]
-    who = f" <@{update.by}>" if update.by else ""  # the one markup the bot writes itself
-    lines = [f"{icon} {escape(update.text)}{who}"]
+    who = f" <@{update.by}>" if update.by else ""  # markup the bot writes itself
+    words = _update_words(update)
+    lines = [f"{icon} {words}{who}"]
     lines += [f"• {escape(detail)}" for detail in update.details]
-    text = escape(" ".join([update.text, *update.details]))
+    text = " ".join([words, *(escape(detail) for detail in update.details)])
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=_clip("\n".join(lines), SECTION_MAX)))
     ]
@@ -376,6 +381,19 @@ def update_message(booking: Booking, update: Update) -> tuple[str, list[Block]]:
     if buttons:
         blocks.append(ActionsBlock(block_id=BUTTONS, elements=buttons))
     return text, blocks
+
+
+def _update_words(update: Update) -> str:
+    """The update's text as mrkdwn, with its moment in each reader's own time zone."""
+    before, marked, after = update.text.partition(WHEN)
+    if update.when is None or not marked:
+        return escape(update.text)
+    return f"{escape(before)}{_reader_time(update.when)}{escape(after)}"
+
+
+def _reader_time(moment: datetime) -> str:
+    """A time of day as each reader's Slack shows it in their zone; "14:05 UTC" where it can't."""
+    return f"<!date^{int(moment.timestamp())}^{{time}}|{moment.astimezone(UTC):%H:%M} UTC>"
 
 
 def buttons_replaced(message_blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:

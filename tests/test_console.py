@@ -195,7 +195,7 @@ def test_a_propexo_refusal_in_the_thread_then_edit_and_retry(
         "Propexo fault: Propexo answers the next request to book a tour with HTTP 400 "
         "“Community is not accepting tours”.",
         "Submitted “Book a tour”; the form closed.",
-        "│ ❌ Not booked · booked by @maria",
+        "│ ❌ Not booked · requested by @maria",
         "⛔ Propexo refused this booking, so nothing was booked.",
         "• Community is not accepting tours",
         "[1] Edit and retry",

@@ -122,6 +122,34 @@ async def test_a_spent_budget_queues_and_says_so(
         assert due <= booking.submitted_at + timedelta(minutes=1)
         polls = [r for r in propexo_sim.state.requests if "write-status" in r.path]
         assert polls == []
+        # Another agent's booking now finds nothing left this minute: it waits, and they hear
+        # so in its thread, with the time in their own zone.
+        view_id = await open_another_form(bot, "John Roe john@example.com tomorrow at 4pm", 1)
+        assert await bot.agent.submit(view_id) == {}
+        [queued] = await bot.slack.wait_for(
+            "chat.postMessage", where=lambda call: str(call.args.get("text")).startswith("Propexo")
+        )
+        [second, _] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)  # newest first
+        # Told, then let go (held meanwhile): due when a unit frees, within the minute.
+        a_minute_on = datetime.now(UTC) + timedelta(minutes=1, seconds=5)
+        second = await until(
+            bot.tourbot.store,
+            second.id,
+            lambda b: b.last_told == "queued" and (b.next_attempt_at or a_minute_on) < a_minute_on,
+        )
+        assert queued.args["thread_ts"] == second.thread_ts
+        assert second.state is BookingState.ACCEPTED
+        assert second.next_attempt_at is not None
+        goes_out = queued.args["text"].split("goes out at about ")[1]
+        assert goes_out.startswith("<!date^") and "^{time}|" in goes_out
+        moment = datetime.fromtimestamp(int(goes_out.split("^")[1]), UTC)
+        # When a unit frees; the booking is due up to 5 s after, so not all come back at once.
+        assert second.next_attempt_at - timedelta(seconds=6) <= moment <= second.next_attempt_at
+        assert queued.args["text"].startswith(
+            f"Propexo takes {lookups + 1} requests a minute and the last minute's are used, so "
+            "this booking is queued behind others."
+        )
+        assert len(propexo_sim.state.requests_to("POST", CREATE_PATH)) == 1
 
 
 async def test_a_send_cut_off_by_a_crash_is_reported_unknown_on_restart(

@@ -217,7 +217,7 @@ async def test_propexo_down_for_seconds_then_every_booking_delivered_once(
             propexo.stop()
         bookings = await all_bookings(store)
     result = audit(bookings, propexo)
-    waiting = replies(slack, "Propexo isn't answering")
+    waiting = replies(slack, "Propexo can't be reached right now")
     print(f"down {down:g} s: delivered {took:.2f} s after Propexo came back; {result.summary()}")
     assert set(while_down) <= {"accepted", "sending"} and sum(while_down.values()) == count
     # One "waiting" message per booking, however many retries it took.

@@ -391,8 +391,8 @@ async def test_a_timeout_tells_the_agent_the_outcome_is_unknown(bot: RunningBot)
     await bot.agent.submit(view_id)
     await wait_for_reply(bot, 1)
     [unknown] = replies(bot)
-    assert "got no answer from Propexo" in unknown.text
-    assert "can't tell whether Propexo received it" in unknown.text
+    assert "I sent this booking but can't tell whether Propexo booked it" in unknown.text
+    assert "(no answer within 1 s)" in unknown.text
     assert "Check EliseAI" in unknown.text and "Send anyway" in block_texts(unknown)
     [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
     assert booking.state is BookingState.UNKNOWN
