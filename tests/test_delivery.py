@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import math
+import socket
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from typing import Any
 from bot.app import slack_client
 from bot.delivery import DeliveryPolicy
 from bot.propexo.client import PropexoClient
-from bot.propexo.simulator import DEFAULT_API_KEY, SimulatorServer
+from bot.propexo.simulator import DEFAULT_API_KEY, DEFAULT_INTEGRATION_ID, SimulatorServer
 from bot.slack_stand_in import (
     DEFAULT_AGENT_ID,
     DEFAULT_CHANNEL_ID,
@@ -185,6 +186,9 @@ async def test_a_send_cut_off_by_a_crash_is_reported_unknown_on_restart(
         assert propexo_sim.state.requests_to("POST", "/crm/v1/appointments/eliseai") == []
 
 
+# -- what the agent is told, path by path --------------------------------------------------------
+
+
 async def test_slack_rate_limits_delay_thread_updates_but_lose_none(bot: RunningBot) -> None:
     """Slack answers 429 (Retry-After: 1 s) to the parent message, the first reply and the
     parent's update: each goes again after the wait, in the channel, and nothing is missing."""
@@ -213,6 +217,14 @@ async def test_slack_rate_limits_delay_thread_updates_but_lose_none(bot: Running
         "chat.postMessage",
         "chat.update",
     ]
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: Propexo down, refusing connections."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @contextlib.asynccontextmanager
@@ -273,6 +285,68 @@ def starting(messages: Sequence[PostedMessage], words: str) -> list[PostedMessag
     return [message for message in messages if message.text.startswith(words)]
 
 
+def reader_time(moment: datetime) -> str:
+    return f"<!date^{int(moment.timestamp())}^{{time}}|{moment.astimezone(UTC):%H:%M} UTC>"
+
+
+async def test_propexo_down_past_give_up_after_fails_the_booking_with_edit_and_retry(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    policy = replace(FAST_POLICY, give_up_after=timedelta(seconds=1))
+    async with sqlite_store(tmp_path) as store:
+        [booking_id] = await add_bookings(store, 1, DEFAULT_INTEGRATION_ID)
+        propexo_down = f"http://127.0.0.1:{closed_port()}"
+        async with delivering(store, slack, propexo_down, policy):
+            failed = await until(store, booking_id, lambda b: b.state is BookingState.FAILED)
+        told = thread_of(slack, failed)
+    deadline = failed.created_at + policy.give_up_after
+    # The connection is refused; the operating system's words decide how the client puts it.
+    [waiting] = starting(told, "Propexo can't be reached right now (the connection ")
+    assert waiting.text.endswith(
+        f"), so nothing is booked yet. I'll keep trying until {reader_time(deadline)} and tell "
+        "you here."
+    )
+    assert failed.attempts >= 2  # tried again, and told only once that it is waiting
+    last = told[-1]
+    assert last.text.startswith("Propexo could not be reached for 1 minute (the connection ")
+    assert last.text.endswith("), so this tour is not booked. Try again when Propexo is back.")
+    assert "Edit and retry" in json.dumps(last.blocks)
+
+
+async def test_a_write_that_never_settles_is_reported_once_then_no_longer_followed(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    policy = replace(
+        FAST_POLICY,
+        still_pending_after=timedelta(seconds=0.5),
+        stop_polling_after=timedelta(seconds=1.5),
+    )
+    with SimulatorServer(settle=3600, slowdown=0.0) as propexo:  # its write never settles
+        async with sqlite_store(tmp_path) as store:
+            [booking_id] = await add_bookings(store, 1, propexo.integration_id)
+            async with delivering(store, slack, propexo.url, policy):
+                left = await until(
+                    store,
+                    booking_id,
+                    lambda b: b.submitted_at is not None and b.next_attempt_at is None,
+                )
+                polls = status_reads(propexo)
+                await asyncio.sleep(0.5)  # nothing more is asked, nothing more is said
+                assert status_reads(propexo) == polls > 3
+                told = thread_of(slack, left)
+    assert left.state is BookingState.SUBMITTED
+    assert [message.text for message in told[1:]] == [
+        "EliseAI has not confirmed this booking yet (I'll keep checking and say so here). "
+        "Check EliseAI before booking it again.",
+        "EliseAI has not confirmed this booking yet (I have stopped checking). Check EliseAI "
+        "before booking it again.",
+    ]
+
+
+def status_reads(propexo: SimulatorServer) -> int:
+    return sum("/write-status/" in request.path for request in propexo.state.requests)
+
+
 async def idle(worker: Worker) -> None:
     """Until the steps the worker started have finished."""
     while worker.in_flight:
@@ -311,6 +385,67 @@ async def open_thread(store: Store, slack: SlackStandIn, booking_id: str) -> Boo
     booking = await store.get_booking(booking_id)
     assert booking is not None
     return await thread_for(store, slack).open(booking)
+
+
+async def test_a_create_answered_without_a_job_id_is_reported_and_not_followed(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    propexo_sim.add_fault(CREATE, "no_job_id")  # booked, but nothing to follow
+    async with sqlite_store(tmp_path) as store:
+        [booking_id] = await add_bookings(store, 1, propexo_sim.integration_id)
+        await open_thread(store, slack, booking_id)
+        async with delivering(store, slack, propexo_sim.url, FAST_POLICY):
+            left = await until(store, booking_id, lambda b: b.last_told == "pending")
+            await asyncio.sleep(0.5)  # a poll would have come by now
+        told = thread_of(slack, left)
+    assert (left.state, left.job_id, left.next_attempt_at) == (BookingState.SUBMITTED, None, None)
+    assert [message.text for message in told] == [
+        "Submitted to EliseAI. Waiting for it to confirm…",
+        "EliseAI has not confirmed this booking yet (Propexo gave no job id to follow). Check "
+        "EliseAI before booking it again.",
+    ]
+    assert status_reads(propexo_sim) == 0
+    assert len(propexo_sim.state.appointments) == 1
+
+
+async def test_creates_beyond_the_budget_are_queued_and_each_agent_told_once_on_sqlite(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    count, budget = 8, 3
+    policy = replace(FAST_POLICY, rate_limit=budget)
+    async with sqlite_store(tmp_path) as store:
+        ids = await add_bookings(store, count, propexo_sim.integration_id)
+        async with delivering(store, slack, propexo_sim.url, policy) as worker:
+            queued = await all_told(store, ids, "queued", count - budget)
+            # Due again while the budget is still spent: queued again, and not told again.
+            for booking in queued:
+                await store.update_booking(booking.id, next_attempt_at=datetime.now(UTC))
+            worker.wake()
+            again = [await until(store, b.id, queued_again) for b in queued]
+            await idle(worker)
+        threads = [thread_of(slack, booking) for booking in again]
+    assert len(propexo_sim.state.requests_to("POST", CREATE_PATH)) == budget
+    told = [starting(thread, f"Propexo takes {budget} requests a minute") for thread in threads]
+    assert [len(messages) for messages in told] == [1] * (count - budget)
+
+
+def queued_again(booking: Booking) -> bool:
+    return booking.attempts == 2 and booking.state is BookingState.ACCEPTED
+
+
+async def all_told(store: Store, ids: Sequence[str], kind: str, count: int) -> list[Booking]:
+    """Once every booking is sent or told `kind`: the `count` told it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while True:
+        bookings = [b for b in await store.bookings_in_state(*BookingState) if b.id in ids]
+        told = [b for b in bookings if b.state is BookingState.ACCEPTED and b.last_told == kind]
+        sent = [b for b in bookings if b.request_sent_at is not None]
+        if len(told) + len(sent) == len(ids):
+            assert len(told) == count, [b.state for b in bookings]
+            return told
+        assert loop.time() < deadline, [(b.state, b.last_told) for b in bookings]
+        await asyncio.sleep(0.02)
 
 
 async def test_a_send_outlasting_its_lease_is_not_taken_for_cut_off(

@@ -35,6 +35,7 @@ NEEDS_CONTACT = (
 logger = logging.getLogger(__name__)
 _NOT_JSON = object()
 _BODY = web.RequestKey("body", object)  # the parsed JSON body, or _NOT_JSON
+_NO_JOB_ID = web.RequestKey("no_job_id", bool)  # a `no_job_id` fault hit this request
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ class Simulator:
             await asyncio.sleep(delay)
         fault = next((f for f in faults if f.kind != "latency"), None)
         entry.fault = fault.kind if fault else None
+        request[_NO_JOB_ID] = fault is not None and fault.kind == "no_job_id"
 
         if fault is not None and fault.kind == "drop_before":
             self._drop(request)
@@ -276,7 +278,8 @@ class Simulator:
         result = dict(body)
         if self.config.include_appointment_id:
             result["id"] = booked.id
-        return web.json_response({"meta": {"job_id": booked.job_id}, "result": result})
+        meta = {} if request[_NO_JOB_ID] else {"job_id": booked.job_id}
+        return web.json_response({"meta": meta, "result": result})
 
     def _unknown_ids(self, body: dict[str, object]) -> web.Response | None:
         integration_id = body["integration_id"]

@@ -14,7 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, cast, get_args
 
-FaultKind = Literal["latency", "status", "drop_before", "drop_after", "hang", "write_failure"]
+FaultKind = Literal[
+    "latency", "status", "drop_before", "drop_after", "hang", "write_failure", "no_job_id"
+]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 
 _PathMatch = Callable[[str], bool]
@@ -35,6 +37,7 @@ class Fault:
     - `drop_after`: handle the request (a create is booked), then close without answering.
     - `hang`: never answer; after `seconds` (0: until reset or stop) close the connection.
     - `write_failure`: accept the write, then settle its job as FAILURE with `errors`.
+    - `no_job_id`: book a create, but answer it without a job id to follow.
 
     `times` is how many requests it hits; None means until it is removed.
     """
