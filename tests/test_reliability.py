@@ -28,6 +28,7 @@ from bot.propexo.simulator import DEFAULT_API_KEY, DEFAULT_INTEGRATION_ID, Simul
 from bot.slack_stand_in import SlackStandIn
 from bot.store import BookingState, Store
 from bot.store.schema import BookingRow, RateUnitRow
+from bot.store.store import BUDGET_WINDOW
 from bot.worker import Worker
 from handlers.thread import SlackThread
 from tests.harness import FAST_POLICY
@@ -269,6 +270,9 @@ async def test_burst_is_paced_by_the_budget_shared_through_the_database(
                 leaving = sorted(
                     (await connection.execute(select(RateUnitRow.leaves_at))).scalars()
                 )
+                first_grant = (
+                    await connection.execute(select(func.min(RateUnitRow.granted_at)))
+                ).scalar_one()
     # Creates and write-status polls are what the budget paces. (Each `tourbot worker` also reads
     # the communities and the prospect list once as it starts, outside the budget.)
     requests = [
@@ -293,8 +297,11 @@ async def test_burst_is_paced_by_the_budget_shared_through_the_database(
     for booking in queued:
         assert booking.last_told == "queued" and booking.attempts >= 1
         assert booking.next_attempt_at is not None
-        # Queued until a unit leaves (plus up to 5 s, so they do not all come back at once).
-        assert leaving[0] <= booking.next_attempt_at <= leaving[-1] + timedelta(seconds=5)
+        # Queued until a unit may leave, a window after its grant at the earliest (asked before
+        # any answer came, that is all a worker knows), and not past the last to leave (plus up
+        # to 5 s, so they do not all come back at once).
+        assert first_grant + BUDGET_WINDOW <= booking.next_attempt_at
+        assert booking.next_attempt_at <= leaving[-1] + timedelta(seconds=5)
         assert told[booking.thread_ts] == 1, f"{booking.id} told {told[booking.thread_ts]} times"
     assert sum(told.values()) == len(queued)
     assert audit(bookings, propexo).duplicates == []
