@@ -32,6 +32,7 @@ from bot.store import (
     database_url,
 )
 from bot.store.store import _Turns
+from tests.reliability_kit import fresh_database
 
 POSTGRES_URL = os.environ.get(
     "TOURBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -658,3 +659,43 @@ async def test_postgres_url_forms_connect() -> None:
         raw = url.set(drivername=scheme).render_as_string(hide_password=False)
         async with Store.from_url(raw) as store, store.engine.connect() as connection:
             assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+
+
+async def test_doubles_arriving_together_are_caught(store: Store) -> None:
+    at_three = datetime(2026, 11, 26, 15, 0, tzinfo=NEW_YORK)
+    results = await asyncio.gather(  # two agents press Book for Ana at the same moment
+        *(
+            store.add_booking_unless_doubled(
+                new_booking(f"view-{n}", prospect_key="ana", starts_at=at_three)
+            )
+            for n in range(4)
+        )
+    )
+    created = [r for r in results if r.created]
+    assert len(created) == 1 and created[0].booking is not None
+    for refused in (r for r in results if not r.created):
+        assert refused.booking is None
+        assert [b.id for b in refused.doubles] == [created[0].booking.id]
+
+
+async def test_doubles_from_two_instances_are_caught() -> None:
+    """Two processes' stores on one PostgreSQL, each with a booking for Ana at three."""
+    await reachable_postgres()
+    at_three = datetime(2026, 11, 26, 15, 0, tzinfo=NEW_YORK)
+    async with (
+        fresh_database() as database,
+        Store.from_url(database) as first,
+        Store.from_url(database) as second,
+    ):
+        await first.create_schema()
+        for _ in range(10):
+            key = uuid4().hex
+            results = await asyncio.gather(
+                first.add_booking_unless_doubled(
+                    new_booking(f"a-{key}", prospect_key=key, starts_at=at_three)
+                ),
+                second.add_booking_unless_doubled(
+                    new_booking(f"b-{key}", prospect_key=key, starts_at=at_three)
+                ),
+            )
+            assert sorted(r.created for r in results) == [False, True]

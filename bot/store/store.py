@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -30,6 +31,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -457,8 +459,12 @@ class Store:
         now = self._clock()
         stored: dict[str, Booking] = {}
         async with self._transaction(urgent=True) as connection:
+            if connection.dialect.name == "postgresql":
+                # Instances adding for the same prospect take turns, so each sees the other's.
+                for key in sorted({a.new.prospect_key for a in arrivals if a.new.prospect_key}):
+                    await connection.execute(PROSPECT_LOCK, {"key": _lock_key(key)})
             doubles = await _doubles(connection, [a.new for a in arrivals if a.unless_doubled])
-            kept = [_new_row(a.new, now) for a in arrivals if not doubles.get(a.new.request_key)]
+            kept = _kept_rows(arrivals, doubles, now)  # also finds doubles within this batch
             if kept:
                 await connection.execute(ADD_BOOKINGS, kept)
                 # Every value is ours (the id too): the stored bookings need no reading back.
@@ -882,6 +888,38 @@ async def _doubles(
         ][:DOUBLES_SHOWN]
         for new in wanted
     }
+
+
+def _kept_rows(
+    arrivals: Sequence[_Arrival], doubles: dict[str, list[Booking]], now: datetime
+) -> list[dict[str, Any]]:
+    """The rows to store, in order of arrival: an arrival that doubles a stored booking, or one
+    kept before it in the same batch, is left out (and `doubles` says which)."""
+    kept: list[dict[str, Any]] = []
+    placed: dict[tuple[str, datetime], list[dict[str, Any]]] = {}
+    for arrival in arrivals:
+        key = arrival.new.request_key
+        if doubles.get(key):
+            continue
+        row = _new_row(arrival.new, now)
+        moment = (arrival.new.prospect_key or "", row["starts_at"])
+        earlier = [r for r in placed.get(moment, []) if r["request_key"] != key]
+        if arrival.unless_doubled and arrival.new.prospect_key and earlier:
+            doubles[key] = [_stored(r) for r in earlier][:DOUBLES_SHOWN]
+            continue
+        kept.append(row)
+        if arrival.new.prospect_key:
+            placed.setdefault(moment, []).append(row)
+    return kept
+
+
+PROSPECT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")  # held until the transaction ends
+
+
+def _lock_key(prospect_key: str) -> int:
+    """A PostgreSQL advisory lock's key for a prospect: 64 bits of a stable hash, signed."""
+    digest = hashlib.blake2b(prospect_key.encode(), digest_size=8, person=b"tourbot-doubles")
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 @dataclass
