@@ -231,9 +231,10 @@ class Tourbot:
         new = _new_booking(draft, request_key, origin, zone, values)
         return await self.store.add_booking_unless_doubled(new)
 
-    async def release(self, booking_id: str) -> None:
-        """The booking's thread is open: deliver it now."""
-        await self.store.update_booking(booking_id, next_attempt_at=datetime.now(UTC))
+    async def release(self, booking: Booking) -> None:
+        """The booking's thread is open: deliver it now, unless a worker already took it (the
+        hold ran out first), whose claim must not be cut short."""
+        await self.store.reschedule(booking, datetime.now(UTC))
         self.wake()
 
     async def send_anyway(self, booking_id: str) -> Booking | None:

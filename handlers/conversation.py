@@ -189,7 +189,7 @@ class ConversationThread:
             logger.warning(
                 "could not open the thread of %s: %s", booked.booking.id, exc.response.get("error")
             )
-        await self.conversations.tourbot.release(booked.booking.id)
+        await self.conversations.tourbot.release(booked.booking)
 
     async def _notice(
         self, notice: Notice, *, user_id: str | None, pressed: tuple[str, str] | None

@@ -121,7 +121,7 @@ async def _accept(
         await SlackThread(client, tourbot.store).open(booking)
     except SlackApiError as exc:  # Slack is busy: the booking's first update opens its thread
         logger.warning("could not open the thread of %s: %s", booking.id, exc.response.get("error"))
-    await tourbot.release(booking.id)
+    await tourbot.release(booking)
     if context.retry_of:
         await mark_retried(client, tourbot.store, context)
 

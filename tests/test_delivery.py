@@ -30,7 +30,7 @@ from bot.store.store import BudgetUnit
 from bot.worker import Worker
 from handlers.thread import SlackThread
 from tests.harness import FAST_POLICY, RunningBot, running_bot
-from tests.reliability_kit import add_bookings
+from tests.reliability_kit import add_bookings, new_booking
 from tests.test_slack_app import EXAMPLE, open_form, replies, wait_for_reply
 
 CREATE = "POST /crm/v1/appointments/eliseai"
@@ -510,3 +510,32 @@ async def test_a_stop_hands_back_cut_off_sends_whose_request_never_left(
     assert never_left.next_attempt_at is not None
     assert stopped_at <= never_left.next_attempt_at <= datetime.now(UTC)
     assert len(propexo_sim.state.requests_to("POST", CREATE_PATH)) == 1
+
+
+async def test_a_released_booking_goes_at_once_and_one_a_worker_took_is_left_alone(
+    bot: RunningBot,
+) -> None:
+    store = bot.tourbot.store
+    held = datetime.now(UTC) + timedelta(seconds=10)  # held while its thread is opened
+    [(waiting, _), (taken, _)] = [
+        await store.add_booking(new_booking(n, bot.propexo.integration_id, due=held))
+        for n in (1, 2)
+    ]
+    # The hold ran out for `taken` first: a worker claimed it and holds a lease.
+    await store.update_booking(taken.id, next_attempt_at=datetime.now(UTC))
+    [claimed] = await store.claim_due(
+        BookingState.ACCEPTED, lease=timedelta(seconds=90), limit=1, to=BookingState.SENDING
+    )
+    assert claimed.id == taken.id and claimed.next_attempt_at is not None
+
+    before = datetime.now(UTC)
+    await bot.tourbot.release(waiting)
+    await bot.tourbot.release(taken)  # its copy from before the claim
+
+    released = await store.get_booking(waiting.id)
+    assert released is not None and released.next_attempt_at is not None
+    if released.state is BookingState.ACCEPTED:  # else the bot's worker took it at once
+        assert before - timedelta(seconds=1) <= released.next_attempt_at < held, "still held"
+    still = await store.get_booking(taken.id)
+    assert still is not None and still.state is BookingState.SENDING
+    assert still.next_attempt_at == claimed.next_attempt_at  # its lease, not cut short
