@@ -9,7 +9,7 @@ import pytest
 
 from bot.propexo.simulator import SimulatorServer
 from bot.slack_stand_in import SlackStandIn
-from tests.harness import RunningBot, manifest_scopes, running_bot
+from tests.harness import WEDNESDAY, RunningBot, manifest_scopes, running_bot
 
 
 @pytest.fixture
@@ -34,4 +34,13 @@ async def bot(
 ) -> AsyncIterator[RunningBot]:
     """The real bot server on a local port, against both, storing in a fresh SQLite file."""
     async with running_bot(slack, propexo_sim, tmp_path / "tourbot.db") as running:
+        yield running
+
+
+@pytest.fixture
+async def on_wednesday(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    """The bot, reading times from WEDNESDAY, for tests that assert on dates."""
+    async with running_bot(slack, propexo_sim, tmp_path / "tourbot.db", clock=WEDNESDAY) as running:
         yield running

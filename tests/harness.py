@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
-from bot.clock import Clock, system_clock
+from bot.clock import Clock, clock_from, system_clock
 from bot.delivery import DeliveryPolicy
 from bot.offline import RunningBot, offline_settings
 from bot.offline import running_bot as offline_bot
@@ -23,6 +25,9 @@ from bot.slack_stand_in import SlackStandIn
 __all__ = ["FAST_POLICY", "SIGNING_SECRET", "RunningBot", "manifest_scopes", "running_bot"]
 
 SIGNING_SECRET = "test-signing-secret"
+# A Wednesday morning in the stand-in agent's Chicago: "friday" is Fri, Nov 27 in any week the
+# tests run, for the tests that assert on dates.
+WEDNESDAY = clock_from(datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/Chicago")))
 FAST_POLICY = DeliveryPolicy(first_retry=0.05, max_retry=0.2, first_poll=0.1, max_poll=0.2)
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 

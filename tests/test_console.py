@@ -54,6 +54,18 @@ def played_through_the_entry_point(script: Path, *args: str) -> str:
     return done.stdout
 
 
+def typed_at_a_pipe(
+    typed: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """The console reading `typed` from a pipe (`printf … | tourbot console`); its transcript,
+    once it has left cleanly."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(typed) + "\n"))
+    status = main(["console", "--tz", ZONE])
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    return out
+
+
 def in_order(transcript: str, *parts: str) -> None:
     at = 0
     for part in parts:
@@ -293,10 +305,7 @@ def test_a_person_fills_the_form_field_by_field(
         "submit",
         "quit",
     ]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(typed) + "\n"))
-    status = main(["console", "--tz", ZONE])
-    out, err = capsys.readouterr()
-    assert (status, err) == (0, "")
+    out = typed_at_a_pipe(typed, monkeypatch, capsys)
     in_order(
         out,
         "Fill in the form: Enter keeps a value, - clears it",
@@ -317,10 +326,7 @@ def test_quit_leaves_from_a_field_prompt(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     typed = ["/tour Jane Doe jane@example.com tomorrow at 3pm", "quit", "submit"]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(typed) + "\n"))
-    status = main(["console", "--tz", ZONE])
-    out, err = capsys.readouterr()
-    assert (status, err) == (0, "")
+    out = typed_at_a_pipe(typed, monkeypatch, capsys)
     assert out.rstrip().endswith("Community [—] (type to search): quit")
     assert "Book a tour> submit" not in out
 
@@ -336,10 +342,7 @@ def test_submit_and_cancel_work_from_a_field_prompt(
         "submit",  # at the Existing prospect prompt
         "quit",
     ]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(typed) + "\n"))
-    status = main(["console", "--tz", ZONE])
-    out, err = capsys.readouterr()
-    assert (status, err) == (0, "")
+    out = typed_at_a_pipe(typed, monkeypatch, capsys)
     in_order(
         out,
         "  Community [—] (type to search): cancel",

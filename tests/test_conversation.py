@@ -9,14 +9,11 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import clock_from
 from bot.conversation.reading import merged_time
 from bot.offline import offline_settings
 from bot.offline import running_bot as running_offline
@@ -29,14 +26,12 @@ from bot.slack_stand_in import (
     SlackStandIn,
 )
 from bot.store import BookingState, DialogueState
-from tests.harness import FAST_POLICY, SIGNING_SECRET, RunningBot, running_bot
+from tests.harness import FAST_POLICY, SIGNING_SECRET, WEDNESDAY, RunningBot, running_bot
 from tests.reliability_kit import POSTGRES_URL, fresh_database, postgres_problem
 
 CREATE = "POST /crm/v1/appointments/eliseai"
 MENTION = f"<@{BOT_USER_ID}>"
 OTHER_AGENT = "U0AGENT02"
-# Times are read from a Wednesday morning in the agent's Chicago: "friday" is Fri, Nov 27.
-WEDNESDAY = clock_from(datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/Chicago")))
 
 
 class Thread:
@@ -104,12 +99,9 @@ def shown(message: PostedMessage) -> str:
 
 
 @pytest.fixture
-async def bot(
-    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
-    """The bot, reading times from WEDNESDAY."""
-    async with running_bot(slack, propexo_sim, tmp_path / "tourbot.db", clock=WEDNESDAY) as running:
-        yield running
+def bot(on_wednesday: RunningBot) -> RunningBot:
+    """In this module the bot reads times from WEDNESDAY ("friday" is Fri, Nov 27)."""
+    return on_wednesday
 
 
 @pytest.fixture

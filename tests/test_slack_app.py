@@ -6,16 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from slack_sdk.models.views import View
 
-from bot.clock import clock_from
 from bot.propexo.simulator import SimulatorServer
 from bot.slack_stand_in import (
     BOT_USER_ID,
@@ -30,7 +27,6 @@ from tests.harness import RunningBot, running_bot
 
 CREATE = "POST /crm/v1/appointments/eliseai"
 # Times are read from a Wednesday morning in the agent's Chicago: "tomorrow" is Thu, Nov 26.
-WEDNESDAY = clock_from(datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/Chicago")))
 EXAMPLE = "Jane Doe jane@example.com 555-201-7788 tomorrow at 3pm self-guided, 2br, $1,800-2,200"
 
 
@@ -63,15 +59,6 @@ def block_texts(message: Any) -> str:
 
 
 # -- the happy path -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def on_wednesday(
-    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
-    """The bot, reading times from WEDNESDAY."""
-    async with running_bot(slack, propexo_sim, tmp_path / "t.db", clock=WEDNESDAY) as running:
-        yield running
 
 
 async def test_book_from_tour_text_end_to_end(on_wednesday: RunningBot) -> None:
