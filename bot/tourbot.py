@@ -26,6 +26,7 @@ from bot.prospects import ProspectSearch
 from bot.settings import Settings
 from bot.store import Added, Booking, BookingState, NewBooking, Store, StoreUnavailable
 from bot.tour_time import describe, resolve_time, short_when, warm_up
+from bot.understand import read_request
 from bot.worker import Worker
 from bot.zones import TourZone, tour_zone
 
@@ -278,6 +279,19 @@ class Tourbot:
     def cached_agent_zone(self, user_id: str) -> str | None:
         cached = self._zones.get(user_id)
         return cached[1] if cached else None
+
+    def read_request(self, text: str, *, channel_id: str | None) -> dict[str, str]:
+        """A request in words as the form's fields (communities matched against those known),
+        in the channel's own community (CHANNEL_COMMUNITIES) where the words name none."""
+        values = dict(read_request(text, communities=self.known_communities()))
+        return self.in_channel(values, channel_id)
+
+    def in_channel(self, values: dict[str, str], channel_id: str | None) -> dict[str, str]:
+        """`values`, with the channel's own community unless they name one."""
+        mapped = self.settings.channel_communities.get(channel_id or "")
+        if mapped and "community" not in values:
+            values["community"] = mapped
+        return values
 
     def known_communities(self) -> list[tuple[str, str]]:
         """(id, name) of the communities read so far, for matching names in free text."""

@@ -12,7 +12,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.booking.prefill import prefill
 from bot.tourbot import Tourbot
-from bot.understand import read_request
 from handlers.acks import let_ack_leave
 from handlers.blocks import booking_modal_dict, preview_text, with_preview
 from handlers.form_data import ModalContext
@@ -29,13 +28,11 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         await ack()
         await let_ack_leave()
         user_id = command["user_id"]
-        values = read_request(command.get("text") or "", communities=tourbot.known_communities())
+        values = tourbot.read_request(
+            command.get("text") or "", channel_id=command.get("channel_id")
+        )
         if "community" in values:
             values["community_label"] = tourbot.community_name(values["community"])
-        mapped = tourbot.settings.channel_communities.get(command.get("channel_id") or "")
-        if mapped and "community" not in values:
-            values["community"] = mapped
-            values["community_label"] = tourbot.community_name(mapped)
         agent_zone = tourbot.cached_agent_zone(user_id)
         context = ModalContext.new(
             user_id=user_id,

@@ -10,7 +10,6 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.tourbot import Tourbot
-from bot.understand import read_request
 from handlers.acks import let_ack_leave
 from handlers.commands import build_form
 from handlers.form_data import ModalContext
@@ -28,10 +27,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         message = shortcut.get("message") or {}
         channel_id = (shortcut.get("channel") or {}).get("id")
         user_id = shortcut["user"]["id"]
-        values = read_request(message_text(message), communities=tourbot.known_communities())
-        mapped = tourbot.settings.channel_communities.get(channel_id or "")
-        if mapped and "community" not in values:
-            values["community"] = mapped
+        values = tourbot.read_request(message_text(message), channel_id=channel_id)
         if "community" in values:
             values["community_label"] = tourbot.community_name(values["community"])
         context = ModalContext.new(

@@ -167,9 +167,7 @@ class Conversations:
         values.update(said)  # what the agent wrote wins over the message it answers
         if notes:
             values["notes"] = notes
-        mapped = self.tourbot.settings.channel_communities.get(heard.channel_id)
-        if mapped and "community" not in values:
-            values["community"] = mapped
+        self.tourbot.in_channel(values, heard.channel_id)
         dialogue, created = await self.dialogues.start(
             NewDialogue(
                 team_id=heard.team_id,
