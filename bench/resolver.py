@@ -55,7 +55,7 @@ def in_fresh_process(code: str, *args: str, stdin: str = "") -> dict[str, float]
 FIRST_CALL = """
 import json, time
 t0 = time.perf_counter()
-from bot.tour_time import resolve_time
+from bot.time.resolve import resolve_time
 t1 = time.perf_counter()
 resolve_time({phrase!r}, zone="America/New_York")
 t2 = time.perf_counter()
@@ -79,7 +79,7 @@ print(json.dumps({"seconds": seconds, "lines": len(done.stdout.splitlines()), "r
 def main() -> None:
     from datetime import datetime
 
-    from bot.tour_time import resolve_time, warm_up
+    from bot.time.resolve import resolve_time, warm_up
 
     all_phrases = phrases()
     first_runs = {
@@ -109,7 +109,7 @@ def main() -> None:
         first = statistics.median(r["first"] for r in runs) * 1000
         imp = statistics.median(r["import"] for r in runs) * 1000
         print(f"| first call, “{phrase}” | {first:.0f} ms | ≤ 150 ms |")
-        print(f"| import of bot.tour_time (before “{phrase}”) | {imp:.0f} ms | |")
+        print(f"| import of bot.time.resolve (before “{phrase}”) | {imp:.0f} ms | |")
     assert cli["lines"] == len(all_phrases)
     print(
         f"| `tourbot parse-time`, {len(all_phrases)} phrases on stdin, start to end | "

@@ -17,18 +17,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.booking import BookingDraft, prepare_booking
-from bot.budget import SharedBudget
-from bot.clock import Clock, system_clock
-from bot.delivery import DeliveryPolicy, Pause, Reporter, no_pause
+from bot.delivery.budget import SharedBudget
+from bot.delivery.steps import DeliveryPolicy, Pause, Reporter, no_pause
+from bot.delivery.worker import Worker
+from bot.portfolio.prospects import ProspectSearch
 from bot.propexo.client import Community, PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
-from bot.prospects import ProspectSearch
 from bot.settings import Settings
 from bot.store import Added, Booking, BookingState, NewBooking, Store, StoreUnavailable
-from bot.tour_time import describe, resolve_time, short_when, warm_up
+from bot.time.clock import Clock, system_clock
+from bot.time.resolve import describe, resolve_time, short_when, warm_up
+from bot.time.zones import TourZone, tour_zone
 from bot.understand import read_request
-from bot.worker import Worker
-from bot.zones import TourZone, tour_zone
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class Tourbot:
         policy: DeliveryPolicy | None = None,
         clock: Clock = system_clock,
     ) -> None:
-        """`clock` is the moment the agents' time words are read from (see `bot.clock`)."""
+        """`clock` is the moment the agents' time words are read from (see `bot.time.clock`)."""
         self.settings = settings
         self.clock = clock
         self.store = store

@@ -10,8 +10,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.delivery import Update
-from bot.outcomes import Outcome, record_outcome
+from bot.delivery.outcomes import Outcome, record_outcome
+from bot.delivery.steps import Update
 from bot.store import Store
 from bot.tourbot import Tourbot
 from handlers.acks import let_ack_leave

@@ -36,9 +36,9 @@ from slack_sdk.models.views import View
 
 from bot.booking import BEDROOM_CHOICES, FIELD_LABELS, tour_type_label
 from bot.booking.appointment import NOTES_MAX
-from bot.delivery import WHEN, Update
+from bot.delivery.steps import WHEN, Update
 from bot.store import Booking, BookingState
-from bot.zones import TourZone
+from bot.time.zones import TourZone
 
 BOOKING_MODAL = "book_tour"
 CONFIRM_MODAL = "confirm_tour_time"

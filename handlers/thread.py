@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.delivery import Pause, Update
+from bot.delivery.steps import Pause, Update
 from bot.store import Booking, Store
 from handlers.acks import yield_to_acks
 from handlers.blocks import invite_note, parent_message, update_message

@@ -16,9 +16,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.booking import BookingDraft, FormProblems
 from bot.conversation.service import booked_in_form
 from bot.store import Added, Booking
-from bot.tour_time import short_when
+from bot.time.resolve import short_when
+from bot.time.zones import TourZone
 from bot.tourbot import Origin, Tourbot
-from bot.zones import TourZone
 from handlers.acks import let_ack_leave
 from handlers.actions import mark_retried
 from handlers.blocks import BOOKING_MODAL, CONFIRM_MODAL, confirm_modal, escape

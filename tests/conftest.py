@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.offline.slack import SlackStandIn
 from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import SlackStandIn
 from tests.harness import WEDNESDAY, RunningBot, manifest_scopes, running_bot
 
 

@@ -1,6 +1,6 @@
 """The real bot server on a local port, against the Slack stand-in and the Propexo simulator.
 
-The running stack lives in `bot.offline` (the console uses it too); this adds the tests' fast
+The running stack lives in `bot.offline.runner` (the console uses it too); this adds the tests' fast
 delivery policy and signing secret, and a SQLite file per test.
 """
 
@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from bot.clock import Clock, clock_from, system_clock
-from bot.delivery import DeliveryPolicy
-from bot.offline import RunningBot, offline_settings
-from bot.offline import running_bot as offline_bot
+from bot.delivery.steps import DeliveryPolicy
+from bot.offline.runner import RunningBot, offline_settings
+from bot.offline.runner import running_bot as offline_bot
+from bot.offline.slack import SlackStandIn
 from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import SlackStandIn
+from bot.time.clock import Clock, clock_from, system_clock
 
 __all__ = ["FAST_POLICY", "SIGNING_SECRET", "RunningBot", "manifest_scopes", "running_bot"]
 

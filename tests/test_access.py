@@ -15,9 +15,9 @@ import pytest
 from slack_sdk.models.views import View
 
 from bot.access import AccessPolicy, Decision
+from bot.offline.agent import SlackAgent
+from bot.offline.slack import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
 from bot.propexo.simulator import SimulatorServer
-from bot.slack_agent import SlackAgent
-from bot.slack_stand_in import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
 from handlers.access import slack_request
 from tests.harness import SIGNING_SECRET, RunningBot, manifest_scopes, running_bot
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.delivery.worker import Worker
+from bot.offline.slack import SlackStandIn
 from bot.propexo.client import PropexoClient
 from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import SlackStandIn
 from bot.store import Store
-from bot.worker import Worker
 from handlers import acks
 from handlers.acks import AckGate, let_ack_leave
 from handlers.thread import SlackThread

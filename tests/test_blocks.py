@@ -12,11 +12,11 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.delivery import Update
+from bot.delivery.steps import Update
+from bot.offline.slack import check_blocks, check_view
 from bot.settings import DEFAULT_TOUR_TYPES
-from bot.slack_stand_in import check_blocks, check_view
 from bot.store import Booking, BookingState
-from bot.zones import TourZone
+from bot.time.zones import TourZone
 from handlers.blocks import (
     booking_modal,
     booking_modal_dict,

@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.budget import SharedBudget
-from bot.delivery import DeliveryPolicy
+from bot.delivery.budget import SharedBudget
+from bot.delivery.steps import DeliveryPolicy
+from bot.delivery.worker import Worker
+from bot.offline.slack import SlackStandIn
 from bot.propexo import PropexoUnavailable
 from bot.propexo.client import PropexoClient, prepaid
 from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import SlackStandIn
 from bot.store import BookingState, Store
 from bot.store.store import BudgetUnit
-from bot.worker import Worker
 from handlers.thread import SlackThread
 from tests.harness import FAST_POLICY
 from tests.reliability_kit import add_bookings

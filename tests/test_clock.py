@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import clock_from, system_clock
+from bot.time.clock import clock_from, system_clock
 
 
 def test_a_clock_started_elsewhere_reads_its_start_then_runs_on() -> None:

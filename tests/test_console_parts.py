@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.console import commands as cmd
-from bot.console.errors import ConsoleError
-from bot.console.faults import ConsoleFault, parse_fault
-from bot.console.form import Field, FormState, check_typed, choose_static, find
-from bot.console.render import Buttons, Names, form_lines, message_lines, mrkdwn
-from bot.console.script import parse_script
-from bot.console.zone import person_zone, system_zone
+from bot.offline.console import commands as cmd
+from bot.offline.console.errors import ConsoleError
+from bot.offline.console.faults import ConsoleFault, parse_fault
+from bot.offline.console.form import Field, FormState, check_typed, choose_static, find
+from bot.offline.console.render import Buttons, Names, form_lines, message_lines, mrkdwn
+from bot.offline.console.script import parse_script
+from bot.offline.console.zone import person_zone, system_zone
 
 NEW_YORK = ZoneInfo("America/New_York")
 WRITE_ERROR = "Prospect is on the do-not-contact list"

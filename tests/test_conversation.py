@@ -15,16 +15,16 @@ from typing import Any
 import pytest
 
 from bot.conversation.reading import merged_time
-from bot.offline import offline_settings
-from bot.offline import running_bot as running_offline
-from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import (
+from bot.offline.runner import offline_settings
+from bot.offline.runner import running_bot as running_offline
+from bot.offline.slack import (
     BOT_USER_ID,
     DEFAULT_AGENT_ID,
     DEFAULT_CHANNEL_ID,
     PostedMessage,
     SlackStandIn,
 )
+from bot.propexo.simulator import SimulatorServer
 from bot.store import BookingState, DialogueState
 from tests.harness import FAST_POLICY, SIGNING_SECRET, WEDNESDAY, RunningBot, running_bot
 from tests.reliability_kit import POSTGRES_URL, fresh_database, postgres_problem

@@ -15,19 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import slack_client
-from bot.delivery import DeliveryPolicy
-from bot.propexo.client import PropexoClient
-from bot.propexo.simulator import DEFAULT_API_KEY, DEFAULT_INTEGRATION_ID, SimulatorServer
-from bot.slack_stand_in import (
+from bot.delivery.steps import DeliveryPolicy
+from bot.delivery.worker import Worker
+from bot.offline.slack import (
     DEFAULT_AGENT_ID,
     DEFAULT_CHANNEL_ID,
     Call,
     PostedMessage,
     SlackStandIn,
 )
+from bot.propexo.client import PropexoClient
+from bot.propexo.simulator import DEFAULT_API_KEY, DEFAULT_INTEGRATION_ID, SimulatorServer
 from bot.store import Booking, BookingState, NewBooking, Store
 from bot.store.store import BudgetUnit
-from bot.worker import Worker
 from handlers.thread import SlackThread
 from tests.harness import FAST_POLICY, RunningBot, running_bot
 from tests.reliability_kit import add_bookings, new_booking

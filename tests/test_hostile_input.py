@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from slack_sdk.models.views import View
 
+from bot.offline.slack import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
 from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
 from bot.store import BookingState
 from tests.harness import RunningBot, running_bot
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.slack_stand_in import (
+from bot.offline.slack import (
     COMMAND_SCOPE,
     EVENT_SCOPES,
     METHOD_SCOPES,
@@ -94,7 +94,7 @@ def test_scopes_are_those_used() -> None:
     events = m["settings"]["event_subscriptions"]["bot_events"]
     methods = methods_the_bot_calls()
     unknown = methods - METHOD_SCOPES.keys()
-    assert not unknown, f"add these to METHOD_SCOPES in bot/slack_stand_in.py: {unknown}"
+    assert not unknown, f"add these to METHOD_SCOPES in bot/offline/slack/__init__.py: {unknown}"
     kinds = [HEARD_IN[event] for event in events if event in HEARD_IN]  # threads are read there
     needed = {scope for event in events if (scope := EVENT_SCOPES[event])}
     for method in methods:

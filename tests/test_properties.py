@@ -16,7 +16,7 @@ from bot.booking import FIELD_LABELS, BookingDraft, FormProblems, prepare_bookin
 from bot.conversation.reading import read_reply
 from bot.conversation.steps import ASK_FIRST, details, next_step
 from bot.settings import Settings
-from bot.tour_time import ResolvedTime, resolve_time
+from bot.time.resolve import ResolvedTime, resolve_time
 from bot.understand import read_request
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.offline.slack import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, TEAM_ID, SlackStandIn
 from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, TEAM_ID, SlackStandIn
 from bot.store import BookingState
 from tests.harness import RunningBot, running_bot
 from tests.test_slack_app import open_form, replies, wait_for_reply

@@ -22,14 +22,14 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import func, select, text, update
 
-from bot.delivery import DeliveryPolicy
+from bot.delivery.steps import DeliveryPolicy
+from bot.delivery.worker import Worker
+from bot.offline.slack import SlackStandIn
 from bot.propexo.client import PropexoClient
 from bot.propexo.simulator import DEFAULT_API_KEY, DEFAULT_INTEGRATION_ID, SimulatorServer
-from bot.slack_stand_in import SlackStandIn
 from bot.store import BookingState, Store
 from bot.store.schema import BookingRow, RateUnitRow
 from bot.store.store import BUDGET_WINDOW
-from bot.worker import Worker
 from handlers.thread import SlackThread
 from tests.harness import FAST_POLICY
 from tests.reliability_kit import (

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.offline.slack import DEFAULT_CHANNEL_ID, SlackStandIn
 from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import DEFAULT_CHANNEL_ID, SlackStandIn
 from tests.harness import SIGNING_SECRET
 from tests.slack_agent import SlackAgent
 

@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 from slack_sdk.models.views import View
 
-from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import (
+from bot.offline.slack import (
     BOT_USER_ID,
     DEFAULT_AGENT_ID,
     DEFAULT_CHANNEL_ID,
     PostedMessage,
     SlackStandIn,
 )
+from bot.propexo.simulator import SimulatorServer
 from bot.store import BookingState
-from bot.timewords import _date_parser, _month_date
+from bot.time.words import _date_parser, _month_date
 from tests.harness import RunningBot, running_bot
 
 CREATE = "POST /crm/v1/appointments/eliseai"

@@ -28,7 +28,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.slack_stand_in import (
+from bot.offline.slack import (
     APP_ID,
     BOT_ID,
     BOT_USER_ID,

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.propexo.simulator import SimulatorServer
-from bot.slack_stand_in import (
+from bot.offline.slack import (
     DEFAULT_CHANNEL_ID,
     SlackStandIn,
     SocketConnection,
     SocketModeTimeout,
 )
+from bot.propexo.simulator import SimulatorServer
 from tests.slack_agent import SocketModeAgent
 
 APP_TOKEN = "xapp-1-A0TOURBOT-1-socket-test"

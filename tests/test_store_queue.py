@@ -19,7 +19,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, func, select, text
 
-from bot.delivery import Steps, Update
+from bot.delivery.steps import Steps, Update
 from bot.propexo.client import PropexoClient
 from bot.propexo.simulator import SimulatorServer
 from bot.store import Booking, BookingState, NewBooking, Store, metadata

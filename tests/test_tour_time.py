@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.tour_time import ResolvedTime, describe, resolve_time
+from bot.time.resolve import ResolvedTime, describe, resolve_time
 
 NY = ZoneInfo("America/New_York")
 # The development table's moment: Wednesday 2026-11-25 10:00 in New York (UTC-5).

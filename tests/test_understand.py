@@ -27,8 +27,8 @@ from bot.booking.fields import (
     read_tour_type,
 )
 from bot.booking.form import FIELD_LABELS, NAME_MAX, FormProblems, read_form
-from bot.timewords import read_phrase
-from bot.tour_time import resolve_time
+from bot.time.resolve import resolve_time
+from bot.time.words import read_phrase
 from bot.understand import read_request, unreadable_contacts
 
 TABLE = Path(__file__).parent / "data" / "understand-messages.yaml"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.booking.appointment import EliseAIAppointment
 from bot.booking.form import FormProblems, TourForm, build_appointment, read_form
 from bot.settings import Settings, SettingsError
-from bot.tour_time import ResolvedTime, resolve_time
+from bot.time.resolve import ResolvedTime, resolve_time
 
 
 @dataclass(frozen=True)

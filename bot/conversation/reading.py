@@ -17,7 +17,7 @@ from typing import Literal
 
 from bot.booking.fields import Unreadable, read_email, read_phone
 from bot.booking.form import FIELD_LABELS
-from bot.timewords import read_phrase
+from bot.time.words import read_phrase
 from bot.understand import read_request, unreadable_contacts
 from bot.understand.names import is_name, split_name
 

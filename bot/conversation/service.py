@@ -22,10 +22,10 @@ from bot.booking import FormProblems
 from bot.conversation.reading import read_reply, refusal
 from bot.conversation.steps import Step, details, next_step
 from bot.store import Booking, Dialogue, Dialogues, DialogueState, NewDialogue
-from bot.tour_time import short_when
+from bot.time.resolve import short_when
+from bot.time.zones import TourZone
 from bot.tourbot import Origin, Tourbot
 from bot.understand import read_request, unreadable_contacts
-from bot.zones import TourZone
 
 logger = logging.getLogger(__name__)
 

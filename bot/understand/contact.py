@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 import phonenumbers
 
 from bot.booking.fields import Unreadable, read_email, read_phone
-from bot.timewords import read_phrase
+from bot.time.words import read_phrase
 from bot.understand.message import Message
 
 _EMAIL = re.compile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.booking.form import TOUR_TIME_MAX
-from bot.timewords import normalise, read_phrase
+from bot.time.words import normalise, read_phrase
 from bot.understand.message import Message
 
 TIME_WORDS_MAX = 120  # time words scattered over a page: not sure

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Self
 
-from bot.loop_thread import LoopThread
+from bot.offline.loop_thread import LoopThread
 from bot.propexo.simulator.app import DEFAULT_API_KEY, Simulator, SimulatorConfig
 from bot.propexo.simulator.faults import Fault, FaultKind
 from bot.propexo.simulator.seed import DEFAULT_INTEGRATION_ID

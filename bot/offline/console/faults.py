@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.console.errors import ConsoleError
+from bot.offline.console.errors import ConsoleError
 from bot.propexo.simulator import FaultKind, SimulatorServer
 
 CREATE_ROUTE = "POST /crm/v1/appointments/eliseai"

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
-from bot.slack_stand_in import (
+from bot.offline.slack import (
     ACK_DEADLINE,
     APP_ID,
     BOT_USER_ID,

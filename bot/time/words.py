@@ -1,9 +1,9 @@
 """Reads the words of a tour time into pieces: days, a clock time, a duration, a zone.
 
-This module only recognises what the text says; `bot.tour_time` decides what it means (which date,
-which zone, whether to ask). Month-name dates are read by dateparser, checked against the parts it
-reports; everything else is a small grammar, because raw dateparser is silently wrong on agents'
-phrases (see time-policy.md).
+This module only recognises what the text says; `bot.time.resolve` decides what it means (which
+date, which zone, whether to ask). Month-name dates are read by dateparser, checked against the
+parts it reports; everything else is a small grammar, because raw dateparser is silently wrong on
+agents' phrases (see time-policy.md).
 """
 
 from __future__ import annotations

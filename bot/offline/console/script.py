@@ -15,7 +15,7 @@ the channel, the form's title while a form is open), then what Tourbot did. A li
     click 2                      or the one numbered [2] in the transcript
     wait 5                       let Tourbot's background work arrive (until it is idle, at most
                                  5 s; `wait` alone: 10 s)
-    fault 400:Not accepting tours    make Propexo misbehave from now on (see bot.console.faults)
+    fault 400:Not accepting tours    make Propexo misbehave from now on (bot.offline.console.faults)
     reply Friday works           answer in the thread Tourbot posted in last
     @Tourbot book Jane for friday at 2    anything else is a message to Tourbot in the channel
 
@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.console.errors import ConsoleError
+from bot.offline.console.errors import ConsoleError
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,12 @@
 """What a line typed at the console asks for; the grammar is the script format's
-(`bot.console.script`), the same at the keyboard and in a file."""
+(`bot.offline.console.script`), the same at the keyboard and in a file."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from bot.console.errors import ConsoleError
+from bot.offline.console.errors import ConsoleError
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.settings import Settings
-
 ZoneSource = Literal["community", "agent", "default"]
+
+
+class ZoneSettings(Protocol):
+    """What of the settings decides a zone (Tourbot's `Settings` is one)."""
+
+    @property
+    def community_timezones(self) -> Mapping[str, str]: ...
+
+    @property
+    def timezone(self) -> ZoneInfo: ...
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,9 @@ class TourZone:
         return f"Times are read in {self.zone.key}, {why}."
 
 
-def tour_zone(settings: Settings, *, community_id: str | None, agent_zone: str | None) -> TourZone:
+def tour_zone(
+    settings: ZoneSettings, *, community_id: str | None, agent_zone: str | None
+) -> TourZone:
     """The community's configured zone wins; then the agent's Slack zone; then DEFAULT_TIMEZONE."""
     if community_id and community_id in settings.community_timezones:
         return TourZone(ZoneInfo(settings.community_timezones[community_id]), "community")

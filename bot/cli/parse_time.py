@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.tour_time import resolve_time
+from bot.time.resolve import resolve_time
 
 
 def zone_arg(value: str) -> ZoneInfo:

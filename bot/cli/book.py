@@ -16,13 +16,13 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.booking import FIELD_LABELS, BookingDraft, FormProblems, prepare_booking
-from bot.parse_time_cli import add_time_options
+from bot.cli.parse_time import add_time_options
 from bot.propexo.client import PropexoClient
 from bot.propexo.errors import PropexoError, PropexoOutcomeUnknown, PropexoRejected
 from bot.settings import Settings, SettingsError, load_settings
-from bot.tour_time import describe
+from bot.time.resolve import describe
+from bot.time.zones import tour_zone
 from bot.understand import read_request
-from bot.zones import tour_zone
 
 # flag: form field key
 FIELD_FLAGS = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol, TypeVar
 
-from bot.budget import account
+from bot.delivery.budget import account
 from bot.propexo.client import PropexoClient, prepaid
 from bot.propexo.errors import (
     PropexoConfigurationError,

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 
 # name: (module with add_parser(commands), one line of help)
 COMMANDS = {
-    "parse-time": ("bot.parse_time_cli", "resolve a typed tour time to UTC"),
-    "book": ("bot.book_cli", "check or submit a booking from free text or flags"),
-    "serve": ("bot.server", "run the Slack app over HTTP on $PORT"),
-    "socket": ("bot.server", "run the Slack app over Socket Mode"),
-    "worker": ("bot.server", "deliver bookings only, beside servers with RUN_WORKER=false"),
+    "parse-time": ("bot.cli.parse_time", "resolve a typed tour time to UTC"),
+    "book": ("bot.cli.book", "check or submit a booking from free text or flags"),
+    "serve": ("bot.cli.serve", "run the Slack app over HTTP on $PORT"),
+    "socket": ("bot.cli.socket", "run the Slack app over Socket Mode"),
+    "worker": ("bot.cli.worker", "deliver bookings only, beside servers with RUN_WORKER=false"),
     "propexo-sim": ("bot.propexo.simulator", "run the local Propexo simulator"),
-    "console": ("bot.console", "use the whole bot offline, in this terminal"),
+    "console": ("bot.cli.console", "use the whole bot offline, in this terminal"),
 }
 
 

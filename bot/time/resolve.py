@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from bot.timewords import (
+from bot.time.words import (
     ClockTime,
     DateRef,
     DayOfMonth,

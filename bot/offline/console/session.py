@@ -9,10 +9,11 @@ from collections.abc import Collection
 
 import httpx
 
-from bot.console import commands as cmd
-from bot.console.errors import ConsoleError
-from bot.console.faults import inject, parse_fault
-from bot.console.form import (
+from bot.offline.agent import SlackAgentError
+from bot.offline.console import commands as cmd
+from bot.offline.console.errors import ConsoleError
+from bot.offline.console.faults import inject, parse_fault
+from bot.offline.console.form import (
     Field,
     FormState,
     check_typed,
@@ -22,12 +23,11 @@ from bot.console.form import (
     find,
     option_list,
 )
-from bot.console.io import Input, Output
-from bot.console.render import attached_lines, carries, field_line
-from bot.console.screen import Screen
-from bot.offline import RunningBot
-from bot.slack_agent import SlackAgentError
-from bot.slack_stand_in import BOT_USER_ID, DEFAULT_CHANNEL_ID, InvalidViewResponse, StandInView
+from bot.offline.console.io import Input, Output
+from bot.offline.console.render import attached_lines, carries, field_line
+from bot.offline.console.screen import Screen
+from bot.offline.runner import RunningBot
+from bot.offline.slack import BOT_USER_ID, DEFAULT_CHANNEL_ID, InvalidViewResponse, StandInView
 
 logger = logging.getLogger(__name__)
 

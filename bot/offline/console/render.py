@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.console.errors import ConsoleError
-from bot.console.form import Field, FormState, fields
+from bot.offline.console.errors import ConsoleError
+from bot.offline.console.form import Field, FormState, fields
 
 Json = dict[str, Any]
 

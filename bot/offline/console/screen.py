@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from bot.console.form import FormState
-from bot.console.io import Output
-from bot.console.render import Buttons, Names, form_lines, message_lines
-from bot.offline import RunningBot
-from bot.slack_stand_in import BOT_USER_ID, DEFAULT_CHANNEL_ID, PostedMessage, StandInView
+from bot.offline.console.form import FormState
+from bot.offline.console.io import Output
+from bot.offline.console.render import Buttons, Names, form_lines, message_lines
+from bot.offline.runner import RunningBot
+from bot.offline.slack import BOT_USER_ID, DEFAULT_CHANNEL_ID, PostedMessage, StandInView
 
 QUIET = 0.25  # seconds without a Slack call after which the bot is taken to be done
 POLL = 0.05

@@ -2,8 +2,8 @@
 HTTP server, a Slack stand-in played from the terminal, and the Propexo simulator.
 
 `--script FILE` plays a scripted session instead of the keyboard and prints the transcript (the
-format is in `bot.console.script`). Nothing leaves 127.0.0.1; bookings go to a temporary SQLite
-database unless DATABASE_URL is set.
+format is in `bot.offline.console.script`). Nothing leaves 127.0.0.1; bookings go to a temporary
+SQLite database unless DATABASE_URL is set.
 """
 
 from __future__ import annotations
@@ -23,62 +23,23 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from bot.clock import Clock, clock_from, system_clock
-from bot.console.errors import ConsoleError
-from bot.console.faults import SPEC_HELP, ConsoleFault, inject, parse_fault
-from bot.console.io import Input, Output, ScriptInput, TerminalInput
-from bot.console.screen import ErrorTally, Screen
-from bot.console.script import ScriptLine, read_script
-from bot.console.session import Session
-from bot.console.zone import person_zone
-from bot.delivery import DeliveryPolicy
-from bot.parse_time_cli import now_arg
+from bot.delivery.steps import DeliveryPolicy
+from bot.offline.console.errors import ConsoleError
+from bot.offline.console.faults import ConsoleFault, inject, parse_fault
+from bot.offline.console.io import Input, Output, ScriptInput, TerminalInput
+from bot.offline.console.screen import ErrorTally, Screen
+from bot.offline.console.script import ScriptLine, read_script
+from bot.offline.console.session import Session
+from bot.offline.console.zone import person_zone
 from bot.settings import Settings
 from bot.store import StoreUnavailable
+from bot.time.clock import Clock, clock_from, system_clock
 
 # Quick enough that a booking settles while the person watches, as it would against Propexo.
 PROPEXO_SETTLE = 0.5  # seconds until the simulator's writes settle
 POLICY = DeliveryPolicy(first_retry=1.0, max_retry=5.0, first_poll=0.3, max_poll=1.0)
 READ_TIMEOUT = 3.0  # the simulator answers in milliseconds; `timeout` faults wait this long
 AGENT_NAME, AGENT_REAL_NAME = "maria", "Maria Lopez"
-
-
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        "console",
-        help="use the whole bot offline, in this terminal",
-        description="Use Tourbot offline: type /tour as in Slack, fill the form at prompts, and "
-        "read the channel's threads here. The real app runs against a Slack stand-in and the "
-        "Propexo simulator; nothing leaves 127.0.0.1 and no Slack app or Propexo key is needed.",
-        epilog=f"Propexo faults: {SPEC_HELP}. Exit status: 0 done, 1 a script line could not "
-        "be done, 2 usage or settings.",
-    )
-    parser.add_argument(
-        "--script",
-        type=Path,
-        metavar="FILE",
-        help="play this script instead of reading the keyboard, and print the transcript",
-    )
-    parser.add_argument(
-        "--tz", metavar="ZONE", help="your time zone (default: this system's, else New York)"
-    )
-    parser.add_argument(
-        "--propexo-fault",
-        action="append",
-        default=[],
-        metavar="SPEC",
-        help="make Propexo misbehave, e.g. 400:Community is not accepting tours, 429, 503x2, "
-        "timeout, write-failure (repeatable)",
-    )
-    parser.add_argument(
-        "--now",
-        type=now_arg,
-        metavar="TIME",
-        help="start the clock at this ISO time (without an offset, in your zone), so a script "
-        "reads “tomorrow” as the same day whenever it is played; it then runs on",
-    )
-    parser.add_argument("--log", type=Path, metavar="FILE", help="write the bot's log here")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,9 +76,9 @@ async def _main(
     tally: ErrorTally,
     out: Output,
 ) -> int:
-    from bot.offline import offline_settings, running_bot
+    from bot.offline.runner import offline_settings, running_bot
+    from bot.offline.slack import DEFAULT_AGENT_ID, SlackStandIn
     from bot.propexo.simulator import SimulatorServer
-    from bot.slack_stand_in import DEFAULT_AGENT_ID, SlackStandIn
 
     env = _checked(Settings)
     with (

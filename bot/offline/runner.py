@@ -12,15 +12,15 @@ import httpx
 from aiohttp import web
 
 from bot.app import build_app
-from bot.clock import Clock, system_clock
-from bot.delivery import DeliveryPolicy
+from bot.delivery.steps import DeliveryPolicy
+from bot.offline.agent import SlackAgent
+from bot.offline.slack import SlackStandIn
 from bot.propexo.client import PropexoClient
 from bot.propexo.simulator import SimulatorServer
 from bot.server import web_app
 from bot.settings import Settings
-from bot.slack_agent import SlackAgent
-from bot.slack_stand_in import SlackStandIn
 from bot.store import Store
+from bot.time.clock import Clock, system_clock
 from bot.tourbot import Tourbot
 
 

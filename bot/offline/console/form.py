@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.console.errors import ConsoleError
+from bot.offline.console.errors import ConsoleError
 
 Json = dict[str, Any]
 SELECTS = ("static_select", "external_select")

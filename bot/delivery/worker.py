@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.delivery import DeliveryPolicy, Pause, Reporter, Steps, no_pause
+from bot.delivery.steps import DeliveryPolicy, Pause, Reporter, Steps, no_pause
 from bot.propexo.client import PropexoClient
 from bot.store import Booking, BookingNotFound, BookingState, Store
 

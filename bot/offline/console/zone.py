@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.console.errors import ConsoleError
+from bot.offline.console.errors import ConsoleError
 
 FALLBACK_ZONE = "America/New_York"
 

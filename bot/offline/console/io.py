@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from bot.console.script import ScriptLine
+from bot.offline.console.script import ScriptLine
 
 LIVE_EVERY = 0.5  # seconds between looks at the bot's background work while the person types
 

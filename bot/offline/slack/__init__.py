@@ -43,7 +43,7 @@ from slack_sdk.models.views import View
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from bot.loop_thread import LoopThread
+from bot.offline.loop_thread import LoopThread
 
 logger = logging.getLogger(__name__)
 
