@@ -1,21 +1,20 @@
-"""Where Tourbot keeps its bookings (SQLite by default, PostgreSQL for several instances), with
-the booking state machine and compare-and-set moves between its states, and the booking
-conversations held in Slack threads.
+"""Where Tourbot keeps its bookings, rate budget, users' time zones and Slack conversations, in
+SQLite or PostgreSQL: `Store` is the one object callers use, built from a part per table.
 """
 
-from bot.store.dialogues import Dialogue, Dialogues, NewDialogue
-from bot.store.schema import BookingState, DialogueState, metadata
-from bot.store.store import (
+from bot.store.bookings import (
     TRANSITIONS,
     Added,
     Booking,
     BookingNotFound,
     InvalidTransition,
     NewBooking,
-    Store,
-    StoreUnavailable,
-    database_url,
 )
+from bot.store.budget import BudgetUnit
+from bot.store.database import StoreUnavailable, database_url
+from bot.store.dialogues import Dialogue, Dialogues, NewDialogue
+from bot.store.schema import BookingState, DialogueState, metadata
+from bot.store.store import Store
 
 __all__ = [
     "TRANSITIONS",
@@ -23,6 +22,7 @@ __all__ = [
     "Booking",
     "BookingNotFound",
     "BookingState",
+    "BudgetUnit",
     "Dialogue",
     "DialogueState",
     "Dialogues",
