@@ -22,7 +22,7 @@ from bot.offline.slack import (
 )
 from bot.propexo.simulator import SimulatorServer
 from bot.store import BookingState
-from bot.time.words import _date_parser, _month_date
+from bot.time.words import _zone_names
 from tests.harness import RunningBot, running_bot
 
 CREATE = "POST /crm/v1/appointments/eliseai"
@@ -531,12 +531,11 @@ async def test_a_stale_timestamp_is_refused(bot: RunningBot) -> None:
 async def test_the_server_starts_with_the_time_resolver_warm(
     slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
 ) -> None:
-    # As in a fresh process: dateparser not yet loaded, no month-name date read yet.
-    _date_parser.cache_clear()
-    _month_date.cache_clear()
+    # As in a fresh process: the names of the world's zones not yet read.
+    _zone_names.cache_clear()
     async with running_bot(slack, propexo_sim, tmp_path / "t.db"):
-        # Loaded at start, so the first agent's "Dec 3 at 3pm" does not wait for it.
-        assert _date_parser.cache_info().currsize == 1
+        # Read at start, so the first agent's "3pm Europe/London" does not wait for them.
+        assert _zone_names.cache_info().currsize == 1
 
 
 async def test_health(bot: RunningBot) -> None:

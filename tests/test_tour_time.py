@@ -223,10 +223,16 @@ class TestWeekdays:
         assert [a.strftime("%Y-%m-%d %H:%M") for a in r.alternatives] == ["2026-12-06 19:00"]
         assert r.reason and "Nov 29" in r.reason and "Dec 6" in r.reason
 
-    def test_next_weekday_seen_from_sunday_has_one_reading(self) -> None:
+    def test_next_weekday_seen_on_a_weekend_is_confirmed_taking_the_nearer(self) -> None:
         sunday = datetime(2026, 11, 29, 10, tzinfo=NY)
         r = at("next tuesday at 2pm", now=sunday)
-        assert (r.status, local(r)) == ("ok", "2026-12-01 14:00")
+        assert (r.status, local(r)) == ("confirm", "2026-12-01 14:00")
+        assert [a.strftime("%Y-%m-%d") for a in r.alternatives] == ["2026-12-08"]
+
+    def test_next_weekday_seen_on_a_weekday_in_next_week_has_one_reading(self) -> None:
+        monday = datetime(2026, 11, 30, 10, tzinfo=NY)
+        assert local(at("next monday at 2pm", now=monday)) == "2026-12-07 14:00"
+        assert at("next monday at 2pm", now=monday).status == "ok"
 
     def test_next_week_weekday(self) -> None:
         assert local(at("tuesday next week at 4pm")) == "2026-12-01 16:00"
@@ -250,9 +256,7 @@ class TestDates:
     @pytest.mark.parametrize(
         ("phrase", "expected"),
         [
-            ("11/24 at 3pm", "2027-11-24 15:00"),  # past this year: next year
             ("7 december 3pm", "2026-12-07 15:00"),
-            ("the 10th of may 2pm", "2027-05-10 14:00"),
             ("december the 7th at 10am", "2026-12-07 10:00"),
             ("2026-12-07 at 3pm", "2026-12-07 15:00"),
             ("2026-12-07T15:00", "2026-12-07 15:00"),
@@ -265,6 +269,20 @@ class TestDates:
     def test_dates(self, phrase: str, expected: str) -> None:
         r = at(phrase)
         assert (r.status, local(r)) == ("ok", expected), r
+
+    @pytest.mark.parametrize(
+        ("phrase", "expected"),
+        [
+            ("11/24 at 3pm", "2027-11-24 15:00"),  # past this year: next year
+            ("the 10th of may 2pm", "2027-05-10 14:00"),
+        ],
+    )
+    def test_dates_more_than_60_days_ahead_are_confirmed_with_their_year(
+        self, phrase: str, expected: str
+    ) -> None:
+        r = at(phrase)
+        assert (r.status, local(r)) == ("confirm", expected), r
+        assert r.reason and expected[:4] in r.reason and r.show_year
 
     def test_day_month_order(self) -> None:
         assert local(at("5/12 at 3pm", date_order="DMY")) == "2026-12-05 15:00"

@@ -6,11 +6,13 @@ count days on the local calendar, confirm or ask whenever more than one moment f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from bot.time.vocabulary import NUMBER_WORDS, WEEKDAYS
 from bot.time.words import (
     ClockTime,
     DateRef,
@@ -19,6 +21,7 @@ from bot.time.words import (
     Reading,
     RelativeDay,
     WeekdayRef,
+    WrittenZone,
     read_phrase,
 )
 
@@ -27,6 +30,9 @@ DateOrder = Literal["MDY", "DMY"]
 
 DEFAULT_TOUR_HOURS = (time(8, 0), time(20, 0))
 HINT = "Try a day and a time, like “tomorrow at 3pm”, “fri 2:30pm” or “12/5 at 10am”."
+AHEAD = "Give a time that is still ahead."
+MAX_TEXT = 40_000  # the longest message Slack sends; longer text is refused unread
+FAR_AHEAD = timedelta(days=60)  # further out is unusual (often a date just past): confirmed
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class ResolvedTime:
     local: datetime | None = None
     reason: str | None = None
     alternatives: tuple[datetime, ...] = ()  # other readings, for confirm
+    show_year: bool = False  # far enough ahead that the year must be shown with the day
 
     @property
     def appointment_date(self) -> str | None:
@@ -83,6 +90,12 @@ def resolve_time(
         now = now.replace(tzinfo=tour_zone)
     if not text or not text.strip():
         return ResolvedTime("reject", reason=f"There is no time to read. {HINT}")
+    if len(text) > MAX_TEXT:
+        return ResolvedTime(
+            "reject",
+            reason=f"That is {len(text):,} characters, longer than any Slack message "
+            f"({MAX_TEXT:,}); give just the day and time. {HINT}",
+        )
     reading = read_phrase(text, day_first=date_order == "DMY")
     try:
         return _resolve(reading, tour_zone, now, tour_hours)
@@ -95,8 +108,17 @@ def resolve_time(
 def _resolve(
     reading: Reading, tour_zone: ZoneInfo, now: datetime, tour_hours: tuple[time, time]
 ) -> ResolvedTime:
+    if reading.past:
+        raise _Answer("reject", _passed(reading, now.astimezone(tour_zone).date()))
     if reading.bad:
         raise _Answer("reject", f"“{reading.bad[0]}” is not a real date or time. {HINT}")
+    if reading.unsure:
+        raise _Answer(
+            "ask",
+            f"I can't be sure which day or time “{reading.unsure[0]}” is; write the date as "
+            "month/day and the time with a colon, like “12/26 at 3:15pm”.",
+        )
+    written = _one_zone(reading.zones)
     if reading.duration_minutes is not None:
         if reading.days or reading.times:
             raise _Answer(
@@ -107,7 +129,7 @@ def _resolve(
         starts = elapsed.replace(second=0, microsecond=0)
         return _checked(starts, tour_zone, now, tour_hours, notes=[])
 
-    words_zone = ZoneInfo(reading.zone) if reading.zone else tour_zone
+    words_zone = ZoneInfo(written.zone) if written else tour_zone
     today = now.astimezone(words_zone).date()
     clock = _one_clock(reading)
     day, notes, alternatives = _one_day(reading, today, clock)
@@ -136,13 +158,64 @@ def _resolve(
     starts = _local(day, hour, minute, words_zone)
     if explicit_day and starts <= now:
         when = _when_text(starts.astimezone(words_zone))
-        raise _Answer("reject", f"{when} has already passed. Give a time that is still ahead.")
+        raise _Answer("reject", f"{when} has already passed. {AHEAD}")
+    if written is not None and (season := _season_mismatch(written, starts)):
+        notes.append(season)
     other = tuple(
         _local(d, hour, minute, words_zone).astimezone(UTC)
         for d in alternatives
         if _exists(d, hour, minute, words_zone)
     )
     return _checked(starts, tour_zone, now, tour_hours, notes=notes, alternatives=other)
+
+
+_DAYS_AGO = re.compile(r"(\d+|a|one|two|three|four|five|six|seven) days? ago")
+_LAST_WEEKDAY = re.compile(r"(?:last|past|previous) (" + "|".join(WEEKDAYS) + r")$")
+
+
+def _passed(reading: Reading, today: date) -> str:
+    """Why backward words are refused: the moment they name when it can be told, else the words."""
+    words = reading.past[0]
+    day: date | None = None
+    if "day before yesterday" in words or "night before last" in words:
+        day = today - timedelta(days=2)
+    elif words == "yesterday":
+        day = today - timedelta(days=1)
+    elif m := _DAYS_AGO.fullmatch(words):
+        back = int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]
+        day = today - timedelta(days=back) if back < 400 else None
+    elif m := _LAST_WEEKDAY.search(words):
+        day = today - timedelta(days=(today.weekday() - WEEKDAYS.index(m[1])) % 7 or 7)
+    clocks = {(c.hour, c.minute, c.meridiem) for c in reading.times}
+    if day is not None and len(clocks) == 1 and len(reading.past) == 1 and not reading.days:
+        hour, minute = _hour_minute(reading.times[0], reading)
+        return (
+            f"{_when_text(datetime.combine(day, time(hour, minute)))} has already passed. {AHEAD}"
+        )
+    if day is not None and len(reading.past) == 1 and not (reading.days or reading.times):
+        return f"{_day_text(day)} has already passed. {AHEAD}"
+    return f"“{words}” points to the past: that time has already passed. {AHEAD}"
+
+
+def _one_zone(zones: list[WrittenZone]) -> WrittenZone | None:
+    if len({z.zone for z in zones}) > 1:
+        shown = " or ".join(f"“{z.text.upper()}”" for z in zones)
+        raise _Answer("ask", f"Which time zone: {shown}?")
+    return zones[0] if zones else None
+
+
+def _season_mismatch(written: WrittenZone, starts: datetime) -> str | None:
+    """People write "EST" all year for New York's clock: take the region's actual time that
+    day, and say so, when the abbreviation names the other season."""
+    daylight = bool(starts.dst())
+    if written.season is None or (written.season == "daylight") == daylight:
+        return None
+    said = "standard" if written.season == "standard" else "daylight saving"
+    return (
+        f"{written.text.upper()} is {said} time, but {starts.tzinfo} is on {starts.tzname()} on "
+        f"{_day_text(starts.date())}; I took {_clock_text(starts.hour, starts.minute)} "
+        f"{starts.tzname()}"
+    )
 
 
 class _WeekdayToday(date):
@@ -224,7 +297,8 @@ def _one_day(
             return _WeekdayToday.fromordinal(today.toordinal()), notes, []
         return today + timedelta(days=ahead), notes, []
     nearest = today + timedelta(days=ahead or 7)  # "next <weekday>"
-    if nearest <= monday + timedelta(days=6):
+    # Within this week people disagree; said on a weekend too, since many weeks start on Sunday.
+    if nearest <= monday + timedelta(days=6) or today.weekday() >= 5:
         later = nearest + timedelta(days=7)
         notes.append(
             f"“{ref.text}” could mean {_day_text(nearest)} or {_day_text(later)}; "
@@ -308,6 +382,12 @@ def _checked(
         )
     notes = list(notes)
     alternatives = tuple(alternatives)
+    far = local.date() > now_local.date() + FAR_AHEAD
+    if far:
+        notes.append(
+            f"{_day_text(local.date(), year=True)} is more than {FAR_AHEAD.days} days ahead; "
+            "check the date and the year"
+        )
     wall = starts.replace(fold=1)
     if wall.utcoffset() != starts.utcoffset():  # the wall time happens twice (DST ends)
         second = wall.astimezone(UTC)
@@ -326,7 +406,7 @@ def _checked(
     utc = starts.astimezone(UTC)
     if notes:
         reason = "; ".join(notes) + ". Please confirm."
-        return ResolvedTime("confirm", utc, local, reason, alternatives)
+        return ResolvedTime("confirm", utc, local, reason, alternatives, show_year=far)
     return ResolvedTime("ok", utc, local)
 
 
@@ -345,8 +425,8 @@ def _day_word(day: date) -> str:
     return _weekday_name(day.weekday())[:3].lower()
 
 
-def _day_text(day: date, *, weekday: bool = True) -> str:
-    text = f"{day:%b} {day.day}"
+def _day_text(day: date, *, weekday: bool = True, year: bool = False) -> str:
+    text = f"{day:%b} {day.day}" + (f", {day.year}" if year else "")
     return f"{day:%a}, {text}" if weekday else text
 
 
@@ -361,11 +441,13 @@ def _when_text(moment: datetime) -> str:
 
 
 def short_when(resolved: ResolvedTime) -> str:
-    """The local day and time with the zone's abbreviation: "Thu, Nov 26, 3:00 PM EST"."""
+    """The local day and time with the zone's abbreviation: "Thu, Nov 26, 3:00 PM EST" (with the
+    year, "Fri, Dec 3, 2027, 3:15 PM EST", when the tour is far ahead)."""
     local = resolved.local
     if local is None:
         return ""
-    return f"{_day_text(local.date())}, {_clock_text(local.hour, local.minute)} {local.tzname()}"
+    day = _day_text(local.date(), year=resolved.show_year)
+    return f"{day}, {_clock_text(local.hour, local.minute)} {local.tzname()}"
 
 
 def describe(resolved: ResolvedTime, *, place: str = "at the property") -> str:
@@ -376,6 +458,13 @@ def describe(resolved: ResolvedTime, *, place: str = "at the property") -> str:
 
 
 def warm_up() -> None:
-    """Load everything the first agent's phrase would otherwise pay for (dateparser, zones)."""
-    for phrase in ("tomorrow at 3pm", "Dec 3rd 3:15 PM", "3pm PT", "next fri 2-3"):
+    """Load everything the first agent's phrase would otherwise pay for (the zone names, each
+    zone's rules)."""
+    for phrase in (
+        "tomorrow at 3pm",
+        "Dec 3rd 3:15 PM",
+        "3pm PT",
+        "next fri 2-3",
+        "3pm Europe/Paris",
+    ):
         resolve_time(phrase, zone="America/New_York")

@@ -1,9 +1,8 @@
 """Reads the words of a tour time into pieces: days, a clock time, a duration, a zone.
 
 This module only recognises what the text says; `bot.time.resolve` decides what it means (which
-date, which zone, whether to ask). Month-name dates are read by dateparser, checked against the
-parts it reports; everything else is a small grammar, because raw dateparser is silently wrong on
-agents' phrases (see time-policy.md).
+date, which zone, whether to ask). It is a small grammar of its own, because raw dateparser is
+silently wrong on half of agents' phrases (the figures are in the README).
 """
 
 from __future__ import annotations
@@ -12,64 +11,35 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Literal
+from functools import cache
+from typing import Literal
 from zoneinfo import available_timezones
 
-if TYPE_CHECKING:
-    from dateparser.date import DateDataParser
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-# Abbreviations and the typos agents really make; whole words only.
-_WORD_FIXES = {
-    **dict.fromkeys(
-        "tmrw tmrow tmr tmw tmo tmrrw 2moro 2morrow 2mrw tomorow tommorow tommorrow tomorrw "
-        "tomrrow tomoro tomorro tomm".split(),
-        "tomorrow",
-    ),
-    "tonite": "tonight",
-    "2nite": "tonight",
-    "2day": "today",
-    "tday": "today",
-    **dict.fromkeys("mon mo monday mondy monady".split(), "monday"),
-    **dict.fromkeys("tue tues tu tuesday tuseday teusday tuesdy".split(), "tuesday"),
-    **dict.fromkeys(
-        "wed weds wedn wednesday wensday wendsday wedensday wednsday wednesdy".split(),
-        "wednesday",
-    ),
-    **dict.fromkeys(
-        "thu thur thurs thr thurday thursday thrusday thursady thusday thurdsay".split(),
-        "thursday",
-    ),
-    **dict.fromkeys("fri friday firday fridy frday".split(), "friday"),
-    **dict.fromkeys("sat saturday satruday saterday saturdy".split(), "saturday"),
-    **dict.fromkeys("sun sunday sundy sundya".split(), "sunday"),
-    "noonish": "noon",
-}
-_WORD_FIX_RE = re.compile(r"\b(" + "|".join(sorted(_WORD_FIXES, key=len, reverse=True)) + r")\b")
-
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90,
-    "couple": 2, "a couple of": 2, "few": 3, "a few": 3,
-}  # fmt: skip
-_COUNT = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-
-# Zone words count only right after a clock time ("3pm PT"), where they cannot be a street name.
-ZONE_WORDS = {
-    **dict.fromkeys(("pt", "pst", "pdt", "pacific"), "America/Los_Angeles"),
-    **dict.fromkeys(("mt", "mst", "mdt", "mountain"), "America/Denver"),
-    **dict.fromkeys(("ct", "cst", "cdt", "central"), "America/Chicago"),
-    **dict.fromkeys(("et", "est", "edt", "eastern"), "America/New_York"),
-    **dict.fromkeys(("akt", "akst", "akdt", "alaska"), "America/Anchorage"),
-    **dict.fromkeys(("hst", "hawaii"), "Pacific/Honolulu"),
-    **dict.fromkeys(("utc", "gmt", "z"), "UTC"),
-}
-_ZONE_AFTER_TIME = re.compile(
-    r"\s*\(?(" + "|".join(sorted(ZONE_WORDS, key=len, reverse=True)) + r")\)?(?:\s+time)?\b"
+from bot.time.vocabulary import (
+    NUMBER_WORDS,
+    WEEKDAYS,
+    ZONE_WORDS,
+    ZONE_WORDS_NEAR_A_TIME,
+    Season,
+    normalise,
 )
+
+__all__ = ["WEEKDAYS", "ZONE_WORDS", "Reading", "normalise", "read_phrase"]
+
+# A count of days or minutes; bounded and anchored, so a page of digits is read in linear time.
+_COUNT = (
+    r"((?<![\d.])\d{1,4}(?:\.\d{1,2})?|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")"
+)
+_ZONE_WORD = re.compile(
+    r"\b(" + "|".join(re.escape(w) for w in sorted(ZONE_WORDS, key=len, reverse=True))
+    + r")\b(?:\s+time\b)?"
+)  # fmt: skip
+# Between a zone word and the time or day it belongs to, only these may stand.
+_ZONE_FILLER = re.compile(r"(?:\s|\b(?:at|on|the|time)\b|-|,)*")
+_ZONE_FILLER_END = re.compile(r"(?:\s|\b(?:at|on|the|time)\b|-|,)*$")
+_OR = re.compile(r"\s*(?:or|and|/)?\s*")  # "PT or ET": the second zone word is one too
 _IANA = re.compile(r"\b([a-z]+(?:/[a-z_+-]+){1,2})\b")
 
 _MONTH = (
@@ -141,65 +111,107 @@ class Reading:
     duration_minutes: float | None = None
     duration_text: str = ""
     period: Period | None = None
-    zone: str | None = None
+    zones: list[WrittenZone] = field(default_factory=list)
     vague_day: str | None = None  # "next week", "this weekend": a day is still needed
     bad: list[str] = field(default_factory=list)  # written but impossible, e.g. "2/30" or "15pm"
+    past: list[str] = field(default_factory=list)  # words pointing backwards: "last tuesday"
+    unsure: list[str] = field(default_factory=list)  # a day only a calendar can tell
     words: str = ""  # the stretch of the (normalised) text that holds all of the above
 
+    @property
+    def zone(self) -> str | None:
+        """The zone written in the phrase (the first, when several are)."""
+        return self.zones[0].zone if self.zones else None
 
-def normalise(text: str) -> str:
-    text = text.lower()
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    text = text.replace("\u2019", "'").replace("\u00a0", " ")
-    text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text)
-    text = re.sub(r"(\d)\s*o'?\s?clock\b", r"\1:00", text)
-    text = re.sub(r"(\d)\s*-?\s*ish\b", r"\1", text)
-    text = re.sub(r"\bnoon-?ish\b", "noon", text)
-    text = re.sub(r"(\d{4}-\d\d-\d\d)t(\d)", r"\1 \2", text)  # ISO date-time
-    text = text.replace("@", " at ")
-    text = re.sub(r"[?!;()\[\]\"*_~]|,(?!\d)|(?<!\d),|\.(?!\d)|'s\b", " ", text)
-    text = _WORD_FIX_RE.sub(lambda m: _WORD_FIXES[m.group(1)], text)
-    return " ".join(text.split())
+
+@dataclass(frozen=True)
+class WrittenZone:
+    zone: str  # IANA name
+    season: Season | None  # what an abbreviation like "EST" says of daylight saving
+    text: str
+
+
+DAY, CLOCK = 1, 2  # what a claimed stretch of the text holds
+_LONG = 200  # characters; on shorter text a scan costs less than looking for its cues
 
 
 class _Text:
-    """The normalised phrase, with the spans already claimed by a recogniser."""
+    """The normalised phrase, with the spans already claimed by a recogniser. Claims are a mask,
+    so checking and claiming cost the length of the span, never the number of claims."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.claimed: list[tuple[int, int]] = []
+        self._mask = bytearray(len(text))
+        self.first = len(text)
+        self.last = 0
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in self.claimed)
+        return self._mask.count(0, start, end) == end - start
 
-    def find(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    def claim(self, start: int, end: int, kind: int = DAY) -> None:
+        self._mask[start:end] = bytes((kind,)) * (end - start)
+        self.first, self.last = min(self.first, start), max(self.last, end)
+
+    def find(self, pattern: re.Pattern[str], kind: int = DAY) -> list[re.Match[str]]:
+        if len(self.text) > _LONG:  # a substring test is far cheaper than a regex scan of a page
+            cues = _CUES.get(pattern)
+            if cues and not any(cue in self.text for cue in cues):
+                return []
         found = []
         for match in pattern.finditer(self.text):
-            if match.end() > match.start() and self.free(match.start(), match.end()):
-                self.claimed.append(match.span())
+            start, end = match.span()
+            if end > start and self.free(start, end):
+                self.claim(start, end, kind)
                 found.append(match)
         return found
 
+    def qualifies(self, start: int, end: int) -> bool:
+        """Whether text[start:end] stands right after a day or a time, or right before a clock
+        time, with nothing but filler words between: where a zone word qualifies them."""
+        gap = _ZONE_FILLER_END.search(self.text, max(0, start - 24), start)
+        at = gap.start() if gap else start
+        if at > 0 and self._mask[at - 1]:
+            return True
+        after = _ZONE_FILLER.match(self.text, end)
+        at = after.end() if after else end
+        return at < len(self.text) and self._mask[at] == CLOCK
+
 
 def _count(word: str) -> float:
-    return _NUMBER_WORDS[word] if word in _NUMBER_WORDS else float(word)
+    return NUMBER_WORDS[word] if word in NUMBER_WORDS else float(word)
 
+
+# Words that point backwards. Found first, so "last thursday" is never read as a Thursday ahead.
+_PAST = re.compile(
+    r"\b(?:(?:the\s+)?day\s+before\s+yesterday|night\s+before\s+last|yesterday"
+    r"|last\s+(?:night|evening|morning|afternoon|weekend|month|year|" + _WD[1:-1]
+    + r"|week(?!\s+of\b)(?:\s+(?:on\s+)?" + _WD + r")?)"
+    r"|(?:this\s+|the\s+)?past\s+(?:" + _WD[1:-1] + r"|week(?:end)?|few\s+days|month)"
+    r"|previous\s+(?:" + _WD[1:-1] + r"|day|night|week(?:end)?|month)"
+    r"|the\s+other\s+day|earlier\s+(?:today|tonight|this\s+(?:morning|afternoon|evening|week))"
+    r"|(?:" + _COUNT + r"\s+)?(?:days?|weeks?|hours?|hrs?|minutes?|mins?|months?)\s+ago"
+    r"|ago)\b"
+)  # fmt: skip
+# "The last friday of the month", "the first monday in january": a calendar question, not a day.
+_NTH_WEEKDAY = re.compile(
+    r"\b(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+"
+    r"(?:" + _WD[1:-1] + r"|week(?:end)?)\s+(?:of|in)\b(?:\s+(?:the\s+|this\s+|next\s+)?"
+    r"[a-z]+)?"
+)
 
 _DURATION = re.compile(
     r"\bin\s+(?:about\s+|around\s+|roughly\s+|like\s+)?(half\s+an?|" + _COUNT[1:-1] + r")\s*"
     r"(hours?|hrs?|h|minutes?|mins?|m)\b(\s+and\s+a\s+half)?"
 )
 _DURATION_FROM_NOW = re.compile(
-    _COUNT + r"\s*(hours?|hrs?|minutes?|mins?)(\s+and\s+a\s+half)?\s+from\s+now\b"
+    r"\b" + _COUNT + r"\s*(hours?|hrs?|minutes?|mins?)(\s+and\s+a\s+half)?\s+from\s+now\b"
 )
 _RELATIVE = [
     (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), 2),
-    (re.compile(r"\b(?:the\s+)?day\s+before\s+yesterday\b"), -2),
     (re.compile(r"\ba\s+week\s+from\s+tomorrow\b|\ba\s+week\s+tomorrow\b"), 8),
     (re.compile(r"\ba\s+week\s+from\s+(?:today|now)\b|\ba\s+week\s+today\b"), 7),
     (re.compile(r"\btomorrow\b"), 1),
     (re.compile(r"\btoday\b"), 0),
-    (re.compile(r"\byesterday\b"), -1),
 ]
 _RELATIVE_COUNT = re.compile(
     r"\b(?:in\s+" + _COUNT + r"\s+(days?|weeks?)|" + _COUNT + r"\s+(days?|weeks?)\s+from\s+"
@@ -224,11 +236,15 @@ _VAGUE_DAY = re.compile(
 )
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?\b")
+_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+           "sep": 9, "oct": 10, "nov": 11, "dec": 12}  # fmt: skip
 _MONTH_DATE = re.compile(
-    r"\b" + _MONTH + r"\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\b(?:\s+\d{4}\b)?"
+    r"\b(?P<m1>"
+    + _MONTH
+    + r")\s+(?:the\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\b(?:\s+(?P<y1>\d{4})\b)?"
     # "10 may work" is not a date: day-first "may" needs "of" ("the 10th of may").
-    r"|\b(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+" + _MONTH + r"|(?!may\b)" + _MONTH + r")"
-    r"(?:\s+\d{4}\b)?"
+    r"|\b(?:the\s+)?(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+(?P<m2>" + _MONTH + r")|(?!may\b)"
+    r"(?P<m3>" + _MONTH + r"))(?:\s+(?P<y2>\d{4})\b)?"
 )
 _ORDINAL_DAY = re.compile(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b")
 
@@ -243,6 +259,11 @@ _RANGE = re.compile(
     + r"|" + _CLOCK + r"\s*(?:-|to|till|until)\s*" + _CLOCK + r")\b" + _NOT_A_TIME
 )  # fmt: skip
 _COLON_TIME = re.compile(r"\b(\d{1,2}):([0-5]\d)(?::[0-5]\d)?(?:\s*(am|pm)\b|(a|p)\b)?")
+# "14.30", "9.30am": the clock as much of the world writes it. Not money ("$14.30") or a decimal.
+_DOTTED_TIME = re.compile(
+    r"(?<![\d.$])\b(\d{1,2})\.([0-5]\d)(?![\d.%])(?!\s*(?:k\b|%|percent|miles?|mi\b|bath|ba\b))"
+    r"(?:\s*(am|pm)\b|(a|p)\b)?"
+)
 _MERIDIEM_TIME = re.compile(r"\b(\d{1,2})(?:\s*(am|pm)\b|(a|p)\b)")
 _BARE_AFTER_WORD = re.compile(
     r"\b(?:at|around|about|abt|by|say|approx(?:imately)?|roughly|like)\s+(\d{1,2})\b" + _NOT_A_TIME
@@ -254,6 +275,38 @@ _PERIOD = re.compile(
 )
 
 
+# A pattern runs only on text that holds one of its cues.
+_CUES: dict[re.Pattern[str], tuple[str, ...]] = {
+    _NTH_WEEKDAY: (" of", " in"),
+    _PAST: ("yesterday", "last", "past", "previous", "other day", "earlier", "ago"),
+    _DURATION: ("in ",),
+    _DURATION_FROM_NOW: ("from now",),
+    _RELATIVE[0][0]: ("after tomorrow",),
+    _RELATIVE[1][0]: ("week",),
+    _RELATIVE[2][0]: ("week",),
+    _RELATIVE[3][0]: ("tomorrow",),
+    _RELATIVE[4][0]: ("today",),
+    _RELATIVE_COUNT: ("day", "week"),
+    _TONIGHT: ("tonight", "this "),
+    _WEEKDAY_PATTERNS[0][0]: ("next week",),
+    _WEEKDAY_PATTERNS[1][0]: ("week",),
+    _WEEKDAY_PATTERNS[2][0]: ("coming",),
+    _WEEKDAY_PATTERNS[3][0]: ("this ",),
+    _WEEKDAY_PATTERNS[4][0]: ("this week",),
+    _WEEKDAY_PATTERNS[5][0]: ("next ",),
+    _WEEKDAY_PATTERNS[6][0]: ("day",),
+    _VAGUE_DAY: ("week", "end of"),
+    _ISO_DATE: ("-",),
+    _NUMERIC_DATE: ("/",),
+    _NOON: ("noon", "midday", "mid-day", "midnight"),
+    _RANGE: ("-", " to ", " til", "between", "until"),
+    _PAST_TO: ("past", "after", " to ", " til", "before"),
+    _COLON_TIME: (":",),
+    _DOTTED_TIME: (".",),
+    _PERIOD: ("morning", "afternoon", "evening", "night", "lunch"),
+}
+
+
 def read_phrase(text: str, *, day_first: bool = False) -> Reading:
     """Find every time-like piece in `text` (a phrase, or a sentence that holds one)."""
     t = _Text(normalise(text))
@@ -263,6 +316,9 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
     def add_day(m: re.Match[str], day: DayRef) -> None:
         reading.days.append(day)
         day_ends.append(m.end())
+
+    reading.unsure = [m.group(0) for m in t.find(_NTH_WEEKDAY)]
+    reading.past = [m.group(0) for m in t.find(_PAST)]
 
     for m in t.find(_DURATION) + t.find(_DURATION_FROM_NOW):
         amount = 0.5 if m.group(1).startswith("half") else _count(m.group(1))
@@ -293,18 +349,37 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
     for m in t.find(_VAGUE_DAY):
         reading.vague_day = m.group(0)
 
-    _read_times(t, reading, day_ends)
+    _read_times(t, reading, day_ends, day_first)
 
     for m in t.find(_PERIOD):
         reading.period = reading.period or _period(m.group(1))
 
-    for m in _IANA.finditer(t.text):
-        zone = _zone_names().get(m.group(1))
-        if zone:
-            reading.zone = zone
-    if t.claimed:
-        reading.words = t.text[min(a for a, _ in t.claimed) : max(b for _, b in t.claimed)].strip()
+    _read_zones(t, reading)
+    if t.last > t.first:
+        reading.words = t.text[t.first : t.last].strip()
     return reading
+
+
+def _read_zones(t: _Text, reading: Reading) -> None:
+    """A zone written anywhere in the phrase counts ("3pm tomorrow EST", "PT: fri 2pm"); a word
+    that is also an ordinary word ("central", "ct") only beside the day or time it qualifies."""
+    found: list[tuple[re.Match[str], str, Season | None]] = []
+    for m in _ZONE_WORD.finditer(t.text):
+        word = m.group(1)
+        if not t.free(*m.span()):
+            continue
+        after_zone = bool(found) and _OR.fullmatch(t.text, found[-1][0].end(), m.start())
+        if word in ZONE_WORDS_NEAR_A_TIME and not (t.qualifies(*m.span()) or after_zone):
+            continue
+        if word == "z" and not (m.start() > 0 and t.text[m.start() - 1].isdigit()):
+            continue  # "15:00z" only
+        found.append((m, *ZONE_WORDS[word]))
+    for m in _IANA.finditer(t.text):
+        if zone := _zone_names().get(m.group(1)):
+            found.append((m, zone, None))
+    for m, zone, season in found:
+        t.claim(*m.span())
+        reading.zones.append(WrittenZone(zone, season, m.group(0)))
 
 
 def _period(word: str) -> Period:
@@ -333,11 +408,9 @@ def _read_dates(
         month, day = (b, a) if day_first else (a, b)
         add(m, month, day, None if year is None else int(year) + (2000 if len(year) == 2 else 0))
     for m in t.find(_MONTH_DATE):
-        parsed = _month_date(m.group(0))
-        if parsed is None:
-            reading.bad.append(m.group(0))
-        else:
-            add(m, *parsed)
+        month = _MONTHS[(m["m1"] or m["m2"] or m["m3"])[:3]]
+        year = m["y1"] or m["y2"]
+        add(m, month, int(m["d1"] or m["d2"]), int(year) if year else None)
     for m in t.find(_ORDINAL_DAY):
         if 1 <= int(m.group(1)) <= 31:
             found.append((m, DayOfMonth(int(m.group(1)), m.group(0))))
@@ -346,37 +419,10 @@ def _read_dates(
     return found
 
 
-@cache
-def _date_parser() -> DateDataParser:
-    from dateparser.date import DateDataParser
-
-    # English only: otherwise the first unreadable phrase loads every language (~1 s, 35 MB).
-    # The year is decided by our own rule, so the base only needs to be a leap year (Feb 29).
-    return DateDataParser(
-        languages=["en"],
-        settings={
-            "RELATIVE_BASE": datetime(2000, 1, 1),
-            "PREFER_DAY_OF_MONTH": "first",
-            "REQUIRE_PARTS": ["day", "month"],
-        },
-    )
-
-
-@lru_cache(maxsize=4096)
-def _month_date(text: str) -> tuple[int, int, int | None] | None:
-    """Month and day (and year, if written) of a month-name date, read by dateparser."""
-    data = _date_parser().get_date_data(re.sub(r"\bthe\b", " ", text))
-    parts = getattr(data, "parts", ())
-    if data.date_obj is None or "day" not in parts or "month" not in parts:
-        return None
-    year = data.date_obj.year if "year" in parts else None
-    return data.date_obj.month, data.date_obj.day, year
-
-
 AddTime = Callable[[re.Match[str], int, "ClockTime | None"], None]
 
 
-def _read_times(t: _Text, reading: Reading, day_ends: list[int]) -> None:
+def _read_times(t: _Text, reading: Reading, day_ends: list[int], day_first: bool) -> None:
     times: list[tuple[int, int, ClockTime]] = []
 
     def add(m: re.Match[str], start: int, clock: ClockTime | None) -> None:
@@ -385,10 +431,10 @@ def _read_times(t: _Text, reading: Reading, day_ends: list[int]) -> None:
         else:
             times.append((start, m.end(), clock))
 
-    for m in t.find(_NOON):
+    for m in t.find(_NOON, CLOCK):
         hour = 0 if m.group(1) == "midnight" else 12
         add(m, m.start(), ClockTime(hour, 0, "am" if hour == 0 else "pm", m.group(0)))
-    for m in t.find(_RANGE):
+    for m in t.find(_RANGE, CLOCK):
         # Each of the three forms holds (hour, minute, meridiem) twice; take the one that matched.
         groups = m.groups()
         i = next(i for i in range(0, 18, 6) if groups[i] is not None)
@@ -396,7 +442,7 @@ def _read_times(t: _Text, reading: Reading, day_ends: list[int]) -> None:
         end = _clock(h2, m2, mer2, h2)
         start_meridiem = mer1 or _range_start_meridiem(int(h1), int(m1 or 0), end)
         add(m, m.start(), _clock(h1, m1, start_meridiem, m.group(0)))
-    for m in t.find(_PAST_TO):
+    for m in t.find(_PAST_TO, CLOCK):
         amount_past, past, amount_to, to, hour_text = m.groups()
         amount, relation = (amount_past, past) if past else (amount_to, to)
         minutes = {"half": 30, "quarter": 15}.get(amount) or int(amount)
@@ -407,29 +453,36 @@ def _read_times(t: _Text, reading: Reading, day_ends: list[int]) -> None:
         if relation in ("to", "til", "till", "before"):
             hour, minutes = (hour - 1 or 12), 60 - minutes
         add(m, m.start(), ClockTime(hour, minutes, None, m.group(0)))
-    for m in t.find(_COLON_TIME):
+    for m in t.find(_COLON_TIME, CLOCK):
         add(m, m.start(), _clock(m.group(1), m.group(2), m.group(3) or m.group(4), m.group(0)))
-    for m in t.find(_MERIDIEM_TIME):
+    dotted = t.find(_DOTTED_TIME, CLOCK)
+    for m in t.find(_MERIDIEM_TIME, CLOCK):
         add(m, m.start(), _clock(m.group(1), None, m.group(2) or m.group(3), m.group(0)))
-    for m in t.find(_BARE_AFTER_WORD):
+    for m in t.find(_BARE_AFTER_WORD, CLOCK):
         add(m, m.start(1), _clock(m.group(1), None, None, m.group(1)))
     # A bare hour right after a day is a clock time: "thursday 2", "tomorrow 10".
     for day_end in day_ends:
         hm = _HOUR_AFTER_DAY.match(t.text, day_end)
         if hm and t.free(hm.start(1), hm.end(1)):
-            t.claimed.append(hm.span(1))
+            t.claim(*hm.span(1), CLOCK)
             add(hm, hm.start(1), _clock(hm.group(1), None, None, hm.group(1)))
-    for m in t.find(_BARE):
+    for m in t.find(_BARE, CLOCK):
         add(m, m.start(1), _clock(m.group(1), None, None, m.group(1)))
+
+    # "14.30" is a time; in a day-first zone "10.12" may be 10 December: a date beside another
+    # time, a time beside a day, else a question.
+    for m in dotted:
+        hour, minute, meridiem = int(m.group(1)), int(m.group(2)), m.group(3) or m.group(4)
+        dated = day_first and not meridiem and 1 <= hour <= 31 and 1 <= minute <= 12
+        if dated and times:
+            reading.days.append(DateRef(minute, hour, None, m.group(0)))
+        elif dated and not (reading.days or reading.period):
+            reading.unsure.append(m.group(0))
+        else:
+            add(m, m.start(), _clock(m.group(1), m.group(2), meridiem, m.group(0)))
 
     times.sort(key=lambda item: item[0])
     reading.times = [clock for _, _, clock in times]
-    # A zone counts right after a clock time: "3pm PT", "15:00 UTC".
-    for _, end_at, _ in times:
-        zm = _ZONE_AFTER_TIME.match(t.text, end_at)
-        if zm and t.free(zm.start(1), zm.end(1)):
-            t.claimed.append(zm.span())
-            reading.zone = ZONE_WORDS[zm.group(1)]
 
 
 def _clock(hour: str, minute: str | None, meridiem: str | None, text: str) -> ClockTime | None:

@@ -1,0 +1,187 @@
+"""The words people use for times, and `normalise`, which rewrites a phrase into one spelling.
+
+Typos and abbreviations become their word ("tmrw" → "tomorrow"), spelled clocks become digits
+("quarter past nine" → "15 past 9", "ten thirty" → "10:30"), and the world's clock forms become
+H:MM ("0930h", "15h30"), so the grammar in `bot.time.words` sees one way of writing each thing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Abbreviations and the typos agents really make; whole words only.
+_WORD_FIXES = {
+    **dict.fromkeys(
+        "tmrw tmrow tmr tmw tmo tmrrw 2moro 2morrow 2mrw tomorow tommorow tommorrow tomorrw "
+        "tomrrow tomoro tomorro tomm".split(),
+        "tomorrow",
+    ),
+    **dict.fromkeys("yday yest ystrdy yesterdy yesteday yesturday yestarday".split(), "yesterday"),
+    "tonite": "tonight",
+    "2nite": "tonight",
+    "nite": "night",
+    "2day": "today",
+    "tday": "today",
+    **dict.fromkeys("mon mo monday mondy monady".split(), "monday"),
+    **dict.fromkeys("tue tues tu tuesday tuseday teusday tuesdy".split(), "tuesday"),
+    **dict.fromkeys(
+        "wed weds wedn wednesday wensday wendsday wedensday wednsday wednesdy".split(),
+        "wednesday",
+    ),
+    **dict.fromkeys(
+        "thu thur thurs thr thurday thursday thrusday thursady thusday thurdsay".split(),
+        "thursday",
+    ),
+    **dict.fromkeys("fri friday firday fridy frday".split(), "friday"),
+    **dict.fromkeys("sat saturday satruday saterday saturdy".split(), "saturday"),
+    **dict.fromkeys("sun sunday sundy sundya".split(), "sunday"),
+    "noonish": "noon",
+}
+_WORD_FIX_RE = re.compile(r"\b(" + "|".join(sorted(_WORD_FIXES, key=len, reverse=True)) + r")\b")
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90,
+    "couple": 2, "a couple of": 2, "few": 3, "a few": 3,
+}  # fmt: skip
+
+# Spelled clocks: the hour of "ten thirty", "quarter past nine", "three pm", "at two".
+_HOURS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9}  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}  # fmt: skip
+_HOUR = "(" + "|".join(sorted(_HOURS, key=len, reverse=True)) + ")"
+_MINUTE = (
+    r"((?:oh|o)[\s-]?(?:" + "|".join(_UNITS) + r")|(?:" + "|".join(_TENS) + r")(?:[\s-](?:"
+    + "|".join(_UNITS) + r"))?|" + "|".join(_TEENS) + r")"
+)  # fmt: skip
+_SPELLED_HOUR_MINUTE = re.compile(r"\b" + _HOUR + r"[\s-]" + _MINUTE + r"\b")
+_SPELLED_HOUR_BEFORE = re.compile(
+    r"\b" + _HOUR + r"(?=\s*(?:o'?\s?clock|[ap]m\b|[ap]\.m\b|in\s+the\s+(?:morning|afternoon"
+    r"|evening)|tonight|(?:-|\s)?ish\b))"
+)
+_SPELLED_PAST_TO = re.compile(
+    r"\b(half|quarter|five|ten|twenty|twenty[\s-]five|\d{1,2})\s+(past|after|to|til|till|before)"
+    r"\s+" + _HOUR + r"\b"
+)
+# "at two" is a time only where a time can end: "at two tomorrow", not "at one of our buildings".
+_SPELLED_HOUR_AT = re.compile(
+    r"\b(at|around|about)\s+" + _HOUR + r"(?=\s*(?:$|[,.!?;)]|(?:today|tomorrow|tonight|on|this"
+    r"|next|if|works|please|ok|then|for|sharp|or|pm|am|" + "|".join(WEEKDAYS) + r"|mon|tue|tues"
+    r"|wed|thu|thur|thurs|fri|sat|sun)\b))"
+)
+_AMOUNTS = {"half": 30, "quarter": 15, "five": 5, "ten": 10, "twenty": 20}
+
+
+def _past_to(m: re.Match[str]) -> str:
+    """ "quarter to four" → "3:45", "ten past nine" → "9:10" (am or pm is decided later)."""
+    amount, relation, hour_word = m.groups()
+    minutes = int(amount) if amount.isdigit() else _AMOUNTS.get(amount, 25)
+    hour = _HOURS[hour_word]
+    if not 0 < minutes < 60:
+        return m.group(0)
+    if relation in ("to", "til", "till", "before"):
+        hour, minutes = (hour - 1 or 12), 60 - minutes
+    return f"{hour}:{minutes:02d}"
+
+
+# The world's clocks: "15h30", "9h", "0930h", "1430 hrs"; a lone hour only when it is 24-hour
+# ("15h") or zero-padded ("09h"), since "2h" is a duration.
+_H_CLOCK = re.compile(
+    r"\b(?:(\d{1,2})h([0-5]\d)|([01]\d|2[0-3])([0-5]\d)\s*(?:h|hrs|hours)|(0\d|1[3-9]|2[0-3])h)\b"
+)
+
+
+def _minute(words: str) -> int:
+    parts = re.split(r"[\s-]+", words)
+    if parts[0] in ("oh", "o"):
+        return _UNITS[parts[1]]
+    if parts[0] in _TEENS:
+        return _TEENS[parts[0]]
+    return _TENS[parts[0]] + (_UNITS[parts[1]] if len(parts) > 1 else 0)
+
+
+def _h_clock(m: re.Match[str]) -> str:
+    h1, m1, h2, m2, h3 = m.groups()
+    if h1 is not None:
+        return f"{int(h1)}:{m1}" if int(h1) <= 23 else m.group(0)
+    if h2 is not None:
+        return f"{h2}:{m2}"
+    return f"{h3}:00"
+
+
+def normalise(text: str) -> str:
+    """Lower case, one spelling for each word and clock form, punctuation that means nothing
+    gone, single spaces. Linear in the length of the text."""
+    text = text.lower()
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    text = text.replace("\u2019", "'").replace("\u00a0", " ")
+    text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text)
+    text = text.replace("@", " at ")
+    text = _SPELLED_HOUR_MINUTE.sub(
+        lambda m: f"{_HOURS[m.group(1)]}:{_minute(m.group(2)):02d}", text
+    )
+    text = _SPELLED_HOUR_BEFORE.sub(lambda m: str(_HOURS[m.group(1)]), text)
+    text = _SPELLED_PAST_TO.sub(_past_to, text)
+    text = _SPELLED_HOUR_AT.sub(lambda m: f"{m.group(1)} {_HOURS[m.group(2)]}", text)
+    text = _H_CLOCK.sub(_h_clock, text)
+    text = re.sub(r"(\d)\s*o'?\s?clock\b", r"\1:00", text)
+    text = re.sub(r"(\d)\s*-?\s*ish\b", r"\1", text)
+    text = re.sub(r"\bnoon-?ish\b", "noon", text)
+    text = re.sub(r"(\d{4}-\d\d-\d\d)t(\d)", r"\1 \2", text)  # ISO date-time
+    text = re.sub(r"[?!;()\[\]\"*_~]|,(?!\d)|(?<!\d),|\.(?!\d)|'s\b", " ", text)
+    text = _WORD_FIX_RE.sub(lambda m: _WORD_FIXES[m.group(1)], text)
+    return " ".join(text.split())
+
+
+Season = Literal["standard", "daylight"]
+
+
+# Zone words: (IANA zone, the season an abbreviation names, or None for the region's clock).
+ZONE_WORDS: dict[str, tuple[str, Season | None]] = {
+    **dict.fromkeys(("pt", "pacific", "pacific time"), ("America/Los_Angeles", None)),
+    "pst": ("America/Los_Angeles", "standard"),
+    "pdt": ("America/Los_Angeles", "daylight"),
+    **dict.fromkeys(("mt", "mountain", "mountain time"), ("America/Denver", None)),
+    "mst": ("America/Denver", "standard"),
+    "mdt": ("America/Denver", "daylight"),
+    **dict.fromkeys(("ct", "central", "central time"), ("America/Chicago", None)),
+    "cst": ("America/Chicago", "standard"),
+    "cdt": ("America/Chicago", "daylight"),
+    **dict.fromkeys(("et", "eastern", "eastern time"), ("America/New_York", None)),
+    "est": ("America/New_York", "standard"),
+    "edt": ("America/New_York", "daylight"),
+    **dict.fromkeys(("akt", "alaska", "alaska time"), ("America/Anchorage", None)),
+    "akst": ("America/Anchorage", "standard"),
+    "akdt": ("America/Anchorage", "daylight"),
+    **dict.fromkeys(("hst", "hawaii", "hawaii time"), ("Pacific/Honolulu", None)),
+    **dict.fromkeys(("utc", "gmt", "z", "zulu"), ("UTC", None)),
+    "bst": ("Europe/London", "daylight"),
+    "cet": ("Europe/Paris", "standard"),
+    "cest": ("Europe/Paris", "daylight"),
+    "eet": ("Europe/Athens", "standard"),
+    "eest": ("Europe/Athens", "daylight"),
+    "aest": ("Australia/Sydney", "standard"),
+    "aedt": ("Australia/Sydney", "daylight"),
+    "acst": ("Australia/Adelaide", "standard"),
+    "acdt": ("Australia/Adelaide", "daylight"),
+    "awst": ("Australia/Perth", None),
+    "jst": ("Asia/Tokyo", None),
+    "nzst": ("Pacific/Auckland", "standard"),
+    "nzdt": ("Pacific/Auckland", "daylight"),
+}
+# Words that are also ordinary words or street abbreviations ("Maple Ct", "Pacific Ave", "et al"):
+# they name a zone only beside a day or a clock time.
+ZONE_WORDS_NEAR_A_TIME = frozenset(
+    {"pt", "mt", "ct", "et", "akt", "z", "pacific", "mountain", "central", "eastern", "alaska",
+     "hawaii"}
+)  # fmt: skip
