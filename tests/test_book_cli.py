@@ -117,6 +117,22 @@ def test_a_time_to_confirm_needs_yes(tmp_path: Path) -> None:
     assert json.loads(accepted.stdout)["appointment_date"] == "2026-11-27"
 
 
+def test_the_time_rules_hold_in_book(tmp_path: Path) -> None:
+    backward = book(
+        "--dry-run", "Jane Doe jane@example.com last thursday at 4", *WHEN, cwd=tmp_path
+    )
+    assert backward.returncode == 1
+    assert "tour_time: Thu, Nov 19 at 4:00 PM has already passed." in backward.stderr
+    zoned = book("--dry-run", "Jane Doe jane@example.com 3pm tomorrow PT", *WHEN, cwd=tmp_path)
+    assert zoned.returncode == 0, zoned.stderr
+    body = json.loads(zoned.stdout)
+    assert (body["appointment_date"], body["appointment_time"]) == ("2026-11-26", "23:00:00")
+    assert "notes" not in body  # the zone is part of the time, not a note
+    far = book("--dry-run", "Jane Doe jane@example.com Nov 20 at 2pm", *WHEN, cwd=tmp_path)
+    assert far.returncode == 1
+    assert "Sat, Nov 20, 2027 is more than 60 days ahead" in far.stderr
+
+
 def test_missing_settings_are_named(tmp_path: Path) -> None:
     dry = book("--dry-run", EXAMPLE, *WHEN, cwd=tmp_path, env={})
     assert dry.returncode == 2

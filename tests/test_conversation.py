@@ -276,6 +276,21 @@ async def test_an_unclear_time_is_asked_about_never_guessed(chat: RunningBot) ->
     assert buttons(nonsense)  # nothing changed: still ready
 
 
+async def test_the_time_rules_hold_in_a_conversation(chat: RunningBot) -> None:
+    thread = Thread(chat)
+    first = await thread.start(f"{MENTION} tour for Jane Doe jane@example.com last thursday at 4")
+    assert "Thu, Nov 19 at 4:00 PM has already passed" in first.text and not buttons(first)
+    answer = await thread.say("3pm tomorrow EST")
+    assert answer is not None and "Thu, Nov 26, 2:00 PM CST" in shown(answer)
+    await thread.click("dialogue_book")
+    assert await settled(chat, thread) == "confirmed"
+    [booked] = chat.propexo.state.appointments
+    assert (booked.body["appointment_date"], booked.body["appointment_time"]) == (
+        "2026-11-26",
+        "20:00:00",  # 3pm in New York
+    )
+
+
 async def test_chatter_in_answer_to_the_time_question_keeps_the_day(chat: RunningBot) -> None:
     thread = Thread(chat)
     first = await thread.start(f"{MENTION} book Jane Doe jane@example.com friday")

@@ -161,8 +161,23 @@ async def test_the_time_preview_follows_typing(bot: RunningBot) -> None:
             ":warning: Thu, Nov 26, 9:30 PM CST in your time zone · 03:30 UTC\n"
             "9:30 PM is outside tour hours (8:00 AM–8:00 PM). Please confirm.",
         ),
+        (
+            "last monday at 11",
+            ":grey_question: Mon, Nov 23 at 11:00 AM has already passed. "
+            "Give a time that is still ahead.",
+        ),
+        (
+            "3pm tomorrow EST",
+            ":calendar: Thu, Nov 26, 2:00 PM CST in your time zone · 20:00 UTC",
+        ),
+        (
+            "Nov 20 at 2pm",
+            ":warning: Sat, Nov 20, 2027, 2:00 PM CST in your time zone · 20:00 UTC\n"
+            "Sat, Nov 20, 2027 is more than 60 days ahead; check the date and the year. "
+            "Please confirm.",
+        ),
     ],
-    ids=["ask", "reject", "confirm"],
+    ids=["ask", "reject", "confirm", "backward", "zone-after-the-day", "far-shows-the-year"],
 )
 async def test_the_time_preview_asks_refuses_and_warns_as_the_agent_types(
     on_wednesday: RunningBot, typed: str, preview: str

@@ -74,6 +74,9 @@ _TOKEN = re.compile(r"(?:[^\s,;]|(?<=\d),(?=\d))+")
 _MERIDIEM = re.compile(r"(?i)[ap]\.\s?m\.$")  # "10:30 a.m." keeps its full stop
 _SEPARATOR = "\x00"  # splits the normalised tokens apart again; normalise leaves it alone
 _LEADING = "([{\"'*_~,;:"
+_SPELLED_STARTS = frozenset(
+    "half quarter one two three four five six seven eight nine ten eleven twelve twenty".split()
+)
 _TRAILING = ",;:!?)]}\"'*_~."
 
 
@@ -120,6 +123,12 @@ def _as_written(text: str, words: str) -> tuple[str, list[tuple[int, int]]] | No
         for last in range(first, min(first + n + 3, len(tokens))):
             if written := _written(text, tokens[first][0], tokens[last][1], words):
                 return written
+    # A spelled clock reads as digits ("quarter past nine" is "9:15"): start at a number word.
+    for first, (a, b) in enumerate(tokens):
+        if text[a:b].lower().strip(_LEADING) in _SPELLED_STARTS:
+            for last in range(first, min(first + n + 6, len(tokens))):
+                if written := _written(text, tokens[first][0], tokens[last][1], words):
+                    return written
     return None
 
 
