@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bot.offline.propexo import SimulatorServer  # noqa: E402
 from bot.offline.slack import BOT_USER_ID, DEFAULT_CHANNEL_ID, SlackStandIn  # noqa: E402
-from bot.propexo.simulator import SimulatorServer  # noqa: E402
 from tests.harness import RunningBot, running_bot  # noqa: E402
 
 TURNS = (

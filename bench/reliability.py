@@ -51,9 +51,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `tests` is not installed; `bot` is, but use this checkout's
     sys.path.insert(0, str(ROOT))
 
+from bot.offline.propexo import SimulatorServer  # noqa: E402
+from bot.offline.propexo.state import RecordedRequest  # noqa: E402
 from bot.offline.slack import SlackStandIn  # noqa: E402
-from bot.propexo.simulator import SimulatorServer  # noqa: E402
-from bot.propexo.simulator.state import RecordedRequest  # noqa: E402
 from bot.store import Store  # noqa: E402
 from tests.reliability_kit import (  # noqa: E402
     CREATE_PATH,

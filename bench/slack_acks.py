@@ -46,8 +46,8 @@ if str(ROOT) not in sys.path:  # `tests` is not installed; `bot` is, but use thi
 
 from load_generator import Answer, LoadGenerator  # noqa: E402
 
+from bot.offline.propexo import SimulatorServer  # noqa: E402
 from bot.offline.slack import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, TEAM_ID, SlackStandIn  # noqa: E402
-from bot.propexo.simulator import SimulatorServer  # noqa: E402
 from tests.slack_agent import APP_ID, SlackAgent  # noqa: E402
 
 CONCURRENCY = 50  # requests per round, sent at once

@@ -7,6 +7,8 @@ from slack_bolt.async_app import AsyncApp
 from bot.tourbot import Tourbot
 from handlers import actions, commands, conversation, events, options, shortcuts, views
 
+__all__ = ["register"]
+
 
 def register(app: AsyncApp, tourbot: Tourbot) -> None:
     """Wire every listener, explicitly and in one place."""

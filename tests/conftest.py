@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.offline.propexo import SimulatorServer
 from bot.offline.slack import SlackStandIn
-from bot.propexo.simulator import SimulatorServer
 from tests.harness import WEDNESDAY, RunningBot, manifest_scopes, running_bot
 
 

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.delivery.steps import DeliveryPolicy
+from bot.offline.propexo import SimulatorServer
 from bot.offline.runner import RunningBot, offline_settings
 from bot.offline.runner import running_bot as offline_bot
 from bot.offline.slack import SlackStandIn
-from bot.propexo.simulator import SimulatorServer
 from bot.time.clock import Clock, clock_from, system_clock
 
 __all__ = ["FAST_POLICY", "SIGNING_SECRET", "RunningBot", "manifest_scopes", "running_bot"]

@@ -27,8 +27,8 @@ from uuid import uuid4
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bot.offline.propexo import DEFAULT_API_KEY, DEFAULT_INTEGRATION_ID, SimulatorServer
 from bot.offline.slack import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, TEAM_ID
-from bot.propexo.simulator import DEFAULT_API_KEY, DEFAULT_INTEGRATION_ID, SimulatorServer
 from bot.store import Booking, BookingState, NewBooking, Store
 
 POSTGRES_URL = os.environ.get(

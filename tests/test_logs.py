@@ -21,8 +21,8 @@ import httpx
 import pytest
 
 from bot.logs import JsonFormatter, RedactingFilter, Redactor, configure_logging
+from bot.offline.propexo import SimulatorServer
 from bot.offline.slack import DEFAULT_CHANNEL_ID, SlackStandIn
-from bot.propexo.simulator import SimulatorServer
 from tests.harness import SIGNING_SECRET, running_bot
 
 KEY = "pxo_live_9f8e7d6c5b4a"

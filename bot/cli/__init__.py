@@ -11,6 +11,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+__all__ = ["COMMANDS", "build_parser", "main"]
+
 # name: (module with add_parser(commands), one line of help)
 COMMANDS = {
     "parse-time": ("bot.cli.parse_time", "resolve a typed tour time to UTC"),
@@ -18,7 +20,7 @@ COMMANDS = {
     "serve": ("bot.cli.serve", "run the Slack app over HTTP on $PORT"),
     "socket": ("bot.cli.socket", "run the Slack app over Socket Mode"),
     "worker": ("bot.cli.worker", "deliver bookings only, beside servers with RUN_WORKER=false"),
-    "propexo-sim": ("bot.propexo.simulator", "run the local Propexo simulator"),
+    "propexo-sim": ("bot.offline.propexo", "run the local Propexo simulator"),
     "console": ("bot.cli.console", "use the whole bot offline, in this terminal"),
 }
 

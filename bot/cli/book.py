@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"date_order": args.date_order})
     if not args.simulator:
         return asyncio.run(_book(args, settings))
-    from bot.propexo.simulator import DEFAULT_INTEGRATION_ID, SimulatorServer
+    from bot.offline.propexo import DEFAULT_INTEGRATION_ID, SimulatorServer
 
     integration_id = settings.propexo_integration_id or DEFAULT_INTEGRATION_ID
     with SimulatorServer(integration_id=integration_id, tour_types=settings.tour_types) as sim:

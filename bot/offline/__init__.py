@@ -1,5 +1,5 @@
 """The whole bot on 127.0.0.1, for people with no Slack app and no Propexo key: a stand-in for
-Slack's Web API, an agent that plays Slack's side of the HTTP talk, the runner and the console.
+Slack's Web API, a simulator of Propexo's, an agent playing Slack's side, the runner, the console.
 """
 
 from __future__ import annotations

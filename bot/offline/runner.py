@@ -14,9 +14,9 @@ from aiohttp import web
 from bot.app import build_app
 from bot.delivery.steps import DeliveryPolicy
 from bot.offline.agent import SlackAgent
+from bot.offline.propexo import SimulatorServer
 from bot.offline.slack import SlackStandIn
 from bot.propexo.client import PropexoClient
-from bot.propexo.simulator import SimulatorServer
 from bot.server import web_app
 from bot.settings import Settings
 from bot.store import Store

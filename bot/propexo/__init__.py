@@ -1,7 +1,5 @@
-"""Propexo's EliseAI endpoints: an async client, and a simulator of them for tests and demos.
-
-The simulator (`bot.propexo.simulator`) is imported on its own, so the bot does not load aiohttp's
-server for nothing.
+"""Propexo's EliseAI endpoints as Tourbot calls them: an async client (transport apart from the
+endpoints), its typed answers and its errors. The simulator of these endpoints is offline's.
 """
 
 from bot.propexo.client import (

@@ -35,6 +35,8 @@ from bot.settings import Settings
 from bot.store import StoreUnavailable
 from bot.time.clock import Clock, clock_from, system_clock
 
+__all__ = ["run"]
+
 # Quick enough that a booking settles while the person watches, as it would against Propexo.
 PROPEXO_SETTLE = 0.5  # seconds until the simulator's writes settle
 POLICY = DeliveryPolicy(first_retry=1.0, max_retry=5.0, first_poll=0.3, max_poll=1.0)
@@ -76,9 +78,9 @@ async def _main(
     tally: ErrorTally,
     out: Output,
 ) -> int:
+    from bot.offline.propexo import SimulatorServer
     from bot.offline.runner import offline_settings, running_bot
     from bot.offline.slack import DEFAULT_AGENT_ID, SlackStandIn
-    from bot.propexo.simulator import SimulatorServer
 
     env = _checked(Settings)
     with (

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from bot.offline.console.errors import ConsoleError
-from bot.propexo.simulator import FaultKind, SimulatorServer
+from bot.offline.propexo import FaultKind, SimulatorServer
 
 CREATE_ROUTE = "POST /crm/v1/appointments/eliseai"
 DEFAULT_REFUSAL = "Community is not accepting tours"

@@ -1,0 +1,1 @@
+"""Tests of `bot.booking`: the form, its checks and the Propexo body."""

@@ -1,0 +1,1 @@
+"""Tests of `bot.cli`: each `tourbot` subcommand run as a person runs it."""

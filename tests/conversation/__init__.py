@@ -1,0 +1,1 @@
+"""Tests of `bot.conversation`: bookings made by talking in a Slack thread."""

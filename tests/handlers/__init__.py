@@ -1,0 +1,1 @@
+"""Tests of the Slack edge (`handlers/`) through the bot's real server, signed requests."""

@@ -1,0 +1,143 @@
+"""Existing prospects, communities, tour outcomes and the Home tab, through the real server."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.offline.propexo import SimulatorServer
+from bot.offline.slack import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, TEAM_ID, SlackStandIn
+from bot.store import BookingState
+from tests.handlers.test_slack_app import open_form, replies, wait_for_reply
+from tests.harness import RunningBot, running_bot
+
+PROSPECTS = "/crm/v1/prospects"
+
+
+async def options(bot: RunningBot, view_id: str, action: str, query: str) -> list[tuple[str, str]]:
+    found = (await bot.agent.suggest(view_id, action, query)).json()["options"]
+    return [(o["text"]["text"], o["value"]) for o in found]
+
+
+@pytest.mark.parametrize("query", ["jane d", "Doe", "jane.doe@", "555 201", "(555) 201-77"])
+async def test_search_by_a_name_an_email_or_a_phone(bot: RunningBot, query: str) -> None:
+    view_id = await open_form(bot, "")
+    found = await options(bot, view_id, "prospect", query)
+    assert ("Jane Doe · jane.doe@… · +1 555 …", "prsp_0001") in found
+    assert all(len(text) <= 75 for text, _ in found)
+
+
+async def test_a_slow_propexo_answers_from_the_list_at_hand(bot: RunningBot) -> None:
+    view_id = await open_form(bot, "")
+    assert await options(bot, view_id, "prospect", "jane")  # the list has arrived
+    bot.tourbot.prospects.max_age = 0  # it has aged: the next search refreshes it…
+    bot.propexo.add_fault(f"GET {PROSPECTS}*", "latency", seconds=5, times=None)  # …slowly
+    started = time.monotonic()
+    found = await options(bot, view_id, "prospect", "jane")
+    assert time.monotonic() - started < 1.0
+    assert ("Jane Doe · jane.doe@… · +1 555 …", "prsp_0001") in found
+
+
+async def test_a_first_search_against_a_slow_propexo_is_empty_not_an_error(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    propexo_sim.add_fault(f"GET {PROSPECTS}*", "latency", seconds=5, times=None)
+    async with running_bot(slack, propexo_sim, tmp_path / "t.db") as bot:
+        view_id = await open_form(bot, "")
+        started = time.monotonic()
+        response = await bot.agent.suggest(view_id, "prospect", "jane")
+        assert time.monotonic() - started < 2.9  # inside Slack's 3 seconds
+        assert response.status_code == 200 and response.json() == {"options": []}
+
+
+async def test_booking_an_existing_prospect_sends_its_id(bot: RunningBot) -> None:
+    view_id = await open_form(bot, "tomorrow at 3pm")
+    await bot.slack.wait_for("views.update")
+    await bot.agent.submit(view_id, {"prospect": "prsp_0001"})
+    await wait_for_reply(bot, 2)
+    [booked] = bot.propexo.state.appointments
+    assert booked.body["prospect_id"] == "prsp_0001"
+    assert "first_name" not in booked.body and "email_1" not in booked.body
+
+
+async def test_a_channel_mapped_to_a_community_preselects_it(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    async with running_bot(
+        slack, propexo_sim, tmp_path / "t.db",
+        channel_communities={DEFAULT_CHANNEL_ID: "cmty_harbor_view"},
+        community_timezones={"cmty_harbor_view": "America/Denver"},
+    ) as bot:  # fmt: skip
+        view_id = await open_form(bot)
+        view = bot.slack.view(view_id)
+        assert view is not None
+        [community] = [b for b in view.blocks if b.get("block_id") == "community"]
+        assert community["element"]["initial_option"]["value"] == "cmty_harbor_view"
+        assert "America/Denver" in json.dumps(view.blocks)
+        await bot.agent.submit(view_id)
+        await wait_for_reply(bot, 2)
+        [booked] = propexo_sim.state.appointments
+        assert booked.body["community_id"] == "cmty_harbor_view"
+        assert booked.body["appointment_time"] == "22:00:00"  # 3pm in Denver (MST)
+
+
+async def test_an_outcome_is_recorded_once_on_a_double_click(bot: RunningBot) -> None:
+    view_id = await open_form(bot)
+    await bot.agent.submit(view_id)
+    await wait_for_reply(bot, 2)
+    confirmed = replies(bot)[-1]
+    assert "Toured" in json.dumps(confirmed.blocks) and "No-show" in json.dumps(confirmed.blocks)
+    [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
+    for _ in range(2):
+        await bot.agent.click(DEFAULT_CHANNEL_ID, confirmed.ts, "outcome_toured", booking.id)
+    await bot.slack.wait_for("chat.postEphemeral")
+    [update] = [r for r in bot.propexo.state.requests if r.method == "PUT"]
+    assert isinstance(update.body, dict)
+    assert update.body["status"] == "COMPLETE" and set(update.body) == {"status", "outcome_time"}
+    [note] = bot.slack.ephemerals(channel=DEFAULT_CHANNEL_ID)
+    assert note.text == "Toured was already recorded for this tour."
+    recorded = [
+        c for c in bot.slack.calls_to("chat.update") if "recorded in EliseAI" in json.dumps(c.args)
+    ]
+    assert len(recorded) == 1
+    shown = json.dumps(recorded[0].args["blocks"])
+    assert f"By <@{DEFAULT_AGENT_ID}>" in shown and "outcome_toured" not in shown
+    stored = await bot.tourbot.store.get_booking(booking.id)
+    assert stored is not None and (stored.outcome, stored.outcome_by) == (
+        "COMPLETE",
+        DEFAULT_AGENT_ID,
+    )
+
+
+async def test_the_home_tab_lists_the_agents_tours(bot: RunningBot) -> None:
+    view_id = await open_form(bot)
+    await bot.agent.submit(view_id)
+    await wait_for_reply(bot, 2)
+    event = {
+        "token": "legacy-token",
+        "team_id": TEAM_ID,
+        "api_app_id": "A0TOURBOT",
+        "type": "event_callback",
+        "event_id": "Ev0HOME",
+        "event_time": int(time.time()),
+        "event": {
+            "type": "app_home_opened",
+            "user": DEFAULT_AGENT_ID,
+            "channel": "D0HOME",
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        },
+    }
+    body = json.dumps(event)
+    headers = bot.agent.signed(body)
+    headers["Content-Type"] = "application/json"
+    assert (await bot.agent.post(body, headers)).status_code == 200
+    [published] = await bot.slack.wait_for("views.publish")
+    shown = json.dumps(published.args["view"], ensure_ascii=False)
+    assert "Your upcoming tours" in shown
+    assert "Tour for Jane Doe" in shown and "Confirmed in EliseAI" in shown
+    [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
+    assert booking.state is BookingState.CONFIRMED

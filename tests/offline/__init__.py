@@ -1,0 +1,1 @@
+"""Tests of `bot.offline`: the console, the Slack stand-in."""

@@ -1,0 +1,1 @@
+"""Tests of `bot.store` on SQLite and PostgreSQL: bookings, claims, the queue."""

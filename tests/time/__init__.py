@@ -1,0 +1,1 @@
+"""Tests of `bot.time`: the resolver by rule and by phrase, and the clock."""

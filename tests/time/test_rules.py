@@ -1,0 +1,217 @@
+"""The time policy's rules, tested by rule: a table of phrases said on weekends, at the year's end
+and in day-first zones (`data/time-rules.tsv`), and properties over generated phrases, zones and
+moments: backward words are never read forwards, a written zone wins wherever it stands, and the
+local time and the UTC pair always denote the same instant."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, available_timezones
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.time.resolve import ResolvedTime, resolve_time, short_when
+
+TABLE = Path(__file__).parents[1] / "data" / "time-rules.tsv"
+ROWS = [
+    row
+    for row in csv.DictReader(
+        (line for line in TABLE.open(encoding="utf-8") if not line.startswith("#")),
+        delimiter="\t",
+    )
+]
+
+
+def local(r: ResolvedTime) -> str:
+    assert r.local is not None, r
+    return r.local.strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row["phrase"] for row in ROWS])
+def test_rule_table(row: dict[str, str]) -> None:
+    r = resolve_time(
+        row["phrase"],
+        zone=row["zone"],
+        now=datetime.fromisoformat(row["now"]),
+        date_order=row["order"],  # type: ignore[arg-type]
+    )
+    expected = row["expected"]
+    if expected in ("ASK", "REJECT"):
+        assert r.status == expected.lower(), r
+        assert r.starts_at is None and r.reason
+    elif expected.startswith("CONFIRM "):
+        first, *others = expected.removeprefix("CONFIRM ").split("|")
+        assert (r.status, local(r)) == ("confirm", first), r
+        zone = ZoneInfo(row["zone"])
+        shown = [a.astimezone(zone).strftime("%Y-%m-%d %H:%M") for a in r.alternatives]
+        assert shown == others, r
+    else:
+        assert (r.status, local(r)) == ("ok", expected), r
+
+
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+ZONES = sorted(available_timezones() - {"localtime", "Factory"})
+
+# Phrases that resolve to a future time when nothing points backwards.
+FORWARD = st.builds(
+    "{} {} {}".format,
+    st.sampled_from(["tomorrow", "fri", "next tuesday", "this saturday", "12/5", "Dec 3rd",
+                     "in 2 days", "monday", "the 15th", ""]),
+    st.sampled_from(["at", "", "around", "@"]),
+    st.sampled_from(["3pm", "10:30am", "4", "noon", "2-3pm", "quarter past nine", "16.45"]),
+)  # fmt: skip
+BACKWARD = [
+    "last thursday", "last nite", "last night", "yest", "yday", "yesterday", "this past monday",
+    "past friday", "previous wednesday", "last week friday", "friday last week", "last week",
+    "earlier today", "3 days ago", "an hour ago", "two weeks ago", "the day before yesterday",
+    "the other day", "last weekend", "last month", "earlier this week", "ago",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    phrase=FORWARD,
+    backward=st.sampled_from(BACKWARD),
+    at=st.integers(0, 10),
+    zone=st.sampled_from(ZONES),
+    day_first=st.booleans(),
+)
+def test_a_backward_word_anywhere_is_never_read_as_a_time_ahead(
+    phrase: str, backward: str, at: int, zone: str, day_first: bool
+) -> None:
+    words = phrase.split()
+    at = min(at, len(words))
+    text = " ".join([*words[:at], backward, *words[at:]])
+    r = resolve_time(text, zone=zone, now=NOW, date_order="DMY" if day_first else "MDY")
+    assert r.status in ("reject", "ask"), (text, r)
+    assert r.starts_at is None
+
+
+# A time phrase as pieces; a zone may stand between any two of them, or at either end.
+PIECES = st.tuples(
+    st.sampled_from(["tomorrow", "friday", "on friday", "12/5", "next week tuesday", "the 15th"]),
+    st.sampled_from(["at 3pm", "3pm", "at 10:30", "11am", "noon", "at 4", "2-3pm"]),
+).flatmap(lambda p: st.permutations(list(p)))
+ANYWHERE = ["EST", "PST", "CDT", "MST", "UTC", "GMT", "Europe/London", "pacific time", "(PST)"]
+BESIDE_A_TIME = ["PT", "ET", "CT", "MT", "pacific", "eastern", "central", "(PT)"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=PIECES, zone_word=st.sampled_from(ANYWHERE), tour_zone=st.sampled_from(ZONES))
+def test_a_zone_written_anywhere_gives_the_same_instant(
+    pieces: list[str], zone_word: str, tour_zone: str
+) -> None:
+    texts = [" ".join([*pieces[:i], zone_word, *pieces[i:]]) for i in range(len(pieces) + 1)]
+    texts.append(f"can we do {' '.join(pieces)} if that works, {zone_word}?")
+    results = [resolve_time(t, zone=tour_zone, now=NOW) for t in texts]
+    assert len({(r.status, r.starts_at) for r in results}) == 1, list(
+        zip(texts, results, strict=True)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=PIECES, zone_word=st.sampled_from(BESIDE_A_TIME), tour_zone=st.sampled_from(ZONES))
+def test_a_zone_word_that_is_also_a_plain_word_counts_after_any_piece(
+    pieces: list[str], zone_word: str, tour_zone: str
+) -> None:
+    texts = [" ".join([*pieces[:i], zone_word, *pieces[i:]]) for i in range(1, len(pieces) + 1)]
+    results = [resolve_time(t, zone=tour_zone, now=NOW) for t in texts]
+    assert len({(r.status, r.starts_at) for r in results}) == 1, list(
+        zip(texts, results, strict=True)
+    )
+    if results[0].starts_at is not None:  # and it is the written zone's time, not the tour's
+        alone = resolve_time(" ".join(pieces), zone=tour_zone, now=NOW)
+        elsewhere = "Pacific/Kiritimati" if tour_zone != "Pacific/Kiritimati" else "Asia/Tokyo"
+        assert results[0].starts_at == resolve_time(texts[-1], zone=elsewhere, now=NOW).starts_at
+        assert alone.status in ("ok", "confirm", "ask", "reject")
+
+
+def _transitions(zone: ZoneInfo, year: int) -> list[datetime]:
+    """The UTC hours at which the zone's offset changes during `year`."""
+    found = []
+    at = datetime(year, 1, 1, tzinfo=UTC)
+    offset = at.astimezone(zone).utcoffset()
+    while at.year == year:
+        nxt = at + timedelta(hours=1)
+        if nxt.astimezone(zone).utcoffset() != offset:
+            found.append(nxt)
+            offset = nxt.astimezone(zone).utcoffset()
+        at = nxt
+    return found
+
+
+DST_ZONES = [z for z in ZONES[::9] if _transitions(ZoneInfo(z), 2026)]
+SAID = ["tomorrow at 2:30am", "tomorrow at 3pm", "today at 11pm", "in 2 hours", "1:30am",
+        "in 3 days at 1:30", "sunday at 1:30am", "tonight at 7", "next monday 9am",
+        "the 1st at 2am"]  # fmt: skip
+
+
+@pytest.mark.parametrize("zone_name", [*DST_ZONES, "Australia/Sydney", "America/Santiago"])
+def test_local_and_utc_are_one_instant_around_every_dst_change(zone_name: str) -> None:
+    zone = ZoneInfo(zone_name)
+    for change in _transitions(zone, 2026):
+        for before in (timedelta(hours=30), timedelta(hours=3), timedelta(minutes=20)):
+            now = change - before
+            for phrase in SAID:
+                r = resolve_time(phrase, zone=zone, now=now)
+                if r.status not in ("ok", "confirm"):
+                    continue
+                assert r.local is not None and r.starts_at is not None
+                pair = datetime.fromisoformat(f"{r.appointment_date}T{r.appointment_time}+00:00")
+                # astimezone: == between zones is False for a wall time in a DST fold (PEP 495).
+                shown = datetime.fromisoformat(r.local.isoformat())  # as parse-time prints it
+                assert shown.astimezone(UTC) == pair == r.starts_at, (zone_name, now, phrase, r)
+                assert r.local.utcoffset() == r.local.astimezone(zone).utcoffset()
+                if r.status == "ok" and "hours" not in phrase:
+                    # An ok time is the wall time asked for, on the calendar day the words name.
+                    wall = r.local.astimezone(zone)
+                    assert wall.replace(tzinfo=None) == wall.replace(tzinfo=zone).replace(
+                        tzinfo=None
+                    )
+
+
+def test_far_tours_show_their_year_where_they_are_shown() -> None:
+    r = resolve_time(
+        "Dec 3rd 3:15 PM", zone="America/New_York", now=datetime(2026, 12, 6, 15, tzinfo=UTC)
+    )
+    assert r.status == "confirm" and r.reason and "2027" in r.reason
+    assert short_when(r) == "Fri, Dec 3, 2027, 3:15 PM EST"
+    near = resolve_time(
+        "Dec 23 3:15 PM", zone="America/New_York", now=datetime(2026, 12, 6, 15, tzinfo=UTC)
+    )
+    assert near.status == "ok" and short_when(near) == "Wed, Dec 23, 3:15 PM EST"
+
+
+def test_a_season_mismatched_abbreviation_names_the_actual_time() -> None:
+    august = datetime(2026, 8, 12, 13, tzinfo=UTC)
+    r = resolve_time("11am EST tomorrow", zone="America/Chicago", now=august)
+    assert r.status == "confirm" and r.reason and "EDT" in r.reason and "EST" in r.reason
+    assert r.starts_at == datetime(2026, 8, 13, 15, tzinfo=UTC)  # 11:00 EDT
+    january = datetime(2027, 1, 12, 13, tzinfo=UTC)
+    assert resolve_time("11am EST tomorrow", zone="America/Chicago", now=january).status == "ok"
+
+
+@pytest.mark.parametrize("length", [1_000, 10_000, 40_000])
+def test_long_text_is_answered_and_longer_than_slack_is_refused_unread(length: int) -> None:
+    for filler in ("7", "tomorrow at 3pm ", "a. ", "12/5 "):
+        text = (filler * length)[:length]
+        assert resolve_time(text, zone="UTC", now=NOW).status in ("ask", "reject", "ok", "confirm")
+    r = resolve_time("3" * 40_001, zone="UTC", now=NOW)
+    assert r.status == "reject" and r.reason and "40,000" in r.reason
+
+
+def test_a_date_just_past_is_never_silently_next_year() -> None:
+    """Every day of a year said a few days after it: next year's date is never `ok`."""
+    start = date(2026, 1, 1)
+    for offset in range(0, 365, 3):
+        said = datetime.combine(start + timedelta(days=offset), datetime.min.time(), UTC)
+        past = said.date() - timedelta(days=3)
+        for phrase in (f"{past:%b} {past.day} at 3pm", f"{past.month}/{past.day} at 3pm"):
+            r = resolve_time(phrase, zone="UTC", now=said + timedelta(hours=12))
+            assert r.status in ("confirm", "reject"), (phrase, said, r)
+            if r.status == "confirm":
+                assert r.reason and str(past.year + 1) in r.reason

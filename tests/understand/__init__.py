@@ -1,0 +1,1 @@
+"""Tests of `bot.understand`: reading free text into the booking form."""
