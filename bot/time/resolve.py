@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from bot.time.holidays import holiday_on_or_after
 from bot.time.vocabulary import NUMBER_WORDS, WEEKDAYS
 from bot.time.words import (
     ClockTime,
     DateRef,
     DayOfMonth,
     DayRef,
+    NamedDay,
     Reading,
     RelativeDay,
     WeekdayRef,
@@ -118,6 +120,8 @@ def _resolve(
             f"I can't be sure which day or time “{reading.unsure[0]}” is; write the date as "
             "month/day and the time with a colon, like “12/26 at 3:15pm”.",
         )
+    if reading.options and (len(reading.days) > 1 or len(reading.times) > 1):
+        raise _Answer("ask", f"“{reading.words}” offers more than one; which one?")
     written = _one_zone(reading.zones)
     if reading.duration_minutes is not None:
         if reading.days or reading.times:
@@ -322,6 +326,8 @@ def _day_of(ref: DayRef, today: date) -> date:
             if day >= today:
                 return day
         raise _Answer("reject", f"“{ref.text}” is not a date I can book.")
+    if isinstance(ref, NamedDay):
+        return holiday_on_or_after(ref.name, today)
     if isinstance(ref, DayOfMonth):
         year, month = today.year, today.month
         for _ in range(13):

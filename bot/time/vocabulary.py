@@ -25,7 +25,7 @@ _WORD_FIXES = {
     "nite": "night",
     "2day": "today",
     "tday": "today",
-    **dict.fromkeys("mon mo monday mondy monady".split(), "monday"),
+    **dict.fromkeys("mon monday mondy monady".split(), "monday"),  # not "mo": "6 mo" is a lease
     **dict.fromkeys("tue tues tu tuesday tuseday teusday tuesdy".split(), "tuesday"),
     **dict.fromkeys(
         "wed weds wedn wednesday wensday wendsday wedensday wednsday wednesdy".split(),
@@ -75,9 +75,9 @@ _SPELLED_PAST_TO = re.compile(
 )
 # "at two" is a time only where a time can end: "at two tomorrow", not "at one of our buildings".
 _SPELLED_HOUR_AT = re.compile(
-    r"\b(at|around|about)\s+" + _HOUR + r"(?=\s*(?:$|[,.!?;)]|(?:today|tomorrow|tonight|on|this"
-    r"|next|if|works|please|ok|then|for|sharp|or|pm|am|" + "|".join(WEEKDAYS) + r"|mon|tue|tues"
-    r"|wed|thu|thur|thurs|fri|sat|sun)\b))"
+    r"\b(at|around|about)\s+" + _HOUR + r"(?=\s*(?:$|[,.!?;)\"]|(?:today|tomorrow|tonight|on"
+    r"|this|next|if|works?|would|is|sounds|please|ok|okay|then|for|sharp|or|and|but|instead"
+    r"|pm|am|ish|" + "|".join(WEEKDAYS) + r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b))"
 )
 _AMOUNTS = {"half": 30, "quarter": 15, "five": 5, "ten": 10, "twenty": 20}
 
@@ -99,6 +99,44 @@ def _past_to(m: re.Match[str]) -> str:
 _H_CLOCK = re.compile(
     r"\b(?:(\d{1,2})h([0-5]\d)|([01]\d|2[0-3])([0-5]\d)\s*(?:h|hrs|hours)|(0\d|1[3-9]|2[0-3])h)\b"
 )
+
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_ORDINAL = (
+    r"((?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
+    + "|".join(sorted(_ORDINALS, key=len, reverse=True))
+    + ")"
+)
+_MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+# A day of the month in words, where it can only be one: "the third of december", "december
+# third", "on the twenty-first" (not "the first week", "my second choice").
+_ORDINAL_DATES = [
+    re.compile(r"(?<=\bthe )" + _ORDINAL + r"(?=\s+of\s+" + _MONTH_NAME + r"\b)"),
+    re.compile(r"\b(?P<month>" + _MONTH_NAME + r")\s+(?:the\s+)?" + _ORDINAL + r"\b"),
+    re.compile(r"(?<=\bon the )" + _ORDINAL + r"\b(?!\s+(?:floor|week|time|one|place|unit))"),
+]
+
+
+def _ordinal_number(words: str) -> int:
+    parts = re.split(r"[\s-]+", words)
+    if len(parts) == 2:
+        return {"twenty": 20, "thirty": 30}[parts[0]] + _ORDINALS[parts[1]]
+    return _ORDINALS[parts[0]]
+
+
+def _ordinal_day(m: re.Match[str]) -> str:
+    n = _ordinal_number(m.group(m.lastindex or 1))
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10 if n not in (11, 12, 13) else 0, "th")
+    month = m.groupdict().get("month")
+    return f"{month} {n}{suffix}" if month else f"{n}{suffix}"
 
 
 def _minute(words: str) -> int:
@@ -134,6 +172,8 @@ def normalise(text: str) -> str:
     text = _SPELLED_PAST_TO.sub(_past_to, text)
     text = _SPELLED_HOUR_AT.sub(lambda m: f"{m.group(1)} {_HOURS[m.group(2)]}", text)
     text = _H_CLOCK.sub(_h_clock, text)
+    for pattern in _ORDINAL_DATES:
+        text = pattern.sub(_ordinal_day, text)
     text = re.sub(r"(\d)\s*o'?\s?clock\b", r"\1:00", text)
     text = re.sub(r"(\d)\s*-?\s*ish\b", r"\1", text)
     text = re.sub(r"\bnoon-?ish\b", "noon", text)

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Literal
 from zoneinfo import available_timezones
 
+from bot.time.holidays import HOLIDAY
 from bot.time.vocabulary import (
     NUMBER_WORDS,
     WEEKDAYS,
@@ -39,6 +40,7 @@ _ZONE_WORD = re.compile(
 # Between a zone word and the time or day it belongs to, only these may stand.
 _ZONE_FILLER = re.compile(r"(?:\s|\b(?:at|on|the|time)\b|-|,)*")
 _ZONE_FILLER_END = re.compile(r"(?:\s|\b(?:at|on|the|time)\b|-|,)*$")
+_OPTIONS = re.compile(r"\b(?:or|either)\b")
 _OR = re.compile(r"\s*(?:or|and|/)?\s*")  # "PT or ET": the second zone word is one too
 _IANA = re.compile(r"\b([a-z]+(?:/[a-z_+-]+){1,2})\b")
 
@@ -51,7 +53,8 @@ _WD = "(" + "|".join(WEEKDAYS) + ")"
 _NOT_A_TIME = (
     r"(?!\s*(?:/|:\d|%|k\b|\$|st\b|nd\b|rd\b|th\b|br\b|bd\b|bed|bath|ba\b|days?\b|weeks?\b"
     r"|hours?\b|hrs?\b|minutes?\b|mins?\b|months?\b|mo\b|people|persons?|guests?|units?"
-    r"|pets?|dogs?|cats?|years?|yrs?|sq|ft|floor)|\.\d)"
+    r"|pets?|dogs?|cats?|years?|yrs?|sq|ft|floor|adults?|child(?:ren)?|kids?|occupants?"
+    r"|residents?|roommates?|tenants?|cars?|spots?|stor(?:y|ies)|levels?|rooms?|baths?)|\.\d)"
 )
 _CLOCK = r"(\d{1,2})(?::([0-5]\d))?\s*(am|pm|a|p)?"
 
@@ -99,7 +102,15 @@ class DayOfMonth:
     text: str
 
 
-DayRef = RelativeDay | WeekdayRef | DateRef | DayOfMonth
+@dataclass(frozen=True)
+class NamedDay:
+    """A holiday: "thanksgiving", "christmas eve"."""
+
+    name: str
+    text: str
+
+
+DayRef = RelativeDay | WeekdayRef | DateRef | DayOfMonth | NamedDay
 
 
 @dataclass
@@ -116,6 +127,7 @@ class Reading:
     bad: list[str] = field(default_factory=list)  # written but impossible, e.g. "2/30" or "15pm"
     past: list[str] = field(default_factory=list)  # words pointing backwards: "last tuesday"
     unsure: list[str] = field(default_factory=list)  # a day only a calendar can tell
+    options: bool = False  # "tuesday or 12/15": choices offered, even ones that agree
     words: str = ""  # the stretch of the (normalised) text that holds all of the above
 
     @property
@@ -266,7 +278,8 @@ _DOTTED_TIME = re.compile(
 )
 _MERIDIEM_TIME = re.compile(r"\b(\d{1,2})(?:\s*(am|pm)\b|(a|p)\b)")
 _BARE_AFTER_WORD = re.compile(
-    r"\b(?:at|around|about|abt|by|say|approx(?:imately)?|roughly|like)\s+(\d{1,2})\b" + _NOT_A_TIME
+    r"\b(?:at|around|about|abt|by|say|approx(?:imately)?|roughly|like|maybe)\s+(\d{1,2})\b"
+    + _NOT_A_TIME
 )
 _BARE = re.compile(r"^\s*(\d{1,2})\b" + _NOT_A_TIME)
 _HOUR_AFTER_DAY = re.compile(r"\s+(?:at\s+)?(\d{1,2})\b" + _NOT_A_TIME)
@@ -295,6 +308,16 @@ _CUES: dict[re.Pattern[str], tuple[str, ...]] = {
     _WEEKDAY_PATTERNS[4][0]: ("this week",),
     _WEEKDAY_PATTERNS[5][0]: ("next ",),
     _WEEKDAY_PATTERNS[6][0]: ("day",),
+    HOLIDAY: (
+        "thanksgiving",
+        "christmas",
+        "xmas",
+        "new year",
+        " day",
+        "friday",
+        "halloween",
+        "july",
+    ),
     _VAGUE_DAY: ("week", "end of"),
     _ISO_DATE: ("-",),
     _NUMERIC_DATE: ("/",),
@@ -343,6 +366,8 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
     for m, date_ref in _read_dates(t, reading, day_first):
         add_day(m, date_ref)
 
+    for m in t.find(HOLIDAY):
+        add_day(m, NamedDay(m.group(1), m.group(0)))
     for pattern, mode in _WEEKDAY_PATTERNS:
         for m in t.find(pattern):
             add_day(m, WeekdayRef(WEEKDAYS.index(m.group(1)), mode, m.group(0)))
@@ -357,6 +382,8 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
     _read_zones(t, reading)
     if t.last > t.first:
         reading.words = t.text[t.first : t.last].strip()
+        pieces = len(reading.days) + len({(c.hour, c.minute) for c in reading.times})
+        reading.options = pieces > 1 and bool(_OPTIONS.search(reading.words))
     return reading
 
 

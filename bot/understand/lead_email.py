@@ -42,7 +42,8 @@ _LABEL_WORDS = {
     "questions, question, inquiry, details, lead message, prospect message, "
     "message from prospect",
     "meta": "source, lead source, lead type, listing id, lead id, id, reference, ref, received, "
-    "submitted, date submitted, submitted on, created, lead date, sent via, channel, campaign, "
+    "submitted, date submitted, submitted on, submitted at, lead submitted, received at, "
+    "date received, sent at, timestamp, created, lead date, sent via, channel, campaign, "
     "agent, assigned to, assigned agent, status, priority",
 }
 # A label starts a line, or follows a bar, a semicolon, a comma or a " / " between fields.
@@ -51,8 +52,8 @@ _LABEL_KIND = {
 }
 _LABEL = re.compile(
     r"(?im)(?:^|(?<=[|;•,])|(?<=[ \t])(?=/[ \t]))[ \t>*•/\-]*("
-    + "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(_LABEL_KIND, key=len)[::-1])
-    + r")[ \t]*[:：][ \t]*"
+    + "|".join(re.escape(w).replace(r"\ ", r"[ \t_]+") for w in sorted(_LABEL_KIND, key=len)[::-1])
+    + r")[ \t]*(?:[:：]|=(?!=))[ \t]*"  # "Phone: …", and a form's dump "tour_date=2026-11-30"
 )
 _HEADER = re.compile(r"(?im)^[ \t>*]*(from|to|cc|bcc|sent|date|subject|reply-to)[ \t]*:[^\n]*")
 _EMAIL_HEADERS = ("from", "to", "subject")
@@ -121,7 +122,7 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
         end = len(text) if line_end < 0 else line_end
         if i + 1 < len(found) and found[i + 1].start() < end:
             end = found[i + 1].start()
-        kind = _LABEL_KIND[" ".join(m.group(1).lower().split())]
+        kind = _LABEL_KIND[" ".join(m.group(1).lower().replace("_", " ").split())]
         value_end = _value_end(message.rest, kind, m.end(), end)
         while value_end > m.end() and text[value_end - 1] in " \t,;|":
             value_end -= 1

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from bot.booking.form import TOUR_TIME_MAX
-from bot.time.words import normalise, read_phrase
+from bot.time.words import normalise
 from bot.understand.message import Message
+from bot.understand.time_choice import candidates, choose
 
 TIME_WORDS_MAX = 120  # time words scattered over a page: not sure
 
@@ -30,7 +31,7 @@ _CALL_BACK = re.compile(
     r"|the\s+prospect)(?:\s+(?:back|again))?|follow(?:ing)?\s+up(?:\s+with\s+(?:her|him|them))?"
     r"|get\s+back\s+to\s+(?:her|him|them))(?:\s+(?:on|at))?\s+"
     rf"(?:{_DAY_WORD}(?:[\s,]+(?:at|@|around|by)?\s*{_CLOCK}\b)?|(?:at|@|around|by|after|before)\s*"
-    rf"{_CLOCK}\b(?:\s+{_DAY_WORD})?)"
+    rf"{_CLOCK}\b(?:\s+{_DAY_WORD})?|between\s+{_CLOCK}\s+(?:and|-)\s+{_CLOCK}\b(?:\s+{_DAY_WORD})?)"
 )
 # (pattern, words one of which the text must hold for the pattern to be worth running)
 _NOT_THE_TOUR = [
@@ -61,13 +62,51 @@ _NOT_THE_TOUR = [
     (
         re.compile(
             r"(?i)\b(?:called|emailed|texted|messaged|reached\s+out|came\s+in|stopped\s+by"
-            r"|walked\s+in|spoke|talked|left\s+(?:a\s+)?(?:vm|voicemail|message))\b"
+            r"|walked\s+in|walk-?in|spoke|talked|left\s+(?:a\s+)?(?:vm|voicemail|message))\b"
             r"(?:\s+[a-z']+){0,3}?\s+(?:this\s+(?:morning|afternoon|evening)|today|yesterday"
             r"|earlier|last\s+night)\b"
         ),
         ("this", "today", "yesterday", "earlier", "last"),
     ),
     (_CALL_BACK, ("call", "text", "ring", "phone", "email", "follow", "get back")),
+    # The line a voicemail, text or chat export starts with: who, from which number, when.
+    (
+        re.compile(
+            r"(?im)^[ \t]*(?:new\s+)?(?:sms|texts?(?:\s+messages?)?|voicemail(?:\s+transcript"
+            r"(?:ion)?)?|vm|missed\s+call|messages?|chat(?:\s+transcript)?|whatsapp|imessage"
+            r"|messenger)\b[ \t]*(?:from\b|[·(\-–—]|\+?\d|transcript)(?:[^\n:]|:\d)*"
+        ),
+        ("sms", "text", "voicemail", "vm", "call", "message", "chat", "whatsapp", "messenger"),
+    ),
+    # Timestamps of a chat export and a voicemail's length: "[10:02 PM]", "(Tue 7:40 PM)", "(1:02)".
+    (
+        re.compile(
+            r"(?i)\[[^\]\n]{0,40}?\d{1,2}:\d\d(?::\d\d)?[^\]\n]{0,12}\]"
+            r"|\((?:[a-z]{3,9}\.?,?\s+)?\d{1,2}:\d\d(?::\d\d)?(?:\s*[ap]\.?m\.?)?\)"
+            r"|\b(?:duration|length)\s*:?\s*\d{1,2}:\d\d\b|·\s*\d{1,2}:\d\d\b(?!\s*[ap]\.?m)"
+        ),
+        (":",),
+    ),
+    # When the prospect is busy is not when they tour: "I get off at 6", "off work at 4:30".
+    (
+        re.compile(
+            r"(?i)\b(?:get|got|i'?m|am|be|gets?)\s+off(?:\s+work)?\s+(?:at|around|by)\s+\d{1,2}"
+            r"(?::\d\d)?(?:\s*[ap]\.?m\.?)?|\bwork(?:ing)?\s+(?:until|till|til)\s+\d{1,2}(?::\d\d)?"
+            r"(?:\s*[ap]\.?m\.?)?"
+        ),
+        ("off", "work"),
+    ),
+    # Numbered lines ("1) hey this is…", "2. budget…") count items, not hours.
+    (re.compile(r"(?m)^[ \t]*\d{1,2}[).][ \t]"), (")", ".")),
+    # Office hours: "Mon–Sat 9–6", "open Monday-Friday 9am-6pm".
+    (
+        re.compile(
+            r"(?i)\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\s*(?:-|–|to|thru|through)\s*"
+            r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?[^\n]{0,40}"
+            r"|\b(?:office|leasing|business)\s+hours\b[^\n]*"
+        ),
+        ("-", "–", " to ", "thru", "through", "hours"),
+    ),
 ]
 # Words as normalise splits them: at spaces, and at commas and semicolons between words.
 _TOKEN = re.compile(r"(?:[^\s,;]|(?<=\d),(?=\d))+")
@@ -86,10 +125,13 @@ def take_tour_time(message: Message) -> None:
         if any(cue in lower for cue in cues):
             for m in pattern.finditer(message.search):
                 message.hide(*m.span())
-    words = read_phrase(message.search).words
-    if not words or len(words) > TIME_WORDS_MAX:
+    chosen = choose(candidates(message), message.search)
+    if chosen is None:
         return
-    found = _as_written(message.search, words)
+    words, merged = chosen
+    if len(words) > TIME_WORDS_MAX:
+        return
+    found = None if merged else _as_written(message.search, words)
     if found is None:
         message.set("tour_time", words)  # the resolver's own spelling: the same time
         return
