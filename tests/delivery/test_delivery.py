@@ -29,7 +29,7 @@ from bot.propexo.client import PropexoClient
 from bot.store import Booking, BookingState, NewBooking, Store
 from bot.store.store import BudgetUnit
 from handlers.thread import SlackThread
-from tests.handlers.test_slack_app import EXAMPLE, open_form, replies, wait_for_reply
+from tests.handlers.slack_app_kit import EXAMPLE, open_form, replies, wait_for_reply
 from tests.harness import FAST_POLICY, RunningBot, running_bot
 from tests.reliability_kit import add_bookings, new_booking
 

@@ -3,7 +3,7 @@ moments, Propexo down for a while, and a burst paced by the shared budget.
 
 Everything is real and local: worker processes, a PostgreSQL database of their own per test, the
 Propexo simulator and the Slack stand-in over sockets on 127.0.0.1. PostgreSQL tests are skipped,
-with the reason, when no server answers (see tests/store/test_store.py).
+with the reason, when no server answers (see tests/store/store_kit.py).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from tests.reliability_kit import (
     wait_until_settled,
     worker_env,
 )
-from tests.store.test_store import reachable_postgres
+from tests.store.store_kit import reachable_postgres
 
 
 @pytest.fixture

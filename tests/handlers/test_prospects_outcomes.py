@@ -11,7 +11,7 @@ import pytest
 from bot.offline.propexo import SimulatorServer
 from bot.offline.slack import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, TEAM_ID, SlackStandIn
 from bot.store import BookingState
-from tests.handlers.test_slack_app import open_form, replies, wait_for_reply
+from tests.handlers.slack_app_kit import open_form, replies, wait_for_reply
 from tests.harness import RunningBot, running_bot
 
 PROSPECTS = "/crm/v1/prospects"

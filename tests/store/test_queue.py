@@ -28,9 +28,9 @@ from bot.store.store import BUDGET_PRUNE_EVERY, MIGRATIONS, BudgetUnit
 from tests.harness import FAST_POLICY
 from tests.reliability_kit import CREATE_PATH as CREATE
 from tests.reliability_kit import new_booking as reliability_booking
-from tests.store.test_store import START, Clock, clock, new_booking, reachable_postgres, store
+from tests.store.store_kit import START, Clock, clock, new_booking, reachable_postgres, store
 
-__all__ = ["clock", "store"]  # the fixtures, shared with test_store
+__all__ = ["clock", "store"]  # the fixtures, from store_kit
 
 ACCEPTED, SENDING, SUBMITTED = BookingState.ACCEPTED, BookingState.SENDING, BookingState.SUBMITTED
 
