@@ -13,9 +13,9 @@ from bot.understand.message import Label, Message
 
 # Label words as lead sources and agents write them, by what the value holds.
 _LABEL_WORDS = {
-    "name": "name, full name, lead name, prospect, prospect name, client, client name, contact, "
-    "contact name, renter, renter name, applicant, guest, guest name, customer, customer name, "
-    "lead, resident name",
+    "name": "name, full name, your name, lead name, prospect, prospect name, client, client name, "
+    "contact, contact name, renter, renter name, applicant, guest, guest name, customer, "
+    "customer name, lead, resident name",
     "first_name": "first name, first, given name",
     "last_name": "last name, last, surname, family name",
     "email": "email, e-mail, email address, e-mail address, mail",
@@ -31,7 +31,8 @@ _LABEL_WORDS = {
     "monthly budget, rent range, budget range, target rent, max budget, rent budget, "
     "desired price, desired budget",
     "lease": "lease, lease term, lease length, desired lease term, desired lease length, term",
-    "tour_type": "tour type, type of tour, tour preference, preferred tour type, showing type",
+    "tour_type": "tour type, type of tour, tour preference, preferred tour type, showing type, "
+    "visit type, type",
     "community": "property, community, building, property name, listing, interested in, "
     "complex, apartment community",
     "time": "preferred time, preferred tour time, tour time, tour date, preferred date, "
@@ -41,6 +42,16 @@ _LABEL_WORDS = {
     "message": "message, comments, comment, notes, note, additional info, additional information, "
     "questions, question, inquiry, details, lead message, prospect message, "
     "message from prospect",
+    # Another person, whose details are never the prospect's: kept for the notes, hidden from
+    # every reader.
+    "other": "co-applicant, coapplicant, co-signer, cosigner, guarantor, roommate, roommates, "
+    "spouse, partner, emergency contact, referred by, referral from, leasing agent, realtor, "
+    "relocation agent, parent, parents",
+    # What the prospect says about themselves: kept for the notes, never a name, time or budget.
+    "profile": "income, annual income, household income, annual household income, monthly "
+    "income, gross income, current rent, current address, address, employer, occupation, job, "
+    "credit, credit score, pets, pet, occupants, occupant, adults, children, kids, vehicles, "
+    "parking, smoker, evictions, eviction",
     "meta": "source, lead source, lead type, listing id, lead id, id, reference, ref, received, "
     "submitted, date submitted, submitted on, submitted at, lead submitted, received at, "
     "date received, sent at, timestamp, created, lead date, sent via, channel, campaign, "
@@ -50,10 +61,23 @@ _LABEL_WORDS = {
 _LABEL_KIND = {
     words.strip(): kind for kind, text in _LABEL_WORDS.items() for words in text.split(",")
 }
+# Labels that hold a comma themselves.
+_LABEL_KIND.update(dict.fromkeys(("name (last, first)", "name (first, last)"), "name"))
 _LABEL = re.compile(
     r"(?im)(?:^|(?<=[|;•,])|(?<=[ \t])(?=/[ \t]))[ \t>*•/\-]*("
     + "|".join(re.escape(w).replace(r"\ ", r"[ \t_]+") for w in sorted(_LABEL_KIND, key=len)[::-1])
     + r")[ \t]*(?:[:：]|=(?!=))[ \t]*"  # "Phone: …", and a form's dump "tour_date=2026-11-30"
+)
+# A label in the middle of a line, after another field's value ("First Name: Ana  Last Name:
+# Ortega", "Email: … Mobile: …"): written with a capital, so "my last name: Smith" stays text.
+_MID_LABEL = re.compile(
+    r"(?m)(?<=\S)[ \t]+("
+    + "|".join(
+        re.escape(w[0].upper()) + "(?i:" + re.escape(w[1:]).replace(r"\ ", r"[ \t_]+") + ")"
+        for w in sorted(_LABEL_KIND, key=len)[::-1]
+        if len(w) > 2
+    )
+    + r")[ \t]*[:：][ \t]*"
 )
 _HEADER = re.compile(r"(?im)^[ \t>*]*(from|to|cc|bcc|sent|date|subject|reply-to)[ \t]*:[^\n]*")
 _EMAIL_HEADERS = ("from", "to", "subject")
@@ -71,12 +95,16 @@ _WHOLE_LINE = ("time", "message", "phone", "email")
 _BAR = re.compile(r"[|;]")
 _COMMA = re.compile(r",(?!\d)(?![ \t]*\d{4}\b)")  # not in "$1,800" or "March 15, 2027"
 _NAME_WORD = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
-_LAST_FIRST = re.compile(rf"[ \t]*{_NAME_WORD}[ \t]*,[ \t]*{_NAME_WORD}[ \t,]*")
+_LAST_FIRST = re.compile(
+    rf"[ \t]*{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}[ \t]*,"
+    rf"[ \t]*{_NAME_WORD}(?:[ \t]+{_NAME_WORD})?[ \t,]*"
+)
 # Section headings of lead emails, on a line of their own.
 _HEADING = re.compile(
     r"(?im)^[ \t]*(?:contact|prospect|renter|lead|guest|customer|additional|personal)?[ \t]*"
     r"(?:information|info|details|message|preferences|comments)[ \t]*:?[ \t]*$"
 )
+_SENDER_NAME = re.compile(r"from[ \t]*:[ \t]*([^\W\d_][^\n<>@:]{0,60}?)[ \t]*$", re.I)
 _SENDER = re.compile(
     r"from[ \t]*:[ \t]*\"?([^<\"\n]*?)\"?[ \t]*<?([^\s<>@]+@[^\s<>]+?)>?[ \t]*$", re.I
 )
@@ -111,12 +139,18 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
             display, address = sender.group(1).strip(), sender.group(2)
             if not _SERVICE.search(address) and not _SERVICE_NAME.search(display):
                 sender_name, sender_email = display or None, address
+        elif (
+            name == "from"
+            and (alone := _SENDER_NAME.search(m.group(0)))
+            and not _SERVICE_NAME.search(alone.group(1))
+        ):
+            sender_name = alone.group(1).strip()  # "From: Nadia Haddad", a site's message
         message.take(*m.span())
     for pattern in (_FORWARDED, _BANNER, _HEADING):
         for m in pattern.finditer(text):
             message.take(*m.span())
 
-    found = list(_LABEL.finditer(message.rest))
+    found = _labels(message.rest)
     for i, m in enumerate(found):
         line_end = message.rest.find("\n", m.end())
         end = len(text) if line_end < 0 else line_end
@@ -130,6 +164,8 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
         if kind == "meta":
             message.take(label.start, label.end)
             continue
+        if kind == "other":
+            message.hide(label.start, label.end)
         if kind == "message":
             message.take(label.start, label.value_start)
         else:
@@ -138,10 +174,24 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
     return sender_name, sender_email
 
 
+def _labels(text: str) -> list[re.Match[str]]:
+    """Every label, at the start of a line or after another field's value, in order."""
+    found = list(_LABEL.finditer(text))
+    taken = [m.span() for m in found]
+    for m in _MID_LABEL.finditer(text):
+        if all(m.end() <= a or m.start() >= b for a, b in taken):
+            found.append(m)
+    return sorted(found, key=lambda m: m.start())
+
+
 def _value_end(text: str, kind: str, start: int, end: int) -> int:
     if bar := _BAR.search(text, start, end):
         end = bar.start()
-    if kind in _WHOLE_LINE or (kind == "name" and _LAST_FIRST.fullmatch(text, start, end)):
+    if (
+        kind in _WHOLE_LINE
+        or kind == "other"
+        or (kind == "name" and _LAST_FIRST.fullmatch(text, start, end))
+    ):
         return end
     comma = _COMMA.search(text, start, end)
     return comma.start() if comma else end

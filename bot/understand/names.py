@@ -43,6 +43,12 @@ _STOP = frozenset(
     rentcafe padmapper website rentals rental listing
     mr mrs ms miss mx dr sir madam
     hold wait ask asking idk tbd tba dunno unsure unknown later hmm hm um umm uh
+    wireless caller household income annual employer guest card form submission notification
+    visit schedule scheduled platforms inc llc corp ltd management properties realty group
+    services consultant manager assistant coordinator specialist front desk associate agent
+    visitor them me transcript chat voicemail sms text texts messenger marketplace
+    oh zero three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
+    hundred thousand
     """.split()
 )
 # Someone who comes along is not the prospect: "roommate Kate Smith will join".
@@ -59,7 +65,7 @@ _COMPANION_BEFORE = re.compile(
 _STOP = _STOP | frozenset(_COMPANIONS.split())
 _Mode = Literal["title", "lower", "label"]  # how a name word must be written
 _PARTICLES = frozenset(
-    "de del della der den di da das do dos du la le van von ter y bin al".split()
+    "de del della der den di da das do dos du la le van von ter y bin al st st. ste ste.".split()
 )
 _SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 # The second word of a compound given name: "Ana María López" is Ana María, of the López family.
@@ -79,16 +85,19 @@ _TIGHT_RUN = re.compile(rf"{_TITLE}({_W}(?: {_W}){{0,5}})", re.I)  # stops at a 
 # Words after which a name comes: "for Jane Doe", "prospect: Jane Doe", "call Jane Doe at".
 _BEFORE = re.compile(
     r"(?i)\b(?:for|book(?:ed|ing)?|schedul(?:e|ed|ing)|(?:(?:prospect|client|lead|customer"
-    r"|applicant|renter)(?:['’]s\s+name)?(?:\s+(?:is|named))?)|named|name\s+is|this\s+is|i\s+am"
-    r"|i'm|i’m|call|text|contact|reach|(?:email|e-mail|message|inquiry|voicemail|vm|note"
+    r"|applicant|renter)(?:['’]s\s+name)?(?:\s+(?:is|named))?)|named|name\s+is|name['’]?s|this\s+is"
+    r"|i\s+am|i'm|i’m|it['’]?s|call|text|contact|reach|(?:email|e-mail|message|inquiry|voicemail|vm|note"
     r"|referral)\s+from|(?:tour|showing|appointment|meeting)\s+with)[ \t]*[:\-–]?[ \t]+"
 )
 # After these, a name may be written in lower case ("book jane doe tmrw 3pm").
-_STRONG = re.compile(r"(?i)^(?:for|book\w*|prospect|client|lead|named|name\s+is)")
+_STRONG = re.compile(
+    r"(?i)^(?:for|book\w*|prospect|client|lead|named|name\s+is|name['’]?s|this\s+is|it['’]?s|i'?m)"
+)
 # A name is often followed by what the prospect did or wants: "Jane Doe wants…".
 _VERB = re.compile(
     r"(?<=\S)[ \t]*,?[ \t]+(?:wants|would|is|was|will|called|emailed|texted|messaged|reached"
     r"|needs|asked|requested|inquired|interested|looking|prefers|said|has|just|can|came|stopped"
+    r"|sent|writes|wrote|says|messaged"
     r"|walked|plans|hopes|saw|liked|loved|works|lives|currently)\b|['’][ds]\b"
 )
 _ONE_WORD = re.compile(_W)
@@ -100,7 +109,7 @@ _OPENING = re.compile(
 # A clause that is nothing but a name: "Spanish speaker, Rosa Delgado, 555-201-4321".
 _CLAUSE = re.compile(
     rf"(?m)(?:^|(?<=[,;:|•])|(?<=\s[-–—])|(?<=[.!?] ))[ \t]*({_W}(?:[ \t]+{_W}){{1,5}})"
-    r"(?=[ \t]*(?:[,;|•]|\s[-–—]\s|$))"
+    r"(?=[ \t]*(?:[,;|•]|\s[-–—+&]\s|$))"
 )
 _SIGN_OFF = re.compile(
     r"(?im)(?:^[ \t]*(?:thanks|thank\s+you|thx|best|best\s+regards|regards|kind\s+regards"
@@ -112,19 +121,33 @@ _SIGN_OFF = re.compile(
 def take_name(message: Message, sender: str | None, not_names: frozenset[str]) -> None:
     found = (
         _labelled(message)
+        or _written_for(message, not_names)
+        or _spelled(message, not_names)
         or _from_sender(sender, not_names)
         or _in_text(message, not_names)
         or _as_in_email(message, not_names)
+        or _field_list(message, not_names)
+        or _introduced(message, not_names)
+        or _speaker(message, not_names)
+        or _quoted_sender(message, not_names)
+        or _sender_first_name(sender)
+        or _signed(message, not_names)
     )
     if not found or max(len(found[0]), len(found[1])) > NAME_MAX:
         return
     first, last = found
-    message.set("first_name", first)
+    if first:
+        message.set("first_name", first)
     if last:
         message.set("last_name", last)
     # The first name alone goes too ("Hi Maria,"); a family name alone may be "the Okafor family".
+    if last:  # as written, with the middle initial the name leaves out: "John Q. Public"
+        pattern = rf"{_TITLE}{re.escape(first)}[ \t]+(?:[^\W\d_]\.?[ \t]+)?{re.escape(last)}"
+        for m in list(re.finditer(pattern, message.rest, re.I)):
+            message.take(*m.span())
     for words in (f"{first} {last}".strip(), first):
-        message.take_words(words, prefix=_TITLE_BEFORE)
+        if words:
+            message.take_words(words, prefix=_TITLE_BEFORE)
 
 
 def _labelled(message: Message) -> tuple[str, str] | None:
@@ -132,6 +155,14 @@ def _labelled(message: Message) -> tuple[str, str] | None:
     used = []
     for label in message.labelled("name", "first_name", "last_name"):
         value = " ".join(message.search[label.value_start : label.end].split())
+        said = message.text[label.start : label.value_start].lower()
+        if label.kind == "name" and not (first or last) and "last," in said and "," in value:
+            family, _, given = value.partition(
+                ","
+            )  # "Name (Last, First): Van der Berg, Mary Ellen"
+            first, last = " ".join(given.split()), " ".join(family.split())
+            used.append(label)
+            continue
         if label.kind == "name" and not (first or last):
             if split := _comma_name(value):
                 first, last = split
@@ -167,7 +198,194 @@ def _from_sender(sender: str | None, not_names: frozenset[str]) -> tuple[str, st
     if split := _comma_name(sender):
         return split
     words = _name_words(sender.split(), mode="title", not_names=not_names)
-    return split_name(words) if words and len(words) == len(sender.split()) else None
+    if words and len(words) == len(sender.split()):
+        return split_name(words)
+    return None
+
+
+def _sender_first_name(sender: str | None) -> tuple[str, str] | None:
+    """ "From: Leilani": a first name is all this sender gives (when the text names no one)."""
+    if sender and len(sender.split()) == 1 and is_name(sender) and sender[0].isupper():
+        return sender, ""
+    return None
+
+
+# The person a message is written for, when someone else writes it: "on behalf of my daughter,
+# Caitríona O'Donnell", "calling for my son, Ethan Foster", "book for my prospect: Oscar Lindahl".
+_FOR_WHOM = re.compile(
+    r"(?i)\b(?:on\s+behalf\s+of|for|coordinating\s+housing\s+for|book(?:ing)?\s+(?:a\s+tour\s+)?for"
+    r"|referr(?:al|ing))\s+(?:my|our|a|the)\s+(?:new\s+)?(?:daughter|son|kid|child|prospect|client"
+    r"|transferee|employee|hire|new\s+hire|tenant|customer|lead|candidate|relocatee|assignee"
+    r"|grand(?:son|daughter)|niece|nephew|friend|sister|brother|mom|mother|dad|father|wife"
+    r"|husband|partner|fianc[eé]e?|cousin|aunt|uncle|coworker|colleague)\b"
+    r"[ \t]*[,:\-–]?\s*(?:named\s+|is\s+)?"
+)
+
+
+def _written_for(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
+    text = message.search
+    for cue in _FOR_WHOM.finditer(text):
+        if m := _RUN.match(text, cue.end()):
+            found = _name_words(m.group(1).split(), mode="title", not_names=not_names)
+            if found:
+                return split_name(found)
+    return None
+
+
+# A name spelled out letter by letter, as callers do: "my name's Colm, C-O-L-M, Byrne".
+_SPELLING = re.compile(r"\b[A-Za-z](?:[-.][A-Za-z]){2,}\b(?![-.]?[A-Za-z]\b)")
+_SPELLED_CUE = re.compile(
+    r"(?i)\b(?:name\s+is|name['’]?s|this\s+is|it['’]?s|i'?m|last\s+name\s+is|first\s+name\s+is)\s+"
+)
+
+
+def _spelled(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
+    """The words a caller spells out are the name, in the order spelled; a spelling that matches
+    no word said ("oh con co, sorry, Okonkwo, O-K-O-N-K-W-O") is the name as spelled."""
+    text = message.search
+    spellings = [m for m in _SPELLING.finditer(text) if len(re.sub(r"[-.]", "", m[0])) >= 3]
+    if not spellings or not _SPELLED_CUE.search(text, max(0, spellings[0].start() - 80)):
+        return None
+    words: list[str] = []
+    cue = _SPELLED_CUE.search(text, max(0, spellings[0].start() - 80))
+    said_first = _RUN.match(text, cue.end()) if cue else None
+    for m in spellings[:2]:
+        letters = re.sub(r"[-.]", "", m.group(0))
+        said = re.findall(
+            rf"(?i)\b{re.escape(letters)}\b", text[max(0, m.start() - 60) : m.start()]
+        )
+        words.append(said[-1] if said else letters.capitalize())
+    if len(words) == 1:
+        # "this is Aoife, that's A-O-I-F-E, Donnelly": the family name follows the spelling.
+        after = re.match(
+            rf"[\s,]*(?:and\s+)?(?:the\s+)?(?:last\s+name\s+is\s+)?({_W})",
+            text[spellings[0].end() :],
+        )
+        if after and after.group(1)[0].isupper() and after.group(1).lower() not in _STOP:
+            words.append(after.group(1).rstrip("."))
+    if any(w.lower() in _STOP or w.lower() in not_names for w in words):
+        return None
+    first_word = said_first.group(1).split()[0].rstrip(".,") if said_first else ""
+    if first_word and first_word.lower() != words[0].lower() and is_name(first_word):
+        # "this is Shauna oh con co, sorry, Okonkwo, O-K-O-N-K-W-O": only the family name spelled
+        return first_word, words[0]
+    return (words[0], words[1] if len(words) > 1 else "")
+
+
+# A chat or text export: "Kateryna: Hi…", "[11/24/26, 9:14 PM] Lorenzo De Luca: …".
+_SPEAKER = re.compile(
+    rf"(?m)^[ \t]*(?:\[[^\]\n]*\][ \t]*)?({_W}(?:[ \t]+{_W}){{0,3}})[ \t]*:[ \t]+\S"
+)
+
+
+# Shorthand fields between separators: "nisha patel / nisha.p@example.com / sat 11a / maple".
+# (Two spaces or more are where a taken email or phone stood: a separator too.)
+_SEPARATED = re.compile(r"[ \t]*(?:/|\|| - |;|·|•|,|\+|&|[?!.](?=\s))[ \t]*|[ \t]{2,}")
+_FIELD_PREFIX = re.compile(r"(?i)^[ \t]*(?:[a-z][a-z \-]{0,30}:[ \t]*)?")
+
+
+def _field_list(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
+    """In a line of fields an agent typed between separators, the one that is only a name."""
+    for line in message.search.splitlines():
+        pieces = [p for p in _SEPARATED.split(line) if p.strip()]
+        alone = len(pieces) == 1 and len(message.search.strip().splitlines()) >= 3
+        if len(pieces) < 2 and not alone:
+            continue
+        for piece in pieces:
+            piece = piece[_FIELD_PREFIX.match(piece).end() :].strip(" ,.")  # type: ignore[union-attr]
+            words = piece.split()
+            if not 2 <= len(words) <= 4 or not all(_ONE_WORD.fullmatch(w) for w in words):
+                continue
+            mode: _Mode = "lower" if piece.islower() else "title"
+            found = _name_words(words, mode=mode, not_names=not_names)
+            if found and len(found) == len(words):
+                return split_name([w if w[:1].isupper() else _capital(w) for w in found])
+    return None
+
+
+def _capital(word: str) -> str:
+    """A name written in lower case, as a person would type it: "o'sullivan" is O'Sullivan,
+    "nguyen-baker" is Nguyen-Baker; particles stay lower ("de la cruz")."""
+    if word in ("st.", "ste."):
+        return word.capitalize()
+    if word in _PARTICLES:
+        return word
+    return re.sub(r"(^|['’\-])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), word)
+
+
+# "Rahul Mehta here", "Mrs. Johnson": a name as people introduce themselves in texts.
+_HERE = re.compile(rf"({_W}(?:[ \t]+{_W}){{1,3}})[ \t]+here\b")
+_TITLED = re.compile(
+    rf"(?i)(?<!\band )\b(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+({_W})\b(?![ \t]+[A-Z]|[ \t]+and\b)"
+)
+
+
+def _introduced(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
+    for m in _HERE.finditer(message.search):
+        words = m.group(1).split()
+        for start in range(len(words) - 1):
+            found = _name_words(words[start:], mode="title", not_names=not_names)
+            if found and len(found) == len(words) - start:
+                return split_name(found)
+    for m in _TITLED.finditer(message.search):
+        family = m.group(1).rstrip(".")
+        if family[0].isupper() and is_name(family) and family.lower() not in not_names:
+            return "", family  # "this is Mrs. Johnson": the family name, and no first name
+    return None
+
+
+# The writer of a quoted email: "On Tue, Nov 24, 2026 at 8:12 PM Ji-ho Shin <…> wrote:".
+_WROTE = re.compile(
+    r"(?im)^[ \t>]*on\s[^\n]{0,60}?\d[ \t]*(?:[ap]m)?[ \t,]+"
+    rf"({_W}(?:[ \t]+{_W}){{1,3}})[ \t]*<[^>\n]*>[ \t]*wrote:"
+)
+
+
+def _quoted_sender(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
+    for m in _WROTE.finditer(message.text):
+        found = _name_words(m.group(1).split(), mode="title", not_names=not_names)
+        if found and len(found) == len(m.group(1).split()) and not _office(m.group(0)):
+            return split_name(found)
+    return None
+
+
+def _office(header: str) -> bool:
+    return bool(re.search(r"(?i)leasing|rentals?|office|team|noreply|no-reply|management", header))
+
+
+def _speaker(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
+    found: list[list[str]] = []
+    for m in _SPEAKER.finditer(message.search):
+        words = _name_words(m.group(1).split(), mode="title", not_names=not_names)
+        if words and len(words) == len(m.group(1).split()):
+            found.append(words)
+        elif len(m.group(1).split()) == 1 and is_name(m.group(1)) and m.group(1)[0].isupper():
+            found.append([m.group(1)])
+    if not found:
+        return None
+    return split_name(max(found, key=len))  # "Minh Pham: hello" over a later "Minh: yes"
+
+
+# A first name signed alone: "Thanks,\nSiobhan", "can i come see it tmrw at 10?? - Sam".
+_SIGNATURE = re.compile(
+    r"(?im)(?:^[ \t]*(?:thanks|thank\s+you|thx|best|regards|cheers|sincerely|xo)[ \t]*[,!.]*"
+    rf"[ \t]*\n|(?:[ \t]|^)[-—–~][ \t]*)[ \t]*({_W}(?:[ \t]+{_W}){{0,2}})[ \t]*[.!,]?[ \t]*$"
+)
+
+
+def _signed(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
+    for m in _SIGNATURE.finditer(message.search):
+        words = m.group(1).split()
+        if len(words) > 1:
+            mode: _Mode = "lower" if m.group(1).islower() else "title"
+            found = _name_words(words, mode=mode, not_names=not_names)
+            if found and len(found) == len(words):
+                return split_name([_capital(w) for w in found])
+            continue
+        word = words[0].rstrip(".")
+        if word[0].isupper() and is_name(word) and word.lower() not in not_names:
+            return word, ""
+    return None
 
 
 def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
@@ -241,13 +459,16 @@ def _name_words(words: list[str], *, mode: _Mode, not_names: frozenset[str]) -> 
     for word in words:
         bare = word.rstrip(".") if len(word.rstrip(".")) > 1 else word
         low = bare.lower()
+        if low in ("st", "ste") and word.endswith(".") and kept:
+            kept.append(word)  # "St. Pierre" keeps its full stop
+            continue
         if mode != "label" and (low in _STOP or low in not_names):
             break
         if low in _SUFFIXES and kept:
             kept.append(bare)
             continue
         if mode == "lower":
-            fits = bare.islower() and len(bare) >= 2 and low not in _PARTICLES
+            fits = bare.islower() and len(bare) >= 2 and (low not in _PARTICLES or bool(kept))
         elif mode == "label":
             fits = True
         else:
@@ -257,9 +478,9 @@ def _name_words(words: list[str], *, mode: _Mode, not_names: frozenset[str]) -> 
         if not fits:
             break
         kept.append(bare)
-        if word.endswith(".") and len(word.rstrip(".")) > 1 and low not in _SUFFIXES:
+        if word.endswith(".") and len(word.rstrip(".")) > 1 and low not in _SUFFIXES | _PARTICLES:
             break  # the end of a sentence: "this is Laura Palmer. I'd like…"
-    while kept and kept[-1].lower() in _PARTICLES:
+    while kept and kept[-1] in _PARTICLES:  # "de" ends no name; "Le" may ("Quang Le")
         kept.pop()
     counted = [w for w in kept if w.lower() not in _PARTICLES and len(w.rstrip(".")) > 1]
     least = 1 if mode == "label" else 2
@@ -278,9 +499,13 @@ def is_name(text: str) -> bool:
 def split_name(words: list[str]) -> tuple[str, str]:
     """First and last name: a family name starts at its particle ("de la Cruz"); a compound given
     name ("María José", "Mary Ann") or a middle initial stays with the first name."""
+    # A middle initial is no part of the name: "Jordan A. Reyes" is Jordan Reyes.
+    words = [
+        w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and len(w.rstrip(".")) == 1)
+    ]
     if len(words) == 1:
         return words[0], ""
-    compound = words[1].lower() in _SECOND_GIVEN or len(words[1].rstrip(".")) == 1
+    compound = words[1].lower() in _SECOND_GIVEN
     cut = 2 if len(words) >= 3 and compound else 1
     particle = next((i for i in range(1, len(words)) if words[i].lower() in _PARTICLES), cut)
     cut = min(cut, particle)
