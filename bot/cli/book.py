@@ -1,7 +1,8 @@
 """`tourbot book`: check a booking from free text (or one flag per field), and submit it.
 
-`--dry-run` prints the exact JSON body that would be sent. Without it, the body goes to
-`PROPEXO_BASE_URL`, and the command prints Propexo's answer, then the settled write status.
+`--dry-run` prints the exact JSON body that would be sent, and touches no network. Without it,
+the body goes to `PROPEXO_BASE_URL`, and the command prints Propexo's answer, then the settled
+write status.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ FIELD_FLAGS = {
     "--prospect": "prospect",
 }
 
+FLAG_HELP = {
+    "prospect": "an existing prospect's Propexo id (prsp_…); for someone new, give their name "
+    "and an email or phone instead",
+    "community": "the community's Propexo id, or its name as the text would say it",
+}
 EXIT_BOOKED, EXIT_NOT_BOOKED, EXIT_SETTINGS, EXIT_UNKNOWN = 0, 1, 2, 3
 COMMUNITIES_DEADLINE = 10.0  # seconds; the booking is read without them after that
 
@@ -69,7 +75,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "(nothing leaves this machine; no key needed)",
     )
     for flag, key in FIELD_FLAGS.items():
-        parser.add_argument(flag, dest=key, metavar="VALUE", help=FIELD_LABELS[key])
+        parser.add_argument(
+            flag, dest=key, metavar="VALUE", help=FLAG_HELP.get(key, FIELD_LABELS[key])
+        )
     add_time_options(parser, tz_required=False)
     parser.set_defaults(run=run, date_order=None)
 
@@ -100,8 +108,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _book(args: argparse.Namespace, settings: Settings) -> int:
-    communities = await _communities(settings)
+    # A dry run touches no network: it reads the text alone, as `tourbot read` does.
+    communities = [] if args.dry_run else await _communities(settings)
     values = read_request(args.text or "", communities=communities)
+    if args.dry_run and values.get("notes") and not args.community:
+        print(
+            "A dry run reads no communities from Propexo, so a community named in the text "
+            "stays in the notes; name it with --community ID to book it there.",
+            file=sys.stderr,
+        )
     values.update({key: getattr(args, key) for key in FIELD_FLAGS.values() if getattr(args, key)})
     if args.community and communities and args.community not in dict(communities):
         # --community "maple": a name, read as the text's would be
@@ -122,7 +137,7 @@ async def _book(args: argparse.Namespace, settings: Settings) -> int:
     if draft.needs_confirmation and not args.yes:
         print(f"tour_time: {draft.time.reason} Run again with --yes to book it.", file=sys.stderr)
         return EXIT_NOT_BOOKED
-    print(_summary(draft), file=sys.stderr)
+    print(_summary(draft, zone.place), file=sys.stderr)
     body = draft.appointment.body()
     if args.dry_run:
         print(json.dumps(body, indent=2, ensure_ascii=False))
@@ -151,9 +166,9 @@ async def _communities(settings: Settings) -> list[tuple[str, str]]:
     return [(c.id, c.name) for c in found if c.name]
 
 
-def _summary(draft: BookingDraft) -> str:
+def _summary(draft: BookingDraft, place: str) -> str:
     who = draft.form.prospect_name or draft.form.prospect_id or "the prospect"
-    return f"Tour for {who} · {describe(draft.time)}"
+    return f"Tour for {who} · {describe(draft.time, place=place)}"
 
 
 async def _submit(body: dict[str, Any], settings: Settings) -> int:
@@ -161,10 +176,11 @@ async def _submit(body: dict[str, Any], settings: Settings) -> int:
     async with PropexoClient(
         settings.propexo_base_url, settings.propexo_api_key.get_secret_value()
     ) as propexo:
+        print(f"Sending the booking to Propexo at {settings.propexo_base_url}…", file=sys.stderr)
         try:
             created = await propexo.create_appointment(body)
         except PropexoRejected as exc:
-            print(f"Propexo refused the booking: {exc}", file=sys.stderr)
+            print(f"Not booked. {exc}", file=sys.stderr)
             for issue in exc.issues:
                 print(f"  {issue}", file=sys.stderr)
             return EXIT_NOT_BOOKED

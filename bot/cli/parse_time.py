@@ -1,9 +1,13 @@
-"""`tourbot parse-time`: the time resolver on the command line (contract in time-policy.md)."""
+"""`tourbot parse-time`: the time resolver on the command line: one JSON object a phrase.
+
+Times are read in --tz when given, else in DEFAULT_TIMEZONE (America/New_York unless set), the
+same rule as `tourbot book`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import datetime
 from typing import Any
@@ -37,7 +41,8 @@ def add_time_options(parser: argparse.ArgumentParser, *, tz_required: bool) -> N
         type=zone_arg,
         required=tz_required,
         metavar="ZONE",
-        help="the tour's time zone (IANA name), e.g. America/New_York",
+        help="the zone the words are read in (IANA name), e.g. America/Chicago; default: "
+        "DEFAULT_TIMEZONE, else America/New_York",
     )
     parser.add_argument(
         "--now",
@@ -45,7 +50,12 @@ def add_time_options(parser: argparse.ArgumentParser, *, tz_required: bool) -> N
         metavar="ISO-8601",
         help="the moment the words are said (default: now); without an offset, in --tz",
     )
-    parser.add_argument("--date-order", choices=("MDY", "DMY"), default="MDY")
+    parser.add_argument(
+        "--date-order",
+        choices=("MDY", "DMY"),
+        default="MDY",
+        help="how numeric dates are read: MDY (5/12 is May 12, the default) or DMY (12 May)",
+    )
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,15 +66,24 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "it, reads one phrase a line from standard input and prints one JSON object a line.",
     )
     parser.add_argument("text", nargs="?", metavar="TEXT")
-    add_time_options(parser, tz_required=True)
+    add_time_options(parser, tz_required=False)
     parser.set_defaults(run=run)
 
 
+def default_zone() -> ZoneInfo:
+    """DEFAULT_TIMEZONE, the zone Tourbot falls back on, else America/New_York."""
+    return zone_arg(os.environ.get("DEFAULT_TIMEZONE", "").strip() or "America/New_York")
+
+
 def run(args: argparse.Namespace) -> int:
+    try:
+        zone = args.tz or default_zone()
+    except argparse.ArgumentTypeError as exc:
+        print(f"DEFAULT_TIMEZONE: {exc}", file=sys.stderr)
+        return 2
+
     def answer(phrase: str) -> dict[str, Any]:
-        return resolve_time(
-            phrase, zone=args.tz, now=args.now, date_order=args.date_order
-        ).as_json()
+        return resolve_time(phrase, zone=zone, now=args.now, date_order=args.date_order).as_json()
 
     if args.text is not None:
         print(json.dumps(answer(args.text), ensure_ascii=False))

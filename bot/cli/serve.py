@@ -23,7 +23,12 @@ logger = logging.getLogger(__name__)
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser(
-        "serve", help="run the Slack app over HTTP on $PORT (POST /slack/events, GET /healthz)"
+        "serve",
+        help="run the Slack app over HTTP on $PORT (POST /slack/events, GET /healthz)",
+        description="Run the Slack app over HTTP: Slack posts to POST /slack/events (signatures "
+        "checked), load balancers ask GET /healthz. Needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET "
+        "and the Propexo settings; bookings are delivered in the same process unless "
+        "RUN_WORKER=false.",
     )
     serve.add_argument("--host", default="0.0.0.0", help="address to bind (default 0.0.0.0)")
     serve.add_argument("--port", type=int, help="port to bind (default $PORT, then 3000)")

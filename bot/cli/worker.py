@@ -19,7 +19,11 @@ logger = logging.getLogger(__name__)
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     worker = commands.add_parser(
-        "worker", help="deliver bookings only (beside servers started with RUN_WORKER=false)"
+        "worker",
+        help="deliver bookings only (beside servers started with RUN_WORKER=false)",
+        description="Deliver stored bookings to Propexo and report in their threads, with no "
+        "Slack endpoint: run beside `tourbot serve` processes started with RUN_WORKER=false. "
+        "Needs SLACK_BOT_TOKEN, the Propexo settings and the same DATABASE_URL.",
     )
     worker.set_defaults(run=run_worker)
 

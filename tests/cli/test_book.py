@@ -59,7 +59,7 @@ def test_dry_run_prints_the_exact_body(tmp_path: Path) -> None:
         "desired_num_bedrooms": [2],
         "tour_type": "SELF_GUIDED",
     }
-    assert "Tour for Jane Doe · Thu, Nov 26, 3:00 PM EST at the property · 20:00 UTC" in (
+    assert "Tour for Jane Doe · Thu, Nov 26, 3:00 PM EST in your time zone · 20:00 UTC" in (
         done.stderr
     )
 
@@ -213,3 +213,17 @@ def test_the_built_in_simulator_needs_no_settings(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().rsplit("\n", 1)[1])["write_status"] == "SUCCESS"
     assert "Using the built-in Propexo simulator at http://127.0.0.1:" in done.stderr
+
+
+def test_a_dry_run_touches_no_network(tmp_path: Path) -> None:
+    # A key and an address where nothing listens: a dry run must not even try it.
+    env = {
+        "PROPEXO_API_KEY": "key",
+        "PROPEXO_BASE_URL": "http://127.0.0.1:9",
+        "PROPEXO_INTEGRATION_ID": "int_demo",
+    }
+    done = book("--dry-run", EXAMPLE + " at the maple", *WHEN, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "could not be read from Propexo" not in done.stderr
+    assert "reads no communities" in done.stderr and "--community" in done.stderr
+    assert json.loads(done.stdout)["notes"] == "at the maple"

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 NOW = ["--tz", "America/New_York", "--now", "2026-11-25T10:00:00-05:00"]
 
 
@@ -63,6 +65,18 @@ def test_unknown_zone_is_a_usage_error() -> None:
     assert done.stdout == ""
 
 
-def test_bad_now_and_missing_zone_are_usage_errors() -> None:
+def test_a_bad_now_is_a_usage_error() -> None:
     assert tourbot("parse-time", "3pm", "--tz", "UTC", "--now", "yesterday").returncode == 2
-    assert tourbot("parse-time", "3pm").returncode == 2
+
+
+def test_without_tz_the_words_are_read_in_the_default_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = ("--now", "2026-11-25T10:00:00-05:00")
+    monkeypatch.delenv("DEFAULT_TIMEZONE", raising=False)
+    new_york = json.loads(tourbot("parse-time", "3pm", *now).stdout)
+    assert new_york["local"] == "2026-11-25T15:00:00-05:00"
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "America/Chicago")
+    chicago = json.loads(tourbot("parse-time", "3pm", *now).stdout)
+    assert chicago["local"] == "2026-11-25T15:00:00-06:00"
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "Mars/Olympus")
+    wrong = tourbot("parse-time", "3pm", *now)
+    assert wrong.returncode == 2 and wrong.stderr.startswith("DEFAULT_TIMEZONE: unknown time zone")

@@ -119,6 +119,6 @@ def test_display_limits() -> None:
     assert m["settings"]["socket_mode_enabled"] is False
 
 
-def test_procfile_runs_http_as_web_and_socket_mode_as_worker() -> None:
+def test_procfile_names_each_process_for_what_it_runs() -> None:
     lines = (ROOT / "Procfile").read_text().splitlines()
-    assert lines == ["web: tourbot serve", "worker: tourbot socket"]
+    assert lines == ["web: tourbot serve", "socket: tourbot socket", "worker: tourbot worker"]
