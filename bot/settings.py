@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     default_timezone: str = "America/New_York"
     database_url: str = "sqlite:///tourbot.db"
     port: int = Field(default=3000, ge=1, le=65535)
-    # Not in Propexo's public docs, so kept here: see propexo-api.md.
+    # Not in Propexo's public docs, so kept here (README: Propexo, as Tourbot uses it).
     tour_types: Annotated[tuple[str, ...], NoDecode] = DEFAULT_TOUR_TYPES
     tour_hours: str = "08:00-20:00"
     date_order: Literal["MDY", "DMY"] = "MDY"

@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextInputElement,
     SectionBlock,
+    StaticMultiSelectElement,
     StaticSelectElement,
 )
 from slack_sdk.models.blocks.basic_components import DispatchActionConfig
@@ -36,6 +37,7 @@ from slack_sdk.models.views import View
 
 from bot.booking import BEDROOM_CHOICES, FIELD_LABELS, tour_type_label
 from bot.booking.appointment import NOTES_MAX
+from bot.booking.fields import Unreadable, bedroom_codes, read_bedroom_choices
 from bot.delivery.steps import WHEN, Update
 from bot.store import Booking, BookingState
 from bot.time.zones import TourZone
@@ -61,7 +63,7 @@ MODAL_LABELS = {
     "lease_term": f"{FIELD_LABELS['lease_term']} (months)",
 }
 
-# Slack's limits (slack-platform.md): option text 75 characters, section text 3,000.
+# Slack's limits: option text 75 characters, section text 3,000.
 OPTION_TEXT_MAX = 75
 SECTION_MAX = 3000
 
@@ -142,6 +144,22 @@ def booking_modal(
             optional=True,
         )
 
+    def multi_select(key: str, choices: Sequence[tuple[str, str]], placeholder: str) -> InputBlock:
+        options = [option(label, value) for value, label in choices]
+        by_value = {o.value: o for o in options}
+        chosen = [by_value[code] for code in _picked(values.get(key)) if code in by_value]
+        return InputBlock(
+            block_id=key,
+            label=MODAL_LABELS[key],
+            element=StaticMultiSelectElement(
+                action_id=key,
+                placeholder=placeholder,
+                options=options,
+                initial_options=chosen or None,
+            ),
+            optional=True,
+        )
+
     def external(key: str, placeholder: str, min_query: int, *, dispatch: bool) -> InputBlock:
         chosen = values.get(key)
         initial = option(values.get(f"{key}_label") or chosen, chosen) if chosen else None
@@ -189,7 +207,7 @@ def booking_modal(
             ),
             optional=True,
         ),
-        select("bedrooms", [code_label for code_label in BEDROOM_CHOICES.values()], "Any"),
+        multi_select("bedrooms", list(BEDROOM_CHOICES.values()), "Any"),
         text_input("rent_min", "$1,800"),
         text_input("rent_max", "$2,200"),
         InputBlock(
@@ -264,11 +282,26 @@ def _fill(element: dict[str, Any], key: str, values: Mapping[str, str]) -> None:
         chosen = next((o for o in element["options"] if o["value"] == value), None)
         if chosen is not None:
             element["initial_option"] = chosen
+    elif kind == "multi_static_select":
+        by_value = {o["value"]: o for o in element["options"]}
+        if chosen := [by_value[code] for code in _picked(value) if code in by_value]:
+            element["initial_options"] = chosen
     elif kind == "external_select":
         element["initial_option"] = option(values.get(f"{key}_label") or value, value).to_dict()
     elif kind == "datepicker" and _is_iso_date(value):
         DatePickerElement(action_id=key, initial_date=value).validate_json()
         element["initial_date"] = value
+
+
+def _picked(value: str | None) -> list[str]:
+    """The option values the bedrooms' multi-select shows picked for a form value ("2, 3", or
+    "2-3" as an agent wrote it), in the order given."""
+    if not value:
+        return []
+    try:
+        return bedroom_codes(read_bedroom_choices(value)).split(", ")
+    except Unreadable:
+        return [part.strip() for part in value.split(",")]
 
 
 def with_preview(view: Mapping[str, Any], preview: str, zone_note: str | None = None) -> View:

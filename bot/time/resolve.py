@@ -1,6 +1,6 @@
 """Turns the words an agent typed into the exact UTC moment of a tour, or a question.
 
-The rules are those of time-policy.md: read the words in the tour's zone (a zone in the text wins),
+The rules (the README's time table): read the words in the tour's zone (a zone in the text wins),
 count days on the local calendar, confirm or ask whenever more than one moment fits, never guess.
 """
 

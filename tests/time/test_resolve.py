@@ -1,4 +1,4 @@
-"""The time resolver against every rule of time-policy.md, the development table, and DST."""
+"""The time resolver against every rule of the README's time table, the phrase tables, and DST."""
 
 from __future__ import annotations
 
