@@ -414,7 +414,9 @@ async def main(quick: bool, seed: int, keep: Path | None, burst: bool) -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Reliability figures for the README.")
-    parser.add_argument("--quick", action="store_true", help="small sizes: about 70 s instead of 4 minutes")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes: about 70 s instead of 4 minutes"
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed of the kill moments")
     parser.add_argument("--keep", type=Path, help="keep the workers' logs in this directory")
     parser.add_argument(
