@@ -1,113 +1,186 @@
-"""The prospect's email and phone: taken when one is clearly theirs, left in the notes otherwise.
+"""The prospect's email and phone: taken when the message makes one clearly theirs; another
+person's go to the notes under their role ("Co-signer: 770-555-0109"); a business's stay put.
 
-A labelled field ("Phone: …") is surer than the sender of a forwarded email, which is surer than a
-number somewhere in the text; the surest source decides, and two different values there mean none.
-An address or number that was meant as one but cannot be read ("jane@example", "phone 555 12")
-goes nowhere: in the notes it would outlive the right one given later.
+Whose each one is comes from where it sits (see `people`): what is said to be theirs ("my cell is",
+"Phone:") beats where it sits (a contact block, a caller ID, a sign-off), a cell beats a work line,
+and two different values that are equally theirs mean none. An address or number that was meant as
+one but cannot be read ("jane@example", "phone 555 12") goes nowhere: in the notes it would outlive
+the right one given later.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-
-import phonenumbers
+from collections.abc import Callable
 
 from bot.booking.fields import Unreadable, read_email, read_phone
 from bot.time.words import read_phrase
+from bot.understand.emails import EMAIL, find_emails, find_spoken_emails
 from bot.understand.message import Message
+from bot.understand.people import OTHERS, PROSPECTS, Reading, Whose, read_people, whose
+from bot.understand.phones import Found
+from bot.understand.sections import display_name
 
-_EMAIL = re.compile(
-    r"(?<![\w.%+'-])[A-Za-z0-9_%+-][A-Za-z0-9._%+'-]*"
-    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-)
 # Meant as an email: "jane@example", "jane@gmail.", "jane at gmail dot com".
 _EMAIL_TRIED = re.compile(
-    r"(?<![\w.%+'-])[\w.%+'-]+@[\w.-]*[\w-]"
-    r"|\b[\w.+-]+\s+[(\[]?at[)\]]?\s+[\w-]+(?:\s+[(\[]?dot[)\]]?\s+[\w-]+)+\b",
+    r"(?<![\w.%+'-])[\w.%+'-]{1,64}@[\w.-]{0,253}[\w-]"
+    r"|(?<![\w.+-])[\w.+-]{1,64}\s+[(\[]?at[)\]]?\s+[\w-]+(?:\s+[(\[]?dot[)\]]?\s+[\w-]+)+\b",
     re.I,
-)
+)  # each starts where a word does, and is bounded: a long run is scanned once
 # Meant as a phone: a number after "phone", "cell", "mobile", "tel" or "ph".
 _PHONE_TRIED = re.compile(
     r"(?i)\b(?:phone|cell|mobile|tel|ph)(?:\s*(?:number|num|no\.?|#))?(?:\s*(?:is\b|[:#\-]))?"
     r"[ \t]*(?P<number>\+?\(?\d(?:[\d().\-]|[ \t](?=[\d(]))*)"
 )
 _NUMBER = re.compile(r"\+?\(?\d(?:[\d().\-]|[ \t](?=[\d(]))*")
-# The office's and the lead sources' own addresses are never the prospect's.
-_ROLE_EMAIL = re.compile(
-    r"(?i)^(?:no-?reply|do-?not-?reply|notifications?|alerts?|leads?|info|leasing|rentals?|"
-    r"mailer|support|admin|office|tours?)@"
-)
-_NANP = r"(?:\+?1[\s.\-]{0,2})?(?:\(\s*\d{3}\s*\)|\d{3})[\s.\-]{0,2}\d{3}[\s.\-]{0,2}\d{4}"
-_INTERNATIONAL = r"\+[02-9]\d{0,2}(?:[\s.\-]{0,2}\(?\d{1,4}\)?){2,5}"
-_PHONE = re.compile(
-    rf"(?<![\w+$/.\-])(?P<number>{_INTERNATIONAL}|{_NANP})"
-    r"(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?(?![\w/]|[.\-]\d)",
-    re.I,
-)
+_FROM = re.compile(r"(?im)^[ \t>*]{0,12}from[ \t]*:[^\n]*")
+_CC = re.compile(r"(?im)^[ \t>*]{0,12}cc[ \t]*:([^\n]*)")
 
 
-def take_email(message: Message, sender: str | None) -> None:
-    labelled = [
-        m
-        for label in message.labelled("email")
-        for m in _emails(message, label.value_start, label.end)
+def take_contacts(message: Message, sender: str | None) -> None:
+    """Take the prospect's email and phone, name other people's in the notes, and hide every
+    other address and number from later readers (a spare number is no time or budget)."""
+    reading = read_people(message.text, sender, tuple(message.labels))
+    verdicts: list[tuple[Found, Whose]] = []
+    before: tuple[Found, Whose] | None = None
+    for found in _candidates(message, sender, reading):
+        verdict = whose(found, before, reading, message.labels)
+        verdicts.append((found, verdict))
+        before = (found, verdict)
+    verdicts += _copied(message, reading)
+    for kind in ("email", "phone"):
+        _choose(message, kind, verdicts)
+    _note_others(message, verdicts, reading)
+    # What is left is no name, time or budget: a spare number, an office's address.
+    message.hide_all([(found.start, found.end) for found, _ in verdicts] + reading.numbers)
+
+
+def _candidates(message: Message, sender: str | None, reading: Reading) -> list[Found]:
+    """Every email and phone in what is left of the message, typed or said, with the caller IDs
+    and the sender that the email's headers held."""
+    callers = {s.caller for s in reading.sections if s.caller is not None}
+    found = [  # the numbers still there, and the caller IDs of the headers taken
+        f
+        for f in reading.phones
+        if message.search[f.start : f.end] == message.text[f.start : f.end]
+        or (f.start, f.end) in callers
     ]
-    anywhere = [m for m in _emails(message, 0, len(message.text)) if not _ROLE_EMAIL.match(m)]
-    for tier in (labelled, [sender] if sender else [], anywhere):
-        distinct = {email.lower() for email in tier}
-        if len(distinct) == 1:
-            email = tier[0]
-            message.set("email", email)
-            for m in _EMAIL.finditer(message.search):
-                if m.group(0).lower() == email.lower():
-                    message.take(*m.span())
-        if distinct:
-            break
-    for m in _EMAIL.finditer(message.search):
-        message.hide(*m.span())  # a spare address is no name, time or community
+    found += find_emails(message.search)
+    if reading.transcript:
+        spoken = find_spoken_emails(message.search)
+        found += [s for s in spoken if not any(f.start < s.end and s.start < f.end for f in found)]
+    if sender:
+        for header in _FROM.finditer(message.text):
+            at = header.group(0).find(sender)
+            if at >= 0:
+                start = header.start() + at
+                found.append(
+                    Found("email", sender, sender.lower(), start, start + len(sender), sender=True)
+                )
+    return sorted(found, key=lambda f: f.start)
 
 
-def _emails(message: Message, start: int, end: int) -> list[str]:
-    return [m.group(0) for m in _EMAIL.finditer(message.search, start, end)]
+def _copied(message: Message, reading: Reading) -> list[tuple[Found, Whose]]:
+    """The people in Cc whom the message names by role ("Cc: Tasha Brown <…>", "my roommate
+    Tasha"): theirs for the notes, never the prospect's."""
+    copied = []
+    for header in _CC.finditer(message.text):
+        listed, after = header.group(1), 0
+        for entry in EMAIL.finditer(listed):
+            address, between = entry.group(0), listed[after : entry.start()]
+            name = display_name(between[max(between.rfind(","), between.rfind(";")) + 1 :])
+            after = entry.end()
+            first = name.split()[0].lower() if name else ""
+            person = next(
+                (
+                    p
+                    for p in reading.people
+                    if not p.beneficiary and p.name and p.name.split()[0].lower() == first
+                ),
+                None,
+            )
+            if person is not None:
+                start = header.start(1) + entry.start()
+                found = Found("email", address, address.lower(), start, start + len(address), True)
+                full = name if len(name) > len(person.name) else person.name
+                copied.append((found, Whose(OTHERS, role=person.role, name=full)))
+    return copied
 
 
-def take_phone(message: Message) -> None:
-    found = list(_phones(message.search, 0, len(message.text)))
-    labelled = [
-        phone
-        for label in message.labelled("phone")
-        for phone in found
-        if label.value_start <= phone[1] < label.end
+def _choose(message: Message, kind: str, verdicts: list[tuple[Found, Whose]]) -> None:
+    """The prospect's one value of `kind`, if the surest of theirs agree on one."""
+    others = {f.key for f, w in verdicts if f.kind == kind and w.owner == OTHERS}
+    theirs = [
+        (f, w)
+        for f, w in verdicts
+        if f.kind == kind and w.owner == PROSPECTS and not w.stale and f.key not in others
     ]
-    for tier in (labelled, found):
-        distinct = {e164 for _, _, _, e164 in tier}
-        if len(distinct) == 1:
-            message.set("phone", tier[0][0])
-            for _, start, end, e164 in found:
-                if e164 in distinct:
-                    message.take(start, end)
-        if distinct:
-            break
-    for m in _PHONE.finditer(message.search):
-        message.hide(*m.span())  # a spare number is no time or budget
+    for f, w in verdicts:
+        if f.kind == kind and (why := _why_not(f, w)):
+            message.leave_out(f.value, why)
+    if not theirs:
+        return
+    best = max(w.rank for _, w in theirs)
+    surest = [f for f, w in theirs if w.rank == best]
+    if len({f.key for f in surest}) != 1:
+        shown = " / ".join(dict.fromkeys(f.value for f in surest))
+        message.leave_out(shown, f"{kind}s that are each the prospect's as much: ask which")
+        return
+    key = surest[0].key
+    same = [f for f, _ in theirs if f.key == key]
+    chosen = ([f for f in same if not f.spoken] or same)[0]
+    message.set(kind, chosen.value, source=message.text[chosen.start : chosen.end])
+    message.take_all((f.start, f.end) for f, _ in verdicts if f.kind == kind and f.key == key)
 
 
-def _phones(text: str, start: int, end: int) -> Iterable[tuple[str, int, int, str]]:
-    """(as written, start, end, E.164) of each number the form's phone reader accepts."""
-    for m in _PHONE.finditer(text, start, end):
-        written = m.group("number")
-        # POSSIBLE, not VALID: agents (and examples) use 555 numbers that no carrier owns.
-        matched = phonenumbers.PhoneNumberMatcher(
-            written, "US", leniency=phonenumbers.Leniency.POSSIBLE
-        )
-        if not any(found.raw_string == written for found in matched):
+def _why_not(found: Found, verdict: Whose) -> str:
+    """Why a contact is not the prospect's, for whoever asks what the reader did."""
+    if verdict.owner == OTHERS:
+        return f"the {verdict.role.lower()}'s: in the notes" if verdict.role else "the team's own"
+    if verdict.owner == PROSPECTS:
+        return "the writer said not to use it" if verdict.stale else ""
+    if found.kind == "email":
+        return "a listing site's relay or an office's address"
+    return "a business's number (a footer, a help line, toll-free)"
+
+
+def _note_others(message: Message, verdicts: list[tuple[Found, Whose]], reading: Reading) -> None:
+    """One line in the notes for each other person whose contact the message gives:
+    "Roommate: Tasha, tasha.b@example.com"."""
+    people: list[tuple[str, str, list[Found]]] = []
+    for found, verdict in verdicts:
+        if verdict.owner != OTHERS or not verdict.role:
             continue
-        try:
-            e164 = read_phone(written)
-        except Unreadable:
-            continue
-        yield written, m.start("number"), m.end("number"), e164
+        same = [
+            p
+            for p in people
+            if p[0] == verdict.role
+            and (not p[1] or not verdict.name or _same_name(p[1], verdict.name))
+        ]
+        if same:
+            role, name, contacts = same[0]
+            people[people.index(same[0])] = (role, max(name, verdict.name, key=len), contacts)
+            contacts.append(found)
+        else:
+            people.append((verdict.role, verdict.name, [found]))
+    for role, name, contacts in people:
+        if not name:  # "Guarantor Name: Susan Park" on one line, her phone on another
+            names = {
+                p.name for p in reading.people if p.role == role and p.name and not p.beneficiary
+            }
+            name = names.pop() if len(names) == 1 else ""
+        values: list[str] = []
+        keys: set[str] = set()
+        for found in sorted(contacts, key=lambda f: (f.kind != "email", f.spoken)):
+            if found.key not in keys:
+                keys.add(found.key)
+                values.append(found.value)
+        message.note(f"{role}: " + ", ".join(([name] if name else []) + values))
+        message.take_all((found.start, found.end) for found in contacts)
+
+
+def _same_name(one: str, other: str) -> bool:
+    return one.split()[0].lower() == other.split()[0].lower()
 
 
 def take_unreadable(message: Message) -> None:
@@ -118,12 +191,15 @@ def take_unreadable(message: Message) -> None:
 
 def unreadable(message: Message) -> list[tuple[str, str, int, int]]:
     """("email" or "phone", as written, start, end) of each piece of the message that was meant
-    as an email or a phone but that the form's readers refuse. Read after `take_email` and
-    `take_phone`, which hide every address and number they could read."""
+    as an email or a phone but that the form's readers refuse. Read after `take_contacts`, which
+    hides every address and number it could read."""
     found: list[tuple[str, str, int, int]] = []
     for m in _EMAIL_TRIED.finditer(message.search):
         written = m.group(0)
-        if not read_phrase(written).words and not _reads(read_email, written):
+        timely = ("@" in written or any(c.isdigit() for c in written)) and read_phrase(
+            written
+        ).words
+        if not timely and not _reads(read_email, written):
             found.append(("email", written, m.start(), m.end()))  # "fri@noon" is a time
     numbers = [m.span("number") for m in _PHONE_TRIED.finditer(message.search)]
     for label in message.labelled("phone"):

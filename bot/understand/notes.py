@@ -9,6 +9,7 @@ Ridge] any day after 5pm" leaves "any day after 5pm", not a sentence with a hole
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.booking.appointment import NOTES_MAX, text_length
 from bot.understand.message import TAKEN
@@ -64,11 +65,12 @@ _ABBREVIATIONS = frozenset("mr mrs ms dr st ave apt jr sr no vs etc approx jan f
 _PUNCTUATION = ".,;:!?()[]{}\"'*_~-–—/"
 
 
-def leftover(rest: str) -> str | None:
-    """The notes from `rest`, the message with every taken piece blanked, or None."""
+def leftover(rest: str, named: Sequence[str] = ()) -> str | None:
+    """The notes from `rest`, the message with every taken piece blanked, or None; `named` are
+    whole lines the readers wrote (another person's contact), which come first."""
     if signature := _SIGNATURE.search(rest):
         rest = rest[: signature.start()]
-    kept = []
+    kept = list(named)
     for piece in (p for part in _PIECE.split(rest) for p in _sentences(part)):
         words = piece.split()
         while words and (_is_mark(words[0]) or _bare(words[0]) in _LEADING):
