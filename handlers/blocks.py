@@ -35,9 +35,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
-from bot.booking import BEDROOM_CHOICES, FIELD_LABELS, tour_type_label
+from bot.booking import BEDROOM_CHOICES, FIELD_LABELS, picked_bedrooms, tour_type_label
 from bot.booking.appointment import NOTES_MAX
-from bot.booking.fields import Unreadable, bedroom_codes, read_bedroom_choices
 from bot.delivery.steps import WHEN, Update
 from bot.store import Booking, BookingState
 from bot.time.zones import TourZone
@@ -296,12 +295,7 @@ def _fill(element: dict[str, Any], key: str, values: Mapping[str, str]) -> None:
 def _picked(value: str | None) -> list[str]:
     """The option values the bedrooms' multi-select shows picked for a form value ("2, 3", or
     "2-3" as an agent wrote it), in the order given."""
-    if not value:
-        return []
-    try:
-        return bedroom_codes(read_bedroom_choices(value)).split(", ")
-    except Unreadable:
-        return [part.strip() for part in value.split(",")]
+    return picked_bedrooms(value) if value else []
 
 
 def with_preview(view: Mapping[str, Any], preview: str, zone_note: str | None = None) -> View:

@@ -17,7 +17,8 @@ METADATA_MAX = 3000  # Slack's limit for a view's private_metadata
 
 
 def form_values(view: Mapping[str, Any]) -> dict[str, str]:
-    """Every input's value as text, keyed by block id; a picked option also gives `<key>_label`."""
+    """Every input's value as text, keyed by block id; a picked option also gives `<key>_label`.
+    Options picked in a multi-select are one value, their values joined by ", "."""
     values: dict[str, str] = {}
     for block_id, actions in view.get("state", {}).get("values", {}).items():
         for state in actions.values():
@@ -27,6 +28,13 @@ def form_values(view: Mapping[str, Any]) -> dict[str, str]:
                 if chosen.get("value"):
                     values[block_id] = chosen["value"]
                     values[f"{block_id}_label"] = chosen.get("text", {}).get("text", "")
+            elif kind == "multi_static_select":
+                chosen_ones = [o for o in state.get("selected_options") or [] if o.get("value")]
+                if chosen_ones:  # "2, 3": the form reads several sizes, in the order picked
+                    values[block_id] = ", ".join(o["value"] for o in chosen_ones)
+                    values[f"{block_id}_label"] = ", ".join(
+                        o.get("text", {}).get("text", "") for o in chosen_ones
+                    )
             elif kind == "datepicker":
                 if state.get("selected_date"):
                     values[block_id] = state["selected_date"]

@@ -2,7 +2,12 @@
 
 from bot.booking.appointment import EliseAIAppointment
 from bot.booking.draft import BookingDraft, prepare_booking
-from bot.booking.fields import BEDROOM_CHOICES, format_dollars, tour_type_label
+from bot.booking.fields import (
+    BEDROOM_CHOICES,
+    format_dollars,
+    picked_bedrooms,
+    tour_type_label,
+)
 from bot.booking.form import FIELD_LABELS, FormProblems, TourForm, build_appointment, read_form
 
 __all__ = [
@@ -14,6 +19,7 @@ __all__ = [
     "TourForm",
     "build_appointment",
     "format_dollars",
+    "picked_bedrooms",
     "prepare_booking",
     "read_form",
     "tour_type_label",

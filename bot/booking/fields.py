@@ -101,8 +101,71 @@ def read_bedrooms(text: str) -> int:
         r"(?P<n>[1-4])(?P<plus> ?\+)? ?(?:b|br|bd|bdr|bed|beds|bedrooms?)?", word, re.ASCII
     )
     if not match or (match["plus"] and match["n"] != "4"):
-        raise Unreadable("must be studio, 1, 2, 3 or 4+")
+        raise Unreadable(_BEDROOMS_HINT)
     return int(match["n"])
+
+
+_BEDROOMS_HINT = "must be studio, 1, 2, 3 or 4+"
+_BEDROOM_SIZE = r"(?:studio|[0-4])(?: ?\+)?(?: ?(?:b|br|bd|bdr|bed|beds|bedrooms?))?"
+_BEDROOM_PART = re.compile(rf"(?P<low>{_BEDROOM_SIZE})(?: ?(?:-|–|to) ?(?P<high>{_BEDROOM_SIZE}))?")
+_BEDROOM_JOINS = re.compile(r" ?(?:,|/|&|\band\b|\bor\b)(?: ?(?:,|/|&|\band\b|\bor\b))* ?")
+_STUDIO = re.compile(r"studio(?: ?(?:b|br|bd|bdr|bed|beds|bedrooms?))?")
+
+
+def read_bedroom_choices(text: str) -> tuple[int, ...]:
+    """One size or several, in the order given: "2" is (2,), "2, 3", "2 or 3" and "2-3" are
+    (2, 3), "studio or 1" is (0, 1), "2+" is (2, 3, 4); 4 stands for "4+"."""
+    choices: list[int] = []
+    for part in _BEDROOM_JOINS.split(" ".join(text.lower().split())):
+        match = _BEDROOM_PART.fullmatch(part)
+        if not match:
+            raise Unreadable(_BEDROOMS_HINT)
+        low = _bedroom_size(match["low"])
+        if match["high"] is None:
+            # "2+" is two bedrooms or more: every choice from 2 on.
+            sizes = range(low, 5) if "+" in match["low"] and low < 4 else range(low, low + 1)
+        else:
+            high = _bedroom_size(match["high"])
+            if high <= low or "+" in match["low"]:
+                raise Unreadable(_BEDROOMS_HINT)
+            sizes = range(low, high + 1)
+        choices.extend(size for size in sizes if size not in choices)
+    return tuple(choices)
+
+
+def _bedroom_size(text: str) -> int:
+    text = text.replace(" ", "").replace("+", "")
+    if _STUDIO.fullmatch(text) or re.fullmatch(r"0(?:b|br|bd|bdr|bed|beds|bedrooms?)?", text):
+        return 0
+    return read_bedrooms(text)
+
+
+def bedroom_codes(choices: Sequence[int]) -> str:
+    """The sizes as the form's text reads them back: (0, 1) is "studio, 1"."""
+    return ", ".join(BEDROOM_CHOICES[min(size, 4)][0] for size in choices)
+
+
+def picked_bedrooms(value: str) -> list[str]:
+    """The choice codes a form value picks ("2-3" as an agent wrote it is ["2", "3"]); a value the
+    form cannot read keeps its own parts, so the form shows what was typed."""
+    try:
+        return bedroom_codes(read_bedroom_choices(value)).split(", ")
+    except Unreadable:
+        return [part.strip() for part in value.split(",")]
+
+
+def bedroom_words(choices: Sequence[int]) -> str:
+    """The sizes in words: "2 bedrooms", "Studio or 1 bedroom", "2, 3 or 4+ bedrooms"."""
+    if len(choices) == 1:
+        return BEDROOM_CHOICES[min(choices[0], 4)][1]
+    codes = [BEDROOM_CHOICES[min(size, 4)][0] for size in choices]
+    rooms = [size for size in choices if size]
+    unit = "bedroom" if rooms == [1] else "bedrooms"
+    if choices[-1] == 0:  # "1 bedroom or studio"
+        text = f"{', '.join(codes[:-1])} {unit} or studio"
+    else:
+        text = f"{', '.join(codes[:-1])} or {codes[-1]} {unit}"
+    return text[0].upper() + text[1:]
 
 
 def read_lease_term(text: str) -> int:

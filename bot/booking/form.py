@@ -11,11 +11,12 @@ from typing import TypeVar
 
 from bot.booking.appointment import NOTES_MAX, TOUR_TYPES_CONTEXT, EliseAIAppointment, text_length
 from bot.booking.fields import (
-    BEDROOM_CHOICES,
     DateOrder,
     Unreadable,
+    bedroom_codes,
+    bedroom_words,
     format_dollars,
-    read_bedrooms,
+    read_bedroom_choices,
     read_dollars,
     read_email,
     read_lease_term,
@@ -71,7 +72,7 @@ class TourForm:
     phone: str | None = None  # E.164
     tour_type: str | None = None  # one of the configured Propexo values
     move_in_date: date | None = None
-    bedrooms: int | None = None  # 0 is a studio, 4 is "4+"
+    bedrooms: tuple[int, ...] | None = None  # sizes in the order given; 0 is a studio, 4 "4+"
     rent_min_cents: int | None = None
     rent_max_cents: int | None = None
     lease_term_months: int | None = None
@@ -88,7 +89,7 @@ class TourForm:
 
     @property
     def bedrooms_label(self) -> str | None:
-        return BEDROOM_CHOICES[self.bedrooms][1] if self.bedrooms is not None else None
+        return bedroom_words(self.bedrooms) if self.bedrooms else None
 
     @property
     def rent_label(self) -> str | None:
@@ -114,7 +115,7 @@ class TourForm:
             "tour_time": self.tour_time,
             "tour_type": self.tour_type,
             "move_in_date": self.move_in_date.isoformat() if self.move_in_date else None,
-            "bedrooms": BEDROOM_CHOICES[self.bedrooms][0] if self.bedrooms is not None else None,
+            "bedrooms": bedroom_codes(self.bedrooms) if self.bedrooms else None,
             "rent_min": _dollars_or_none(self.rent_min_cents),
             "rent_max": _dollars_or_none(self.rent_max_cents),
             "lease_term": None if self.lease_term_months is None else str(self.lease_term_months),
@@ -163,7 +164,7 @@ def read_form(
             "move_in_date",
             lambda value: read_move_in_date(value, today=today, date_order=date_order),
         ),
-        bedrooms=read("bedrooms", read_bedrooms),
+        bedrooms=read("bedrooms", read_bedroom_choices),
         rent_min_cents=read("rent_min", read_dollars),
         rent_max_cents=read("rent_max", read_dollars),
         lease_term_months=read("lease_term", read_lease_term),
@@ -246,7 +247,8 @@ def build_appointment(
         "rent_minimum_in_cents": form.rent_min_cents,
         "rent_maximum_in_cents": form.rent_max_cents,
         "notes": form.notes,
-        "desired_num_bedrooms": [form.bedrooms] if form.bedrooms is not None else None,
+        # Propexo takes a list; EliseAI reads only its first size.
+        "desired_num_bedrooms": list(form.bedrooms) if form.bedrooms else None,
         "tour_type": form.tour_type,
         "lease_term_in_months": form.lease_term_months,
     }

@@ -10,10 +10,10 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from bot.booking.fields import (
-    BEDROOM_CHOICES,
     DateOrder,
     Unreadable,
-    read_bedrooms,
+    bedroom_codes,
+    read_bedroom_choices,
     read_lease_term,
     read_move_in_date,
     read_tour_type,
@@ -33,7 +33,7 @@ def prefill(
         "move_in_date": lambda text: read_move_in_date(
             text, today=today, date_order=date_order
         ).isoformat(),
-        "bedrooms": lambda text: BEDROOM_CHOICES[read_bedrooms(text)][0],
+        "bedrooms": lambda text: bedroom_codes(read_bedroom_choices(text)),
         "lease_term": lambda text: str(read_lease_term(text)),
     }
     shaped = dict(values)

@@ -391,6 +391,8 @@ def _element(view: Mapping[str, Any], block_id: str) -> dict[str, Any]:
 def _initial(element: Mapping[str, Any]) -> str | None:
     if element.get("initial_option"):
         return str(element["initial_option"]["value"])
+    if element.get("initial_options"):
+        return ", ".join(str(o["value"]) for o in element["initial_options"])
     for key in ("initial_value", "initial_date"):
         if element.get(key) is not None:
             return str(element[key])
@@ -409,6 +411,16 @@ def _state(
         return {
             "type": kind,
             "selected_option": {"text": {"type": "plain_text", "text": shown}, "value": typed},
+        }
+    if kind == "multi_static_select":  # typed: the picked values joined by ", "
+        options = {o["value"]: o["text"] for o in element.get("options") or []}
+        picked = [value for value in (typed or "").split(", ") if value]
+        return {
+            "type": kind,
+            "selected_options": [
+                {"text": options.get(value, {"type": "plain_text", "text": value}), "value": value}
+                for value in picked
+            ],
         }
     if kind == "datepicker":
         return {"type": kind, "selected_date": typed}

@@ -216,6 +216,18 @@ def test_full_form_becomes_the_exact_body() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("typed", "sent"), [("2", [2]), ("2-3", [2, 3]), ("studio or 1", [0, 1]), ("3, 2", [3, 2])]
+)
+def test_several_bedroom_sizes_are_sent_as_a_list_in_the_order_given(
+    typed: str, sent: list[int]
+) -> None:
+    form = read(**NEW_PROSPECT, bedrooms=typed)
+    starts_at = datetime(2026, 11, 26, 15, 0, tzinfo=NEW_YORK)
+    body = build_appointment(form, starts_at=starts_at, integration_id="int_1").body()
+    assert body["desired_num_bedrooms"] == sent  # EliseAI reads the first
+
+
 def test_a_5pm_tour_in_los_angeles_is_1am_utc_the_next_day() -> None:
     starts_at = datetime(2026, 11, 26, 17, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
     body = build_appointment(

@@ -118,34 +118,60 @@ def test_rent_of_zero_or_of_millions_is_a_problem() -> None:
 @pytest.mark.parametrize(
     ("typed", "bedrooms"),
     [
-        ("studio", 0),
-        ("Studio", 0),
-        ("0", 0),
-        ("1", 1),
-        ("2", 2),
-        ("2br", 2),
-        ("3 bedrooms", 3),
-        ("4+", 4),
-        ("4", 4),
+        ("studio", (0,)),
+        ("Studio", (0,)),
+        ("0", (0,)),
+        ("1", (1,)),
+        ("2", (2,)),
+        ("2br", (2,)),
+        ("3 bedrooms", (3,)),
+        ("4+", (4,)),
+        ("4", (4,)),
+        # Several sizes, in the order given: Propexo gets them all, EliseAI the first.
+        ("2, 3", (2, 3)),
+        ("2 or 3", (2, 3)),
+        ("2-3", (2, 3)),
+        ("1 to 3 beds", (1, 2, 3)),
+        ("studio or 1", (0, 1)),
+        ("1 bedroom or studio", (1, 0)),
+        ("3+", (3, 4)),
+        ("2, 2", (2,)),
     ],
 )
-def test_bedrooms_are_read(typed: str, bedrooms: int) -> None:
+def test_bedrooms_are_read(typed: str, bedrooms: tuple[int, ...]) -> None:
     assert read_one("bedrooms", typed).bedrooms == bedrooms
 
 
-@pytest.mark.parametrize("typed", ["5", "3+", "two", "-1", "1.5"])
+@pytest.mark.parametrize("typed", ["5", "two", "-1", "1.5", "3-1", "2-2", "2 or 5", "2+-3"])
 def test_bedrooms_outside_the_choices_are_a_problem(typed: str) -> None:
     assert problem_with("bedrooms", typed) == {"bedrooms": "Bedrooms must be studio, 1, 2, 3 or 4+"}
 
 
 def test_every_bedroom_choice_reads_back() -> None:
     assert {read_one("bedrooms", text).bedrooms for text, _ in BEDROOM_CHOICES.values()} == {
-        0,
-        1,
-        2,
-        3,
-        4,
+        (0,),
+        (1,),
+        (2,),
+        (3,),
+        (4,),
     }
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown", "label"),
+    [
+        ("2", "2", "2 bedrooms"),
+        ("2-3", "2, 3", "2 or 3 bedrooms"),
+        ("studio or 1", "studio, 1", "Studio or 1 bedroom"),
+        ("1 or studio", "1, studio", "1 bedroom or studio"),
+        ("2+", "2, 3, 4+", "2, 3 or 4+ bedrooms"),
+    ],
+)
+def test_several_sizes_read_back_as_typed_again(typed: str, shown: str, label: str) -> None:
+    form = read_one("bedrooms", typed)
+    assert form.to_values()["bedrooms"] == shown
+    assert read_one("bedrooms", shown).bedrooms == form.bedrooms
+    assert form.bedrooms_label == label
 
 
 @pytest.mark.parametrize(

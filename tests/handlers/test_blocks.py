@@ -26,6 +26,7 @@ from handlers.blocks import (
     update_message,
     with_preview,
 )
+from handlers.form_data import form_values
 
 NOW = datetime(2026, 11, 25, 15, tzinfo=UTC)
 HOSTILE = "<!channel> *bold* <@U123> & <https://evil.example|click> " + "🏠" * 30 + " مرحبا"
@@ -139,3 +140,35 @@ def test_every_thread_update(update: Update) -> None:
     shown = valid_blocks(blocks)
     assert text
     assert ("Edit and retry" in shown) is update.can_edit
+
+
+@pytest.mark.parametrize(
+    ("typed", "picked"),
+    [("2", ["2"]), ("studio, 1", ["studio", "1"]), ("2-3", ["2", "3"]), ("4+", ["4+"]), ("", [])],
+)
+def test_the_bedrooms_are_a_multi_select_with_each_size_picked(
+    typed: str, picked: list[str]
+) -> None:
+    values = {"bedrooms": typed}
+    built = booking_modal(
+        values, metadata="{}", tour_types=DEFAULT_TOUR_TYPES, zone=ZONE, preview="…"
+    )
+    filled = booking_modal_dict(
+        values, metadata="{}", tour_types=DEFAULT_TOUR_TYPES, zone=ZONE, preview="…"
+    )
+    assert filled == valid_view(built)
+    [element] = [b["element"] for b in filled["blocks"] if b.get("block_id") == "bedrooms"]
+    assert element["type"] == "multi_static_select"
+    assert [o["value"] for o in element.get("initial_options", [])] == picked
+
+
+def test_several_picked_sizes_are_one_form_value_in_the_order_picked() -> None:
+    def option(value: str, text: str) -> dict[str, object]:
+        return {"value": value, "text": {"type": "plain_text", "text": text}}
+
+    state = {"type": "multi_static_select", "selected_options": [option("3", "3 bedrooms"),
+        option("studio", "Studio")]}  # fmt: skip
+    values = form_values({"state": {"values": {"bedrooms": {"bedrooms": state}}}})
+    assert values == {"bedrooms": "3, studio", "bedrooms_label": "3 bedrooms, Studio"}
+    empty = {"type": "multi_static_select", "selected_options": []}
+    assert form_values({"state": {"values": {"bedrooms": {"bedrooms": empty}}}}) == {}

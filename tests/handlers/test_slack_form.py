@@ -65,6 +65,33 @@ async def test_book_from_tour_text_end_to_end(on_wednesday: RunningBot) -> None:
     assert (stored.thread_channel_id, stored.thread_ts) == (DEFAULT_CHANNEL_ID, parent.ts)
 
 
+async def test_several_bedroom_sizes_go_from_the_text_to_the_body(
+    on_wednesday: RunningBot,
+) -> None:
+    bot = on_wednesday
+    view_id = await open_form(bot, "Jane Doe jane@example.com tomorrow at 3pm, 2 or 3 bedrooms")
+    view = bot.slack.view(view_id)
+    assert view is not None
+    [bedrooms] = [b["element"] for b in view.blocks if b.get("block_id") == "bedrooms"]
+    assert bedrooms["type"] == "multi_static_select"
+    assert [o["value"] for o in bedrooms["initial_options"]] == ["2", "3"]
+    assert await bot.agent.submit(view_id) == {}
+    await wait_for_reply(bot, 2)
+    [booked] = bot.propexo.state.appointments
+    assert booked.body["desired_num_bedrooms"] == [2, 3]  # EliseAI reads the first
+
+
+async def test_the_agent_picks_several_bedroom_sizes_in_the_modal(
+    on_wednesday: RunningBot,
+) -> None:
+    bot = on_wednesday
+    view_id = await open_form(bot)
+    assert await bot.agent.submit(view_id, {"bedrooms": "studio, 1"}) == {}
+    await wait_for_reply(bot, 2)
+    [booked] = bot.propexo.state.appointments
+    assert booked.body["desired_num_bedrooms"] == [0, 1]
+
+
 async def test_the_modal_has_every_field_with_plain_labels(bot: RunningBot) -> None:
     view = bot.slack.view(await open_form(bot, ""))
     assert view is not None

@@ -12,7 +12,14 @@ import pytest
 from bot.offline.console import commands as cmd
 from bot.offline.console.errors import ConsoleError
 from bot.offline.console.faults import ConsoleFault, parse_fault
-from bot.offline.console.form import Field, FormState, check_typed, choose_static, find
+from bot.offline.console.form import (
+    Field,
+    FormState,
+    check_typed,
+    choose_many,
+    choose_static,
+    find,
+)
 from bot.offline.console.render import Buttons, Names, form_lines, message_lines, mrkdwn
 from bot.offline.console.script import parse_script
 from bot.offline.console.zone import person_zone, system_zone
@@ -235,6 +242,43 @@ def _input(block_id: str, label: str, element: dict[str, object]) -> dict[str, o
         "label": {"type": "plain_text", "text": label},
         "element": {"action_id": block_id, **element},
     }
+
+
+@pytest.mark.parametrize(
+    ("typed", "picked"),
+    [
+        ("2", ("2", "2 bedrooms")),
+        ("2, 3", ("2, 3", "2 bedrooms, 3 bedrooms")),
+        ("studio or 1", ("studio, 1", "Studio, 1 bedroom")),
+        ("3 and 2", ("3, 2", "3 bedrooms, 2 bedrooms")),
+        ("1-3", ("1, 2, 3", "1 bedroom, 2 bedrooms, 3 bedrooms")),
+        ("2br, 2", ("2", "2 bedrooms")),
+    ],
+)
+def test_a_multi_select_takes_several_options_in_the_order_typed(
+    typed: str, picked: tuple[str, str]
+) -> None:
+    rooms = [("studio", "Studio"), ("1", "1 bedroom"), ("2", "2 bedrooms"), ("3", "3 bedrooms")]
+    bedrooms = _field("bedrooms", "Bedrooms", "multi_static_select", options=rooms)
+    assert choose_many(bedrooms, typed) == picked
+    state = FormState()
+    state.set("bedrooms", *picked)
+    assert state.value(bedrooms) == picked[0]
+    assert state.shown(bedrooms) == picked[1]
+
+
+def test_a_multi_select_refuses_what_it_does_not_offer_and_shows_its_initial_options() -> None:
+    rooms = [("studio", "Studio"), ("1", "1 bedroom"), ("2", "2 bedrooms")]
+    bedrooms = _field("bedrooms", "Bedrooms", "multi_static_select", options=rooms)
+    with pytest.raises(ConsoleError, match="one or more of: Studio, 1 bedroom, 2 bedrooms"):
+        choose_many(bedrooms, "2 or a loft")
+    initial = [{"text": {"type": "plain_text", "text": "Studio"}, "value": "studio"},
+        {"text": {"type": "plain_text", "text": "2 bedrooms"}, "value": "2"}]  # fmt: skip
+    shown = _field(
+        "bedrooms", "Bedrooms", "multi_static_select", options=rooms, initial_options=initial
+    )
+    assert FormState().value(shown) == "studio, 2"
+    assert FormState().shown(shown) == "Studio, 2 bedrooms"
 
 
 def _field(

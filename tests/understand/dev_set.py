@@ -15,7 +15,7 @@ import yaml
 
 from bot.booking.fields import (
     Unreadable,
-    read_bedrooms,
+    read_bedroom_choices,
     read_dollars,
     read_email,
     read_lease_term,
@@ -76,7 +76,7 @@ def as_dev_fields(values: Mapping[str, str], today: date = TODAY) -> dict[str, o
     if kind := values.get("tour_type"):
         put("tour_type", lambda: read_tour_type(kind, TOUR_TYPES).lower())
     if beds := values.get("bedrooms"):
-        put("bedrooms", lambda: read_bedrooms(beds))
+        put("bedrooms", lambda: read_bedroom_choices(beds)[0])  # several sizes: the first
     if low := values.get("rent_min"):
         put("rent_min_dollars", lambda: read_dollars(low) // 100)
     if high := values.get("rent_max"):

@@ -11,7 +11,10 @@ from typing import Any
 from bot.offline.console.errors import ConsoleError
 
 Json = dict[str, Any]
-SELECTS = ("static_select", "external_select")
+SELECTS = ("static_select", "external_select", "multi_static_select")
+MULTI = "multi_static_select"
+_MANY = re.compile(r"\s*(?:,|;|&|\band\b|\bor\b)\s*", re.I)  # "2, 3", "studio or 1"
+_SPAN = re.compile(r"(.+?)\s*(?:-|–|\bto\b)\s*(.+)", re.I)  # "2-3": both and what is between
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class FormState:
         element = item.element
         if element.get("initial_option"):
             return str(element["initial_option"]["value"])
+        if element.get("initial_options"):
+            return ", ".join(str(o["value"]) for o in element["initial_options"])
         for key in ("initial_value", "initial_date"):
             if element.get(key) is not None:
                 return str(element[key])
@@ -93,7 +98,8 @@ class FormState:
             initial = item.element.get("initial_option")
             if item.block_id not in self.typed and initial:
                 return _text(initial.get("text"))
-            return next((label for v, label in item.options if v == value), value)
+            labels = dict(item.options)
+            return ", ".join(labels.get(v, v) for v in value.split(", "))
         return value
 
 
@@ -127,6 +133,40 @@ def choose_static(item: Field, text: str) -> tuple[str, str]:
         if len(candidates) == 1:
             return candidates[0]
     raise ConsoleError(f"{item.label} is one of: {choices(item)}.")
+
+
+def choose_many(item: Field, text: str) -> tuple[str, str]:
+    """(values, labels) of the options `text` names, each as `choose_static` reads it, joined by
+    ", " in the order given: "2, 3", "studio or 1", or a span of options, "1-3"."""
+    values: list[str] = []
+    labels: list[str] = []
+    try:
+        for part in filter(None, _MANY.split(text.strip())):
+            for value, label in _span(item, part) or [choose_static(item, part)]:
+                if value not in values:
+                    values.append(value)
+                    labels.append(label)
+    except ConsoleError:
+        values = []
+    if not values:  # unless one option's label has "or" or "," in it
+        wanted = _key(text)
+        exact = [o for o in item.options if wanted in (_key(o[0]), _key(o[1]))]
+        if len(exact) != 1:
+            raise ConsoleError(f"{item.label} is one or more of: {choices(item)}.")
+        return exact[0]
+    return ", ".join(values), ", ".join(labels)
+
+
+def _span(item: Field, part: str) -> list[tuple[str, str]]:
+    """ "1-3": the options from one to the other, as the form lists them; [] if it is no span."""
+    found = _SPAN.fullmatch(part)
+    if not found:
+        return []
+    try:
+        low, high = (item.options.index(choose_static(item, end)) for end in found.groups())
+    except ConsoleError:
+        return []
+    return item.options[low : high + 1] if low < high else []
 
 
 def choices(item: Field) -> str:

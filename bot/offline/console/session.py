@@ -14,10 +14,12 @@ from bot.offline.console import commands as cmd
 from bot.offline.console.errors import ConsoleError
 from bot.offline.console.faults import inject, parse_fault
 from bot.offline.console.form import (
+    MULTI,
     Field,
     FormState,
     check_typed,
     choices,
+    choose_many,
     choose_static,
     fields,
     find,
@@ -155,6 +157,11 @@ class Session:
             state.set(item.block_id, None)
         elif item.kind == "static_select":
             chosen, label = choose_static(item, value)
+            state.set(item.block_id, chosen, label)
+            if label.lower() != value.lower():
+                self.out(f"  {item.label}: {label}")
+        elif item.kind == MULTI:
+            chosen, label = choose_many(item, value)
             state.set(item.block_id, chosen, label)
             if label.lower() != value.lower():
                 self.out(f"  {item.label}: {label}")
@@ -388,6 +395,8 @@ class Session:
         extra = ""
         if item.kind == "static_select":
             extra = f" ({choices(item)})"
+        elif item.kind == MULTI:
+            extra = f" (one or more: {choices(item)})"
         elif item.kind == "external_select":
             extra = " (type to search)"
         elif item.kind == "datepicker":
@@ -397,6 +406,8 @@ class Session:
     def _field_help(self, item: Field) -> str:
         if item.kind == "static_select":
             return f"{item.label}: one of {choices(item)}, by number or name."
+        if item.kind == MULTI:
+            return f"{item.label}: one or more of {choices(item)}, like “2, 3” or “studio or 1”."
         if item.kind == "external_select":
             return f"{item.label}: type part of a name and pick from what Tourbot finds."
         return f"{item.label}: {item.hint or 'type a value'}."
