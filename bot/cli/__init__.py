@@ -17,6 +17,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 COMMANDS = {
     "parse-time": ("bot.cli.parse_time", "resolve a typed tour time to UTC"),
     "book": ("bot.cli.book", "check or submit a booking from free text or flags"),
+    "read": ("bot.cli.read", "show what the reader finds in a message (no settings, no network)"),
     "serve": ("bot.cli.serve", "run the Slack app over HTTP on $PORT"),
     "socket": ("bot.cli.socket", "run the Slack app over Socket Mode"),
     "worker": ("bot.cli.worker", "deliver bookings only, beside servers with RUN_WORKER=false"),

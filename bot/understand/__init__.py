@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.booking.form import FIELD_LABELS
 from bot.understand.community import name_words, take_community
-from bot.understand.contact import take_email, take_phone, take_unreadable, unreadable
+from bot.understand.contact import take_contacts, take_unreadable, unreadable
 from bot.understand.lead_email import read_lead_email, take_spent_labels
-from bot.understand.message import FormValues, Message
+from bot.understand.message import FormValues, LeftOut, Message
 from bot.understand.names import take_name
 from bot.understand.notes import leftover
 from bot.understand.time_words import TIME_WORDS_MAX, take_tour_time
@@ -26,7 +27,15 @@ from bot.understand.wishes import (
     take_tour_type,
 )
 
-__all__ = ["TIME_WORDS_MAX", "FormValues", "read_request", "unreadable_contacts"]
+__all__ = [
+    "TIME_WORDS_MAX",
+    "FormValues",
+    "LeftOut",
+    "Read",
+    "read_message",
+    "read_request",
+    "unreadable_contacts",
+]
 
 _SLACK_LINK = re.compile(r"<(?:mailto:|tel:)?([^<>|]*)(?:\|([^<>]*))?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -43,10 +52,24 @@ def read_request(text: str, *, communities: Sequence[tuple[str, str]] = ()) -> F
     `communities` are the known (id, name) pairs: a community named in the text, loosely
     ("the maple", "mapel court"), fills "community" with its id when it is clearly one of them.
     """
+    return read_message(text, communities=communities).values
+
+
+@dataclass(frozen=True)
+class Read:
+    """What the reader made of a message: the form's values, the words each came from, and
+    what it saw but left out, with why."""
+
+    values: FormValues
+    sources: dict[str, str]
+    left_out: list[LeftOut]
+
+
+def read_message(text: str, *, communities: Sequence[tuple[str, str]] = ()) -> Read:
+    """`read_request`, with its reasons: the source of `tourbot read`."""
     message = Message(_from_slack(text))
     sender_name, sender_email = read_lead_email(message)
-    take_email(message, sender_email)
-    take_phone(message)
+    take_contacts(message, sender_email)
     take_unreadable(message)
     take_budget(message)
     take_move_in(message)
@@ -59,9 +82,12 @@ def read_request(text: str, *, communities: Sequence[tuple[str, str]] = ()) -> F
     _hide_labelled(message, exclude=("time", "message"))
     take_tour_time(message)
     take_spent_labels(message)
-    if notes := leftover(message.rest):
-        message.set("notes", notes)
-    return {key: message.values[key] for key in FIELD_LABELS if key in message.values}
+    if notes := leftover(message.rest, message.named):
+        message.set("notes", notes, source=notes)
+    for key, written, _, _ in unreadable(message):
+        message.leave_out(written, f"meant as the {key}, but it cannot be read as one")
+    values = {key: message.values[key] for key in FIELD_LABELS if key in message.values}
+    return Read(values, {key: message.sources[key] for key in values}, message.left_out)
 
 
 def unreadable_contacts(text: str) -> dict[str, str]:
@@ -69,8 +95,7 @@ def unreadable_contacts(text: str) -> dict[str, str]:
     ({"email": "jane@example"}): `read_request` leaves these out, and the agent should know."""
     message = Message(_from_slack(text))
     _, sender_email = read_lead_email(message)
-    take_email(message, sender_email)
-    take_phone(message)
+    take_contacts(message, sender_email)
     found: dict[str, str] = {}
     for key, written, _, _ in unreadable(message):
         found.setdefault(key, written)

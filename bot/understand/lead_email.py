@@ -64,7 +64,7 @@ _LABEL_KIND = {
 # Labels that hold a comma themselves.
 _LABEL_KIND.update(dict.fromkeys(("name (last, first)", "name (first, last)"), "name"))
 _LABEL = re.compile(
-    r"(?im)(?:^|(?<=[|;•,])|(?<=[ \t])(?=/[ \t]))[ \t>*•/\-]*("
+    r"(?im)(?:^|(?<=[|;•,])|(?<=[ \t])(?=/[ \t]))[ \t>*•/\-]{0,8}("
     + "|".join(re.escape(w).replace(r"\ ", r"[ \t_]+") for w in sorted(_LABEL_KIND, key=len)[::-1])
     + r")[ \t]*(?:[:：]|=(?!=))[ \t]*"  # "Phone: …", and a form's dump "tour_date=2026-11-30"
 )
@@ -101,7 +101,7 @@ _LAST_FIRST = re.compile(
 )
 # Section headings of lead emails, on a line of their own.
 _HEADING = re.compile(
-    r"(?im)^[ \t]*(?:contact|prospect|renter|lead|guest|customer|additional|personal)?[ \t]*"
+    r"(?im)^[ \t]*(?:(?:contact|prospect|renter|lead|guest|customer|additional|personal)[ \t]*)?"
     r"(?:information|info|details|message|preferences|comments)[ \t]*:?[ \t]*$"
 )
 _SENDER_NAME = re.compile(r"from[ \t]*:[ \t]*([^\W\d_][^\n<>@:]{0,60}?)[ \t]*$", re.I)
@@ -135,7 +135,8 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
         if name == "subject":  # no time or name there, but a lead source may name the property
             colon = m.group(0).index(":")
             message.labels.append(Label("subject", m.start(), m.start() + colon + 1, m.end()))
-        if name == "from" and (sender := _SENDER.search(m.group(0))):
+        # A From: line of a real email is short; a page of text after "From:" is not one.
+        if name == "from" and len(m.group(0)) <= 320 and (sender := _SENDER.search(m.group(0))):
             display, address = sender.group(1).strip(), sender.group(2)
             if not _SERVICE.search(address) and not _SERVICE_NAME.search(display):
                 sender_name, sender_email = display or None, address
@@ -166,6 +167,7 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
             continue
         if kind == "other":
             message.hide(label.start, label.end)
+            message.leave_out(text[label.start : label.end], "another person: kept in the notes")
         if kind == "message":
             message.take(label.start, label.value_start)
         else:

@@ -9,7 +9,7 @@ piece was cut out of a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 FormValues = dict[str, str]
@@ -37,6 +37,15 @@ def _edge(text: str, i: int, joiners: str) -> bool:
     return i < 0 or i >= len(text) or not (text[i].isalnum() or text[i] in joiners)
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """Something the reader saw and did not put in a field, and why ("two phones, neither
+    named as hers")."""
+
+    words: str
+    why: str
+
+
 @dataclass
 class Message:
     text: str
@@ -44,6 +53,10 @@ class Message:
     labels: list[Label] = field(default_factory=list)
     rest: str = ""  # what the notes may still use
     search: str = ""  # what later readers still look at: `rest`, with more hidden
+    named: list[str] = field(default_factory=list)  # lines the notes open with ("Co-signer: …")
+    sources: dict[str, str] = field(default_factory=dict)  # each value's words as written
+    left_out: list[LeftOut] = field(default_factory=list)
+    _last_taken: str = ""
 
     def __post_init__(self) -> None:
         self.rest = self.search = self.text
@@ -51,6 +64,7 @@ class Message:
     def take(self, start: int, end: int) -> None:
         """The piece is read (or is filler): neither the notes nor later readers see it."""
         if end > start:
+            self._last_taken = self.text[start:end]
             self.rest = blank(self.rest, start, end, TAKEN)
             self.search = blank(self.search, start, end)
 
@@ -58,6 +72,24 @@ class Message:
         """Later readers skip the piece, but it stays for the notes."""
         if end > start:
             self.search = blank(self.search, start, end)
+
+    def hide_all(self, spans: Iterable[tuple[int, int]]) -> None:
+        """`hide` every piece at once: a long message may hold thousands."""
+        search = list(self.search)
+        for start, end in spans:
+            for i in range(start, end):
+                if search[i] != "\n":
+                    search[i] = " "
+        self.search = "".join(search)
+
+    def take_all(self, spans: Iterable[tuple[int, int]]) -> None:
+        """`take` every piece at once."""
+        rest, search = list(self.rest), list(self.search)
+        for start, end in spans:
+            for i in range(start, end):
+                if rest[i] != "\n":
+                    rest[i], search[i] = TAKEN, " "
+        self.rest, self.search = "".join(rest), "".join(search)
 
     def take_words(self, words: str, *, prefix: re.Pattern[str] | None = None) -> None:
         """Take every whole-word occurrence of `words` (and of `prefix`, ending where it starts)."""
@@ -71,10 +103,31 @@ class Message:
                 self.take(before.start() if before else start, end)
             start = self.rest.find(words, end)
 
-    def set(self, key: str, value: str) -> None:
+    def set(self, key: str, value: str, source: str | None = None) -> None:
+        """Fill a field once; `source` is the words it came from (by default, the value as the
+        text writes it, else the piece taken last)."""
         value = " ".join(value.split())
         if value and key not in self.values:
             self.values[key] = value
+            self.sources[key] = " ".join((source or self._written(value)).split())
+
+    def leave_out(self, words: str, why: str) -> None:
+        """Say what was seen and not used, for whoever asks what the reader did."""
+        seen = LeftOut(" ".join(words.split()), why)
+        if seen.words and seen not in self.left_out:
+            self.left_out.append(seen)
+
+    def _written(self, value: str) -> str:
+        """The words a value came from, when its reader did not say: the value where the text
+        writes it, else the piece taken last (readers take a field's words as they set it)."""
+        at = self.text.lower().find(value.lower())
+        return self.text[at : at + len(value)] if at >= 0 else self._last_taken or value
+
+    def note(self, line: str) -> None:
+        """A line for the notes, said whole ("Roommate: Tasha, tasha.b@example.com")."""
+        line = " ".join(line.split())
+        if line and line not in self.named:
+            self.named.append(line)
 
     def labelled(self, *kinds: str) -> Iterator[Label]:
         return (label for label in self.labels if label.kind in kinds)

@@ -79,15 +79,18 @@ _SECOND_GIVEN = frozenset(
 )
 _TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+)?"
 _TITLE_BEFORE = re.compile(r"(?i)\b(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+$")
-_W = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?"  # a word of a name: O'Brien, Mary-Kate, Núñez, Q.
+# A word of a name: O'Brien, Mary-Kate, Núñez, Q. Possessive, so a page of "a-a-a-…" is read
+# in linear time: a word is never given back letter by letter.
+_W = r"[^\W\d_]++(?:['’\-][^\W\d_]++)*+\.?"
 _RUN = re.compile(rf"{_TITLE}({_W}(?:[ \t]+{_W}){{0,5}})", re.I)
 _TIGHT_RUN = re.compile(rf"{_TITLE}({_W}(?: {_W}){{0,5}})", re.I)  # stops at a gap left by a cut
 # Words after which a name comes: "for Jane Doe", "prospect: Jane Doe", "call Jane Doe at".
 _BEFORE = re.compile(
     r"(?i)\b(?:for|book(?:ed|ing)?|schedul(?:e|ed|ing)|(?:(?:prospect|client|lead|customer"
     r"|applicant|renter)(?:['’]s\s+name)?(?:\s+(?:is|named))?)|named|name\s+is|name['’]?s|this\s+is"
-    r"|i\s+am|i'm|i’m|it['’]?s|call|text|contact|reach|(?:email|e-mail|message|inquiry|voicemail|vm|note"
-    r"|referral)\s+from|(?:tour|showing|appointment|meeting)\s+with)[ \t]*[:\-–]?[ \t]+"
+    r"|i\s+am|i'm|i’m|it['’]?s|call|text|contact|reach|(?:email|e-mail|message|inquiry|voicemail|vm"
+    r"|note|referral)\s+from|(?:tour|showing|appointment|meeting)\s+with)"
+    r"(?:[ \t]*+[:\-–][ \t]*+|[ \t]++)"
 )
 # After these, a name may be written in lower case ("book jane doe tmrw 3pm").
 _STRONG = re.compile(
@@ -95,7 +98,8 @@ _STRONG = re.compile(
 )
 # A name is often followed by what the prospect did or wants: "Jane Doe wants…".
 _VERB = re.compile(
-    r"(?<=\S)[ \t]*,?[ \t]+(?:wants|would|is|was|will|called|emailed|texted|messaged|reached"
+    r"(?<=\S)(?:[ \t]*+,[ \t]*+|[ \t]++)"
+    r"(?:wants|would|is|was|will|called|emailed|texted|messaged|reached"
     r"|needs|asked|requested|inquired|interested|looking|prefers|said|has|just|can|came|stopped"
     r"|sent|writes|wrote|says|messaged"
     r"|walked|plans|hopes|saw|liked|loved|works|lives|currently)\b|['’][ds]\b"
@@ -314,7 +318,7 @@ def _capital(word: str) -> str:
 
 
 # "Rahul Mehta here", "Mrs. Johnson": a name as people introduce themselves in texts.
-_HERE = re.compile(rf"({_W}(?:[ \t]+{_W}){{1,3}})[ \t]+here\b")
+_HERE = re.compile(rf"(?<![\w'’\-])({_W}(?:[ \t]+{_W}){{1,3}})[ \t]+here\b")
 _TITLED = re.compile(
     rf"(?i)(?<!\band )\b(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+({_W})\b(?![ \t]+[A-Z]|[ \t]+and\b)"
 )

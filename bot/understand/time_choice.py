@@ -59,15 +59,19 @@ _CONTEXT_BEFORE = (
 )
 
 
+_CONTEXT_END = re.compile(r"(?i)\b" + _CONTEXT_BEFORE + r"$")
+
+
 def _for_context(piece: str, reading: Reading) -> bool:
     """A day named only as a remark or a limit, never as the tour's: "until Christmas"."""
-    if reading.times:
-        return False
+    if reading.times or len(reading.days) > 2:
+        return False  # a remark names a day or two, not a page of them
     said = normalise(piece)
     for day in reading.days:
         if isinstance(day, NamedDay):
             return True  # a holiday with no hour is a remark: "for thanksgiving", "til xmas"
-        if re.search(r"\b" + _CONTEXT_BEFORE + re.escape(day.text) + r"\b", said):
+        at = said.find(day.text)
+        if at >= 0 and _CONTEXT_END.search(said, max(0, at - 40), at):
             return True
     return False
 
@@ -133,6 +137,22 @@ def _clock_key(clock: ClockTime) -> tuple[int, int]:
 class _Found:
     candidates: list[Candidate]
     declined_days: set[tuple[object, ...]]
+    declined: list[str]
+
+
+_HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+# Clauses worth reading: a digit, or a word of days and hours. The rest is skipped unread.
+_TIMEISH = re.compile(
+    r"(?i)\d|\b(?:today|tonight|tomorrow|tmrw?|tmw|yesterday|yday|noon|midnight|morning"
+    r"|afternoon|evening|night|week|weekend|ago|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may"
+    r"|jun|jul|aug|sep|oct|nov|dec|half\s+past|quarter|christmas|xmas|thanksgiving|new\s+year"
+    r"|halloween|july|labor|memorial)"
+    # An hour in words only where it reads as one: "at two", "ten thirty", "nine o'clock".
+    rf"|\b(?:at|around|about|past|to|til|till|after|by)\s+{_HOUR_WORD}\b"
+    rf"|\b{_HOUR_WORD}[\s-](?:thirty|fifteen|forty|fifty|twenty|o'?\s?clock|oh|[ap]\.?m)"
+)
+# Past this many times mentioned, a message names no one tour time: stop reading.
+MOST_CANDIDATES = 12
 
 
 def candidates(message: Message) -> list[Candidate]:
@@ -141,14 +161,24 @@ def candidates(message: Message) -> list[Candidate]:
     text = message.search
     # Found in the text as written: the headers that mark a quote are taken out of `search`.
     quote_from = min((m.start() for m in _QUOTED_FROM.finditer(message.text)), default=len(text))
-    found = _Found([], set())
+    found = _Found([], set(), [])
     start = 0
     for end in [m.start() for m in _CLAUSE_END.finditer(text)] + [len(text)]:
-        if end > start:
+        if end > start and _TIMEISH.search(text, start, end):
             _in_clause(text, start, end, quote_from, found)
+            if len(found.candidates) > MOST_CANDIDATES:
+                break
         start = end + 1
+    for words in found.declined:
+        message.leave_out(words, "a time the writer turned down")
     # A day turned down anywhere ("but Tuesday's not gonna work") is out wherever it was asked.
-    return [c for c in found.candidates if not (c.day_keys & found.declined_days)]
+    kept = []
+    for c in found.candidates:
+        if c.day_keys & found.declined_days:
+            message.leave_out(c.reading.words, "a day the writer turned down elsewhere")
+        else:
+            kept.append(c)
+    return kept
 
 
 def _in_clause(text: str, start: int, end: int, quote_from: int, found: _Found) -> None:
@@ -177,6 +207,7 @@ def _in_clause(text: str, start: int, end: int, quote_from: int, found: _Found) 
             continue
         if declined:
             found.declined_days.update(_day_key(d) for d in reading.days if not reading.times)
+            found.declined.append(reading.words)
             continue
         if reading.times and not reading.days and _UNREAD_DAY.search(piece):
             continue  # "on the Feast of St. Nicholas at 10": the hour of an unknown day

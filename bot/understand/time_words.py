@@ -112,6 +112,8 @@ _NOT_THE_TOUR = [
 _TOKEN = re.compile(r"(?:[^\s,;]|(?<=\d),(?=\d))+")
 _MERIDIEM = re.compile(r"(?i)[ap]\.\s?m\.$")  # "10:30 a.m." keeps its full stop
 _SEPARATOR = "\x00"  # splits the normalised tokens apart again; normalise leaves it alone
+_TRIES = 50  # starting points tried when finding the agent's own words for a time
+_TOKEN_MAX = 40  # characters: longer than any word of a time ("Wednesday,")
 _LEADING = "([{\"'*_~,;:"
 _SPELLED_STARTS = frozenset(
     "half quarter one two three four five six seven eight nine ten eleven twelve twenty".split()
@@ -125,8 +127,12 @@ def take_tour_time(message: Message) -> None:
         if any(cue in lower for cue in cues):
             for m in pattern.finditer(message.search):
                 message.hide(*m.span())
-    chosen = choose(candidates(message), message.search)
+    mentioned = candidates(message)
+    chosen = choose(mentioned, message.search)
     if chosen is None:
+        if len(mentioned) > 1:
+            shown = "; ".join(c.reading.words for c in mentioned)
+            message.leave_out(shown, "times that disagree, none offered as the choice: ask")
         return
     words, merged = chosen
     if len(words) > TIME_WORDS_MAX:
@@ -145,7 +151,8 @@ def take_tour_time(message: Message) -> None:
 def _as_written(text: str, words: str) -> tuple[str, list[tuple[int, int]]] | None:
     """The agent's own words for the normalised `words` (or "" when no stretch of the text
     normalises to exactly them), and the spans of the text that hold them."""
-    tokens = [m.span() for m in _TOKEN.finditer(text)]
+    # A time is a few short words: tokens longer than any of them are never part of it.
+    tokens = [m.span() for m in _TOKEN.finditer(text) if m.end() - m.start() <= _TOKEN_MAX]
     joined = f" {_SEPARATOR} ".join(text[a:b] for a, b in tokens)
     pieces = normalise(joined).split(_SEPARATOR)
     if len(pieces) != len(tokens):
@@ -153,7 +160,8 @@ def _as_written(text: str, words: str) -> tuple[str, list[tuple[int, int]]] | No
     flat = [(word, k) for k, piece in enumerate(pieces) for word in piece.split()]
     target = words.split()
     n = len(target)
-    starts = [i for i, (word, _) in enumerate(flat) if word == target[0]]
+    # Where the time's first word stands; a page of them is looked at only its first few times.
+    starts = [i for i, (word, _) in enumerate(flat) if word == target[0]][:_TRIES]
     # Mostly each token normalises alone as it does in the sentence; "3 o'clock" does not.
     for i in starts:
         if [word for word, _ in flat[i : i + n]] == target:
@@ -166,11 +174,15 @@ def _as_written(text: str, words: str) -> tuple[str, list[tuple[int, int]]] | No
             if written := _written(text, tokens[first][0], tokens[last][1], words):
                 return written
     # A spelled clock reads as digits ("quarter past nine" is "9:15"): start at a number word.
-    for first, (a, b) in enumerate(tokens):
-        if text[a:b].lower().strip(_LEADING) in _SPELLED_STARTS:
-            for last in range(first, min(first + n + 6, len(tokens))):
-                if written := _written(text, tokens[first][0], tokens[last][1], words):
-                    return written
+    spelled = [
+        first
+        for first, (a, b) in enumerate(tokens)
+        if text[a:b].lower().strip(_LEADING) in _SPELLED_STARTS
+    ]
+    for first in spelled[:_TRIES]:
+        for last in range(first, min(first + n + 6, len(tokens))):
+            if written := _written(text, tokens[first][0], tokens[last][1], words):
+                return written
     return None
 
 

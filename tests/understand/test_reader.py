@@ -18,7 +18,7 @@ import yaml
 from bot.booking.appointment import NOTES_MAX, text_length
 from bot.booking.fields import (
     Unreadable,
-    read_bedrooms,
+    read_bedroom_choices,
     read_dollars,
     read_email,
     read_lease_term,
@@ -75,7 +75,7 @@ READERS: dict[str, Callable[[str], object]] = {
     "tour_time": _time,
     "tour_type": lambda value: read_tour_type(value, TOUR_TYPES),
     "move_in_date": lambda value: read_move_in_date(value, today=TODAY),
-    "bedrooms": read_bedrooms,
+    "bedrooms": read_bedroom_choices,
     "rent_min": read_dollars,
     "rent_max": read_dollars,
     "lease_term": read_lease_term,
@@ -196,8 +196,8 @@ def test_numbers_are_not_mistaken_for_one_another() -> None:
     assert values["phone"] == "617-555-0142"
     assert values["rent_max"] == "2000"
     assert "rent_min" not in values
-    assert "bedrooms" not in values
-    assert values["notes"] == "2-3 beds"
+    assert values["bedrooms"] == "2, 3"  # several sizes: the form takes them all
+    assert "notes" not in values
 
 
 @pytest.mark.parametrize(
