@@ -2,7 +2,8 @@
 
 The real bot server runs in this process with the Slack stand-in and the Propexo simulator (as
 the tests run it), storing in a SQLite file. Each round is one conversation: a mention with a
-name and a time, an email, a correction in words, then Book. Timed from posting the signed
+name and a time, an email, a correction of the time, of the name, a relative change, a second
+person, a question back, then Book. Timed from posting the signed
 event (or the click) to the bot's answer appearing in the thread; `--concurrent N` runs N
 conversations side by side.
 
@@ -32,6 +33,10 @@ TURNS = (
     ("mention", f"<@{BOT_USER_ID}> book Jane Doe friday at 2pm"),
     ("answer", "jane@example.com"),
     ("correction", "make it 4pm instead"),
+    ("name", "sorry, her last name is spelled Dough"),
+    ("relative", "push it an hour"),
+    ("second person", "fyi her roommate Tasha is coming too, tasha.b@example.com"),
+    ("question", "is 5pm too late?"),
 )
 
 

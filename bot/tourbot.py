@@ -26,7 +26,7 @@ from bot.propexo.errors import PropexoError
 from bot.settings import Settings
 from bot.store import Added, Booking, BookingState, NewBooking, Store, StoreUnavailable
 from bot.time.clock import Clock, system_clock
-from bot.time.resolve import describe, resolve_time, short_when, warm_up
+from bot.time.resolve import ResolvedTime, describe, resolve_time, short_when, warm_up
 from bot.time.zones import TourZone, tour_zone
 from bot.understand import read_request
 
@@ -171,16 +171,20 @@ class Tourbot:
     def zone(self, *, community_id: str | None, agent_zone: str | None) -> TourZone:
         return tour_zone(self.settings, community_id=community_id, agent_zone=agent_zone)
 
-    def preview(self, phrase: str, zone: TourZone, now: datetime | None = None) -> TimePreview:
-        if not phrase.strip():
-            return TimePreview("empty", "Type the tour time to see it here.", None)
-        resolved = resolve_time(
+    def resolve(self, phrase: str, zone: TourZone, now: datetime | None = None) -> ResolvedTime:
+        """The tour time `phrase` means, read in `zone` by the settings' rules."""
+        return resolve_time(
             phrase,
             zone=zone.zone,
             now=now or self.clock(),
             date_order=self.settings.date_order,
             tour_hours=self.settings.tour_hours_range,
         )
+
+    def preview(self, phrase: str, zone: TourZone, now: datetime | None = None) -> TimePreview:
+        if not phrase.strip():
+            return TimePreview("empty", "Type the tour time to see it here.", None)
+        resolved = self.resolve(phrase, zone, now)
         text = describe(resolved, place=zone.place) if resolved.local else ""
         return TimePreview(resolved.status, text, resolved.reason)
 
@@ -215,7 +219,7 @@ class Tourbot:
         It is held back for a few seconds so its thread can be opened first (`release`); if
         this process dies before that, the worker sends it after the hold and opens the thread.
         """
-        new = _new_booking(draft, request_key, origin, zone, values)
+        new = _new_booking(draft, request_key, origin, zone, values, self.who(draft, values))
         return await self.store.add_booking(new)
 
     async def accept_unless_doubled(
@@ -229,7 +233,7 @@ class Tourbot:
     ) -> Added:
         """As `accept`, unless the prospect already has a live booking at that moment (what
         `duplicates` finds): then nothing is stored and `doubles` holds those. One round trip."""
-        new = _new_booking(draft, request_key, origin, zone, values)
+        new = _new_booking(draft, request_key, origin, zone, values, self.who(draft, values))
         return await self.store.add_booking_unless_doubled(new)
 
     async def release(self, booking: Booking) -> None:
@@ -321,6 +325,25 @@ class Tourbot:
     async def search_prospects(self, text: str) -> list[Prospect]:
         return await self.prospects.search(text)
 
+    def prospect_name(
+        self, prospect_id: str, values: Mapping[str, str] | None = None
+    ) -> str | None:
+        """An existing prospect's name, from the list at hand (never a wait), else from the label
+        of the option the agent picked ("Jane Doe · jane@… · …"); None when neither knows it."""
+        if name := self.prospects.name_of(prospect_id):
+            return name
+        label = (values or {}).get("prospect_label", "")
+        picked = label.split(" · ")[0].strip()
+        return picked if picked and picked != "(no name)" else None
+
+    def who(self, draft: BookingDraft, values: Mapping[str, str]) -> str | None:
+        """Who a booking is for, as people say it: the name typed, or the picked prospect's."""
+        if draft.form.prospect_name:
+            return draft.form.prospect_name
+        if draft.form.prospect_id:
+            return self.prospect_name(draft.form.prospect_id, values)
+        return None
+
 
 def _new_booking(
     draft: BookingDraft,
@@ -328,9 +351,10 @@ def _new_booking(
     origin: Origin,
     zone: TourZone,
     values: Mapping[str, str],
+    who: str | None,
 ) -> NewBooking:
     assert draft.time.starts_at is not None
-    who = draft.form.prospect_name or "an existing prospect"
+    who = who or "an existing prospect"
     body = draft.appointment.body()
     return NewBooking(
         request_key=request_key,

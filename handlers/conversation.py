@@ -11,14 +11,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation.service import (
+    AfterBooking,
     Answer,
     Booked,
     ConfirmFirst,
     Conversations,
+    Earlier,
+    EarlierLookup,
     Heard,
     Notice,
     Summary,
-    TextLookup,
     ZoneLookup,
 )
 from bot.store import Dialogue
@@ -30,6 +32,8 @@ from handlers.conversation_blocks import (
     DIALOGUE_CANCEL,
     DIALOGUE_CONFIRM,
     DIALOGUE_EDIT,
+    DIALOGUE_REBOOK,
+    after_booking_message,
     confirm_message,
     notice_text,
     summary_message,
@@ -45,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 # Message subtypes that are a person writing; edits, joins, bot posts and the like are not.
 SPOKEN = {None, "thread_broadcast", "file_share"}
+EARLIER_READ = 8  # messages read before a mention, to find the one it points at
 
 
 def register(app: AsyncApp, tourbot: Tourbot) -> None:
@@ -78,7 +83,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         answer = await conversations.hear(
             heard,
             agent_zone=_zone_lookup(tourbot, client, heard.user_id),
-            thread_start=_first_message(client, heard.channel_id, heard.thread_ts or heard.ts),
+            earlier=_earlier(client, heard, context.bot_user_id),
         )
         if answer is not None:
             await say(client, answer, heard.user_id)
@@ -106,6 +111,17 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         await let_ack_leave()
         user_id = body["user"]["id"]
         answer = await conversations.cancel(str(action["value"]), user_id=user_id)
+        await say(client, answer, user_id, body)
+
+    async def rebook(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        await let_ack_leave()
+        user_id = body["user"]["id"]
+        answer = await conversations.rebook(
+            str(action["value"]), user_id=user_id, agent_zone=_zone_lookup(tourbot, client, user_id)
+        )
         await say(client, answer, user_id, body)
 
     async def edit_in_form(
@@ -143,6 +159,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
     app.action(DIALOGUE_CONFIRM)(book)
     app.action(DIALOGUE_CANCEL)(cancel)
     app.action(DIALOGUE_EDIT)(edit_in_form)
+    app.action(DIALOGUE_REBOOK)(rebook)
 
 
 class ConversationThread:
@@ -173,6 +190,10 @@ class ConversationThread:
             return
         if isinstance(answer, Booked):
             await self._booked(answer)
+            return
+        if isinstance(answer, AfterBooking):
+            text, blocks = after_booking_message(answer)
+            await self._say(answer.channel_id, answer.thread_ts, text, blocks)
             return
         await self._notice(answer, user_id=user_id, pressed=pressed)
 
@@ -217,12 +238,12 @@ class ConversationThread:
             logger.warning("could not post a note: %s", exc.response.get("error"))
 
     async def _post(self, dialogue: Dialogue, text: str, blocks: Any) -> str | None:
+        return await self._say(dialogue.channel_id, dialogue.thread_ts, text, blocks)
+
+    async def _say(self, channel: str, thread_ts: str, text: str, blocks: Any) -> str | None:
         try:
             answer = await self.client.chat_postMessage(
-                channel=dialogue.channel_id,
-                thread_ts=dialogue.thread_ts,
-                text=text,
-                blocks=blocks,
+                channel=channel, thread_ts=thread_ts, text=text, blocks=blocks
             )
         except SlackApiError as exc:
             logger.warning("could not answer in a thread: %s", exc.response.get("error"))
@@ -286,14 +307,50 @@ def _zone_lookup(tourbot: Tourbot, client: AsyncWebClient, user_id: str) -> Zone
     return lookup
 
 
-def _first_message(client: AsyncWebClient, channel: str, thread_ts: str) -> TextLookup:
-    async def read() -> str:
+def _earlier(client: AsyncWebClient, heard: Heard, bot_user_id: str | None) -> EarlierLookup:
+    """The messages before `heard`, newest first: in its thread (the thread's first message
+    last), or in its channel. Only read when the conversation needs them."""
+
+    async def read() -> list[Earlier]:
         try:
-            found = await client.conversations_replies(channel=channel, ts=thread_ts, limit=1)
+            if heard.thread_ts:
+                found = await client.conversations_replies(
+                    channel=heard.channel_id, ts=heard.thread_ts, limit=100
+                )
+            else:
+                found = await client.conversations_history(
+                    channel=heard.channel_id, latest=heard.ts, inclusive=False, limit=EARLIER_READ
+                )
         except SlackApiError as exc:  # not readable here: the mention alone will do
-            logger.info("could not read a thread's first message: %s", exc.response.get("error"))
-            return ""
-        first = next(iter(found.get("messages") or []), None)
-        return message_text(first) if isinstance(first, dict) else ""
+            logger.info("could not read earlier messages: %s", exc.response.get("error"))
+            return []
+        messages = [m for m in found.get("messages") or [] if isinstance(m, dict)]
+        before = [m for m in messages if _before(m, heard.ts) and _by_a_person(m, bot_user_id)]
+        before.sort(key=lambda m: float(str(m.get("ts"))), reverse=True)
+        kept = before[:EARLIER_READ]
+        first = next((m for m in before if m.get("ts") == heard.thread_ts), None)
+        if first is not None and first not in kept:  # a long thread: its first message too
+            kept = [*kept[:-1], first]
+        mention = f"<@{bot_user_id}>" if bot_user_id else None
+        return [
+            Earlier(
+                text=message_text(m),
+                user_id=str(m["user"]) if m.get("user") else None,
+                ts=str(m.get("ts")),
+                mentions_bot=bool(mention and mention in str(m.get("text") or "")),
+            )
+            for m in kept
+        ]
 
     return read
+
+
+def _before(message: dict[str, Any], ts: str) -> bool:
+    try:
+        return float(str(message.get("ts"))) < float(ts)
+    except ValueError:
+        return False
+
+
+def _by_a_person(message: dict[str, Any], bot_user_id: str | None) -> bool:
+    return not message.get("bot_id") and message.get("user") not in (None, bot_user_id)

@@ -1,5 +1,6 @@
-"""The messages of a booking conversation in its thread: the summary with its one question or its
-Book / Edit in form / Cancel buttons, the confirmation before an unusual booking, short notices."""
+"""The messages of a booking conversation in its thread: the summary (what changed, then its one
+question or its Book / Edit in form / Cancel buttons), the confirmation before an unusual booking,
+short notices, and the plain answer to a cancel or a change after Book."""
 
 from __future__ import annotations
 
@@ -14,19 +15,24 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.booking import FIELD_LABELS
-from bot.conversation.service import ConfirmFirst, Notice, Summary
-from handlers.blocks import escape
+from bot.conversation.service import AfterBooking, Change, ConfirmFirst, Earlier, Notice, Summary
+from bot.store import BookingState
+from handlers.blocks import BUTTONS, NO_SHOW, escape
 
 DIALOGUE_BOOK = "dialogue_book"
 DIALOGUE_CONFIRM = "dialogue_confirm"
 DIALOGUE_EDIT = "dialogue_edit"
 DIALOGUE_CANCEL = "dialogue_cancel"
+DIALOGUE_REBOOK = "dialogue_rebook"
 DIALOGUE_BUTTONS = "dialogue_buttons"
+QUOTED = 80  # characters of an earlier message quoted when the bot says it started from it
 FIELD_TEXT_MAX = 500  # a section field holds 2,000 characters; a summary stays compact
 FIELDS_PER_SECTION = 10  # Slack's limit
 
-HINT = "Answer here in the thread, or correct anything in words (“make it 4pm instead”)."
+HINT = (
+    "Answer here in the thread, or correct anything in words (“make it 4pm instead”, "
+    "“last name is Smythe”, “push it an hour”)."
+)
 
 
 def summary_message(summary: Summary) -> tuple[str, list[Block]]:
@@ -107,14 +113,22 @@ def without_buttons(blocks: Sequence[dict[str, object]], note: str) -> list[dict
 
 def _heading(summary: Summary) -> str:
     if summary.heading == "changed":
-        changed = ", ".join(_field_name(key) for key in summary.changed)
-        opening = f"Got it: changed the {changed}."
+        opening = said_changes(summary.changed)
     elif summary.heading == "unchanged":
-        opening = "I didn't find anything to change in that."
+        opening = escape(summary.said) if summary.said else "Nothing changed."
     elif summary.heading == "not_ready":
         opening = "I can't book it yet."
+    elif summary.heading == "again":
+        opening = (
+            "A new booking at another time, with the same details. The tour already sent "
+            "stays in EliseAI until you cancel it there."
+        )
     else:
         opening = "Let's book this tour."
+        if summary.source is not None:
+            opening = f"{_from(summary.source)} {opening}"
+    if summary.said and summary.heading not in ("unchanged",):
+        opening = f"{opening} {escape(summary.said)}"
     if summary.refused:  # an email or phone left out: say so before the question comes again
         refused = escape(summary.refused)
         opening = refused if summary.heading == "unchanged" else f"{opening} {refused}"
@@ -125,11 +139,125 @@ def _heading(summary: Summary) -> str:
     return f"{opening} Tell me who it is for, when, and an email or phone."
 
 
-def _field_name(key: str) -> str:
-    if key in ("first_name", "last_name"):
-        return "name"
-    label = FIELD_LABELS.get(key, key.replace("_", " "))
-    return label.lower()
+def said_changes(changes: Sequence[Change]) -> str:
+    """ "Changed the last name to Smythe. Added the email: jane@example.com." """
+    changed = [
+        f"the {c.label} to {_value(c.after)}"
+        for c in changes
+        if c.before and c.after and c.before != c.after
+    ]
+    # The words changed, not what they mean: "yes the 28th" settles "next saturday".
+    kept = [
+        f"The {c.label} stays {_value(c.after)}."
+        for c in changes
+        if c.before and c.before == c.after
+    ]
+    added = [
+        f"the {c.label}: {_value(c.after)}"
+        for c in changes
+        if c.after and not c.before and c.key not in ("notes", "one_name")
+    ]
+    sentences: list[str] = []
+    if changed:
+        sentences.append(f"Changed {_joined(changed)}.")
+    if added:
+        sentences.append(f"Added {_joined(added)}.")
+    sentences += kept
+    for c in changes:
+        if c.key == "notes" and c.after and not c.before:
+            sentences.append(f"Added to the notes: {_value(c.after)}.")
+        elif c.key == "notes" and c.before and not c.after:
+            sentences.append(f"Took out of the notes: {_value(c.before)}.")
+        elif c.key == "one_name":
+            sentences.append(f"Noted that {_value(c.after)} goes by one name.")
+        elif not c.after and c.before and c.key != "notes":
+            sentences.append(f"Took out the {c.label}.")
+    return " ".join(sentences) or "Nothing changed."
+
+
+def _joined(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _value(text: str | None) -> str:
+    return _clip(escape(" ".join((text or "").split())), QUOTED * 2)
+
+
+def _from(source: Earlier) -> str:
+    """Which message the conversation started from, quoted, so the agent can check."""
+    first = next((line for line in source.text.splitlines() if line.strip()), "")
+    quoted = _clip(escape(" ".join(first.split())), QUOTED)
+    who = f"<@{source.user_id}>’s message" if source.user_id else "the message above"
+    return f"Starting from {who} (“{quoted}”)."
+
+
+def after_booking_message(after: AfterBooking) -> tuple[str, list[Block]]:
+    """What the bot can and cannot do for a tour already sent to EliseAI, said plainly."""
+    sent = "This tour was already sent to EliseAI"
+    if after.booking is not None:
+        sent = f"{sent} ({escape(after.booking.summary)}, {after.booking.state.value})"
+    cannot = "Propexo has no way to cancel or move an EliseAI appointment"
+    state = after.booking.state if after.booking is not None else None
+    if state is BookingState.FAILED and after.kind in ("cancel", "change"):
+        text = (
+            "EliseAI did not book this tour (see above), so there is nothing to cancel or "
+            "change. Book a new time to try again."
+        )
+        return text, [SectionBlock(text=MarkdownTextObject(text=text)), _rebook(after)]
+    if state is BookingState.UNKNOWN and after.kind == "cancel":
+        text = (
+            "Whether EliseAI has this tour is not known (see above): check EliseAI, and if it is "
+            f"there, cancel it in EliseAI itself. {cannot}, so I can't do it from here."
+        )
+        return text, [SectionBlock(text=MarkdownTextObject(text=text))]
+    if after.kind == "cancel" and after.booking is None:
+        text = (
+            f"I can only cancel a booking before it is sent. {cannot}, so I can't cancel a "
+            "tour that is booked: cancel it in EliseAI itself."
+        )
+        return text, [SectionBlock(text=MarkdownTextObject(text=text))]
+    if after.kind == "cancel":
+        text = (
+            f"{sent}. {cannot}, so I haven't cancelled anything: it is still booked. Cancel it "
+            "in EliseAI itself (and tell the prospect). If they don't come, record a no-show "
+            "once the time has passed; or book a new tour at another time."
+        )
+    elif after.kind == "change":
+        wanted = _joined([f"the {c.label}" for c in after.changes])
+        text = (
+            f"{sent}. {cannot}, or change {wanted} on it, so I haven't changed anything. "
+            "Change it in EliseAI itself, or book a new tour with the new details (then "
+            "cancel the old one in EliseAI)."
+        )
+    elif after.kind == "again":
+        text = (
+            f"{sent}: I won't book it a second time. To book another tour for this prospect, "
+            "use Book a new time."
+        )
+    else:
+        text = f"{escape(after.said or '')} {sent}; nothing was changed.".strip()
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    offers: list[ButtonElement] = []
+    if after.dialogue is not None:
+        offers.append(
+            ButtonElement(
+                text="Book a new time", action_id=DIALOGUE_REBOOK, value=after.dialogue.id
+            )
+        )
+    if after.booking is not None and after.kind == "cancel":
+        offers.append(
+            ButtonElement(text="Record no-show", action_id=NO_SHOW, value=after.booking.id)
+        )
+    if offers:
+        # The outcome buttons' block id: recording a no-show replaces them with who did it.
+        blocks.append(ActionsBlock(block_id=BUTTONS, elements=offers))
+    return _clip(text, 3000), blocks
+
+
+def _rebook(after: AfterBooking) -> ActionsBlock:
+    value = after.dialogue.id if after.dialogue is not None else ""
+    button = ButtonElement(text="Book a new time", action_id=DIALOGUE_REBOOK, value=value)
+    return ActionsBlock(block_id=BUTTONS, elements=[button])
 
 
 def _buttons(dialogue_id: str, fingerprint: str, book_action: str, book_text: str) -> ActionsBlock:

@@ -57,7 +57,9 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
             logger.exception("could not look for double bookings")
             await ack(response_action="errors", errors=CANNOT_SAVE)
             return
-        await _ask_to_confirm(ack, context, draft, values, [draft.time.reason or ""], others)
+        await _ask_to_confirm(
+            ack, tourbot, context, draft, values, [draft.time.reason or ""], others
+        )
 
     async def confirm_time(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
@@ -104,7 +106,7 @@ async def _accept(
         await ack(response_action="errors", errors=CANNOT_SAVE)
         return
     if added.booking is None:
-        await _ask_to_confirm(ack, context, draft, values, [], added.doubles)
+        await _ask_to_confirm(ack, tourbot, context, draft, values, [], added.doubles)
         return
     booking, created = added.booking, added.created
     if close_all:
@@ -128,6 +130,7 @@ async def _accept(
 
 async def _ask_to_confirm(
     ack: AsyncAck,
+    tourbot: Tourbot,
     context: ModalContext,
     draft: BookingDraft,
     values: dict[str, str],
@@ -135,13 +138,13 @@ async def _ask_to_confirm(
     others: list[Booking],
 ) -> None:
     """Push the confirmation view: the time needs a yes, or the booking doubles `others`."""
-    who = draft.form.prospect_name or "This prospect"
+    named = tourbot.who(draft, values)
     reasons = reasons + [
-        f"{escape(who)} already has a tour then, booked by <@{other.user_id}> "
-        f"({other.state.value}). Book anyway?"
+        f"{escape(named or 'This prospect')} already has a tour then, booked by "
+        f"<@{other.user_id}> ({other.state.value}). Book anyway?"
         for other in others
     ]
-    who = draft.form.prospect_name or "the prospect"
+    who = named or "the prospect"
     try:
         metadata = context.model_copy(update={"values": values}).dump()
     except ValueError:

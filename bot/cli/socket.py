@@ -22,7 +22,13 @@ logger = logging.getLogger(__name__)
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    socket = commands.add_parser("socket", help="run the Slack app over Socket Mode")
+    socket = commands.add_parser(
+        "socket",
+        help="run the Slack app over Socket Mode",
+        description="Run the same Slack app over Socket Mode, for a workspace with no public "
+        "URL: Tourbot dials Slack instead. Needs SLACK_BOT_TOKEN, SLACK_APP_TOKEN (xapp-, with "
+        "connections:write) and the Propexo settings.",
+    )
     socket.set_defaults(run=run_socket)
 
 

@@ -1,10 +1,13 @@
-"""Booking through a conversation in a Slack thread: what the agent said, what is missing, and
-booking it the same way the form does."""
+"""Booking through a conversation in a Slack thread: what the agent said (answers, corrections,
+changes of time, other people, cancels, questions), what is missing, and booking it the same way
+the form does."""
 
 from bot.conversation.service import (
+    AfterBooking,
     Booked,
     ConfirmFirst,
     Conversations,
+    Earlier,
     Heard,
     Notice,
     Summary,
@@ -12,9 +15,11 @@ from bot.conversation.service import (
 )
 
 __all__ = [
+    "AfterBooking",
     "Booked",
     "ConfirmFirst",
     "Conversations",
+    "Earlier",
     "Heard",
     "Notice",
     "Summary",

@@ -1,64 +1,62 @@
-"""Reads an agent's reply in a booking conversation: an answer, a correction, or "book it"/"cancel".
+"""Applies an agent's reply to a booking conversation: every kind of reply it holds takes effect.
 
-The reply goes through the same reader as the first message (`read_request`); what it finds
-replaces what the conversation had. A bare answer to the question just asked is taken as that
-field's value when it can be one: a name that reads as a name, an email or phone the form reads;
-never a tour time the time reader did not find ("let me check with her" keeps "friday").
-Words around a correction ("make it … instead", "actually") are not notes: only "notes: …" or
-"add a note: …" are.
+A reply is read for its shape first (`replies.py`: a cancel, a go-ahead, a question back, chatter),
+then for what it changes: the fields the reader (`read_request`) finds, a correction of the name
+(`corrections.py`), a change of time relative to the tour's (`when.py`), another person's details
+(`people.py`, kept in the notes), or a bare answer to the question just asked. What it changes
+replaces what was there; what it adds is added; what it cannot do is said (`why`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.booking.fields import Unreadable, read_email, read_phone
 from bot.booking.form import FIELD_LABELS
-from bot.time.words import read_phrase
+from bot.conversation.corrections import (
+    capitalised,
+    instead_of,
+    name_change,
+    tour_type_change,
+)
+from bot.conversation.people import (
+    contacts_in,
+    dropped,
+    line_for,
+    mentions_someone_else,
+    person_lines,
+    theirs,
+)
+from bot.conversation.questions import answer
+from bot.conversation.replies import MENTION, is_chatter, shape_of
+from bot.conversation.steps import ONE_NAME
+from bot.conversation.when import TimeContext, merged_time, time_change
 from bot.understand import read_request, unreadable_contacts
 from bot.understand.names import is_name, split_name
 
+__all__ = ["ONE_NAME", "Intent", "Reply", "merged_time", "read_reply", "refusal"]
+
 Intent = Literal["book", "cancel"]
 
-_POLITE = r"(?:\s*(?:please|pls|thanks|thank you|now))?"
-_CANCEL = re.compile(
-    rf"(?:no,?\s*)?(?:cancel(?: it| that| this| the booking| the tour)?|never\s*mind|nevermind"
-    rf"|forget it|stop|abort|don'?t book(?: it)?){_POLITE}",
-    re.IGNORECASE,
-)
-_BOOK = re.compile(
-    rf"(?:ok(?:ay)?,?\s*|yes,?\s*)?(?:book(?: it| that| this)?|yes|yep|yeah|confirm|go ahead"
-    rf"|do it|send it|looks good|lgtm|correct){_POLITE}",
-    re.IGNORECASE,
-)
 _ADD_NOTE = re.compile(r"^\s*add (?:a |this )?note\s*[:\-]?\s*", re.IGNORECASE)
 _SET_NOTES = re.compile(r"^\s*notes?\s*(?::|-|is\b|are\b|say\b)\s*", re.IGNORECASE)
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _DIALLED = re.compile(r"[\d\s().+\-]*\d[\d\s().+\-]*")
+_NO_LAST_NAME = re.compile(
+    r"(?i).*\b(?:no\s+last\s+name|(?:just|only)\s+(?:one|a\s+single|the\s+one|a\s+first)\s+name"
+    r"|goes\s+by\s+one\s+name|single\s+name|mononym|that'?s\s+(?:it|all|her\s+whole\s+name"
+    r"|his\s+whole\s+name)|none|n/?a)\b.*"
+)
+_PROSPECT_FIELDS = ("first_name", "last_name", "email", "phone")
+# Words that say a reply is about the prospect's name; without them, a name the reader finds in
+# a reply is a sign-off or a colleague ("will do - Tom"), not a new name for the prospect.
+_NAME_CUE = re.compile(
+    r"(?i)\b(?:name|it'?s|its|for|spelled|spelt|called|goes\s+by|prospect|actually|correction"
+    r"|sorry|oops|wrong|typo)\b"
+)
 WRITTEN_SHOWN = 60  # characters of a refused answer quoted back
-_CORRECTING = r"(?:(?:actually|no|nope|sorry|oops|wait|oh)\b[\s,.!:-]*)*"
-# "make it 4 instead": an hour alone, which the time reader leaves alone in any other sentence.
-_HOUR_CORRECTION = re.compile(
-    rf"{_CORRECTING}(?:make\s+(?:it|that)|change\s+(?:it|that|the\s+time|the\s+tour|time)\s+to"
-    r"|move\s+(?:it|that|the\s+tour)\s+to|switch\s+(?:it|that)\s+to|let'?s\s+(?:do|say)"
-    r"|how\s+about|can\s+we\s+do)\s+(?:at\s+)?(?P<hour>\d{1,2}(?::[0-5]\d)?)"
-    r"(?:\s+(?:instead|then|please|pls|o'?clock))*",
-    re.IGNORECASE,
-)
-# "last name is Smith", "actually it's Jane Smith".
-_NAME_PART = re.compile(
-    rf"{_CORRECTING}(?:(?:her|his|their|the)\s+)?(?P<part>first|last|family|given|sur)\s*name"
-    r"(?:\s+(?:is|should\s+be|=)|\s*[:=-])\s*(?P<name>.+)",
-    re.IGNORECASE,
-)
-_WHOLE_NAME = re.compile(
-    rf"{_CORRECTING}(?:it'?s|it’s|it\s+is|(?:her|his|their|the)\s+name(?:'s|’s|\s+is)|name\s+is"
-    r"|she'?s|she’s|he'?s|he’s)\s+(?P<name>.+)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -69,16 +67,9 @@ class Reply:
     changed: tuple[str, ...]  # the fields it set or changed, in the form's order
     intent: Intent | None = None
     refused: str | None = None  # why an email or phone in the reply was left out
-
-
-def intent_of(text: str) -> Intent | None:
-    """ "book it", "yes", "cancel", "never mind": the whole reply is one of these, or None."""
-    words = _MENTION.sub(" ", text).strip().strip(".!").strip()
-    if _CANCEL.fullmatch(words):
-        return "cancel"
-    if _BOOK.fullmatch(words):
-        return "book"
-    return None
+    said: str | None = None  # the bot's answer, or what it understood when nothing changed
+    noted: tuple[str, ...] = field(default=())  # other people's lines added to the notes
+    dropped: tuple[str, ...] = field(default=())  # other people's lines taken out
 
 
 def read_reply(
@@ -87,43 +78,140 @@ def read_reply(
     *,
     asked: str | None,
     communities: Sequence[tuple[str, str]] = (),
+    context: TimeContext | None = None,
 ) -> Reply:
-    """Apply `text` to the conversation's `values`; `asked` is the field last asked for."""
-    intent = intent_of(text)
-    if intent is not None:
-        return Reply(dict(values), (), intent)
-    spoken = _MENTION.sub(" ", text).strip()
-    found = dict(read_request(text, communities=communities))
+    """Apply `text` to the conversation's `values`; `asked` is the field last asked for and
+    `context` where and when its time words are read (without it, a time is read as words)."""
+    shape = shape_of(text)
+    if shape.cancel:  # "never mind, she signed elsewhere, cancel this": whatever else it says
+        return Reply(dict(values), (), "cancel")
+    change = _changes(values, shape.rest, asked=asked, communities=communities, context=context)
+    moved = change.changed or change.noted or change.dropped
+    if shape.weak_cancel and not moved:
+        return Reply(dict(values), (), "cancel")
+    said = change.said
+    if shape.question is not None and context is not None:
+        said = answer(shape.question, change.values, context)
+    book = shape.book or (shape.weak_book and not moved and shape.question is None)
+    if said is None and not moved and change.refused is None and not book:
+        said = _understood(shape.rest)
+    return Reply(
+        change.values,
+        change.changed,
+        "book" if book else None,
+        change.refused,
+        said,
+        change.noted,
+        change.dropped,
+    )
+
+
+def _changes(
+    values: Mapping[str, str],
+    text: str,
+    *,
+    asked: str | None,
+    communities: Sequence[tuple[str, str]],
+    context: TimeContext | None,
+) -> Reply:
+    """What the words of the reply (its question aside) change, add or take out."""
+    spoken = MENTION.sub(" ", text).strip()
+    if not spoken:
+        return Reply(dict(values), ())
+    found = dict(read_request(spoken, communities=communities))
     notes = found.pop("notes", None)
+    if not found and (new := instead_of(spoken)):  # "riverside not maple": the new words alone
+        found = {
+            k: v for k, v in read_request(new, communities=communities).items() if k != "notes"
+        }
+    said: str | None = None
+    role = mentions_someone_else(spoken)
+    noted = person_lines(notes)
+    whole_name = bool({"first_name", "last_name"} & found.keys())
+    if (
+        whole_name
+        and (values.get("first_name") or values.get("last_name"))
+        and not (_NAME_CUE.search(spoken) or is_name(_without_contacts(spoken)))
+    ):
+        found.pop("first_name", None)
+        found.pop("last_name", None)
+        whole_name = False
+    if role is not None:  # another person's details are theirs, never the prospect's
+        taken = theirs(spoken, found, role)
+        for key in taken:
+            found.pop(key)
+        if taken and not noted:
+            noted = [line_for(role, spoken, taken)]
+        if values.get("first_name") or values.get("last_name"):
+            found.pop("first_name", None)
+            found.pop("last_name", None)
+            whole_name = False
+    if named := name_change(spoken, values):
+        found.pop("first_name", None)
+        found.pop("last_name", None)
+        found.update(named)  # one part corrected ("last name is Smythe") leaves the other
+        whole_name = False
+    if "tour_type" not in found:
+        kind, which = tour_type_change(spoken, values.get("tour_type"))
+        if kind is not None:
+            found["tour_type"] = kind
+        said = which
+    if context is not None:
+        time = time_change(
+            values.get("tour_time", ""), spoken, found.get("tour_time"), asked=asked,
+            context=context,
+        )  # fmt: skip
+        found.pop("tour_time", None)
+        if time.phrase:
+            found["tour_time"] = time.phrase
+        said = time.why or said
+    elif "tour_time" in found and values.get("tour_time"):
+        found["tour_time"] = merged_time(values["tour_time"], found["tour_time"])
+    refused = _refused(spoken, found)
+    if not found and not noted and refused is None:
+        found, refused = _bare_answer(spoken, asked, values)
+        if not found and refused is None and (others := contacts_in(spoken)):
+            said = (
+                f"I took {others[0]} as someone else's (yours, or a colleague's), not the "
+                "prospect's: nothing changed. If it is theirs, say “her phone is …”."
+            )
     updated = dict(values)
-    if {"first_name", "last_name"} & found.keys():  # a name read whole replaces the whole name
+    if whole_name:  # a name the reader found is the whole name: "Jane" alone is no last name
         updated.pop("first_name", None)
         updated.pop("last_name", None)
-    found = {**_correction(spoken, found, values.get("tour_time", "")), **found}
-    refused = _refused(text, found)
-    if not found and refused is None:
-        found, refused = _bare_answer(spoken, asked)
-    if "tour_time" in found and values.get("tour_time"):
-        found["tour_time"] = merged_time(values["tour_time"], found["tour_time"])
     updated.update(found)
-    _apply_notes(updated, text, notes)
+    notes_now, gone = dropped(spoken, updated.get("notes"))
+    if gone:
+        _set(updated, "notes", notes_now)
+    added = [line for line in noted if line not in (updated.get("notes") or "")]
+    if added:
+        updated["notes"] = "\n".join(filter(None, [updated.get("notes"), *added]))
+    _apply_notes(updated, spoken, notes)
     changed = tuple(key for key in _order(updated, values) if updated.get(key) != values.get(key))
-    return Reply(updated, changed, refused=refused)
+    if found and not changed and said is None:
+        said = "That is what I have already; nothing changed."
+    return Reply(updated, changed, None, refused, said, tuple(added), tuple(gone))
 
 
-def merged_time(before: str, correction: str) -> str:
-    """A correction that gives only a time keeps the day ("make it 4pm" after "friday at 2" is
-    "friday 4pm"), and one that gives only a day keeps the time; anything else replaces it.
-    A day with a part of the day ("saturday morning") replaces the hour too: the resolver then
-    asks what time, where keeping 2pm would book "saturday morning at 2pm"."""
-    old, new = read_phrase(before), read_phrase(correction)
-    if new.duration_minutes is not None or new.bad or old.duration_minutes is not None:
-        return correction
-    if new.times and not new.days and not new.vague_day and old.days:
-        return f"{old.days[0].text} {correction}"
-    if new.days and not new.times and new.period is None and old.times:
-        return f"{correction} at {old.times[0].text}"
-    return correction
+def _without_contacts(text: str) -> str:
+    """The reply without its emails and phones, and the commas around them."""
+    for contact in contacts_in(text):
+        text = text.replace(contact, " ")
+    return " ".join(text.replace(",", " ").split())
+
+
+def _set(values: dict[str, str], key: str, value: str | None) -> None:
+    if value:
+        values[key] = value
+    else:
+        values.pop(key, None)
+
+
+def _understood(text: str) -> str:
+    """What the bot made of a reply that changed nothing, said back to the agent."""
+    if not text.strip() or is_chatter(text):
+        return "Nothing changed."
+    return "I read that as a remark, not a change: nothing changed."
 
 
 def refusal(key: str, written: str) -> str:
@@ -134,27 +222,6 @@ def refusal(key: str, written: str) -> str:
     return f"“{shown}” isn't a phone number: send it with the area code, like 555 201 7788."
 
 
-def _correction(spoken: str, found: Mapping[str, str], tour_time: str) -> dict[str, str]:
-    """What a correction the reader leaves alone says: "make it 4 instead" (an hour on the day
-    the tour already has, read by the resolver's tour-hours rule), "last name is Smith",
-    "actually it's Jane Smith"."""
-    said = spoken.strip().rstrip(".!")
-    hour = _HOUR_CORRECTION.fullmatch(said) if "tour_time" not in found else None
-    if hour and read_phrase(tour_time).days:
-        return {"tour_time": hour["hour"]}
-    if found:  # "it's Harbor View" named the community
-        return {}
-    if (part := _NAME_PART.fullmatch(said)) and is_name(part["name"]):
-        key = "first_name" if part["part"].lower() in ("first", "given") else "last_name"
-        return {key: " ".join(part["name"].split())}
-    if (whole := _WHOLE_NAME.fullmatch(said)) and is_name(whole["name"]):
-        words = whole["name"].split()
-        if len(words) >= 2:  # "it's Janet" may be either half of the name
-            first, last = split_name(words)
-            return {"first_name": first, "last_name": last}
-    return {}
-
-
 def _refused(text: str, found: Mapping[str, str]) -> str | None:
     for key, written in unreadable_contacts(text).items():
         if key not in found:
@@ -162,24 +229,42 @@ def _refused(text: str, found: Mapping[str, str]) -> str | None:
     return None
 
 
-def _bare_answer(text: str, asked: str | None) -> tuple[dict[str, str], str | None]:
+def _bare_answer(
+    text: str, asked: str | None, values: Mapping[str, str]
+) -> tuple[dict[str, str], str | None]:
     """A reply the reader found nothing in, as the answer to the question asked, if it can be
     one; else nothing, and perhaps why."""
+    text = text.strip().rstrip(".!")
     if not text or asked is None:
         return {}, None
     if asked in ("first_name", "last_name"):
-        if not is_name(text):  # "hold on", "I'll ask her", "ok"
-            return {}, None
-        if asked == "last_name":
-            return {"last_name": " ".join(text.split())}, None
-        first, last = split_name(text.split())
-        return ({"first_name": first, "last_name": last} if last else {"first_name": first}), None
+        return _name_answer(text, asked, values), None
     if asked in ("email", "phone"):  # the question asked for an email or a phone
         return _contact(text)
     # A time only as the time reader finds it; ids only as a name matched against the list.
     if asked in ("tour_time", "community", "prospect"):
         return {}, None
     return {asked: text}, None
+
+
+def _name_answer(text: str, asked: str, values: Mapping[str, str]) -> dict[str, str]:
+    """ "Lee" to "Who is the tour for?" is a first name (the last is asked next); "Kim Lee" to
+    "What is Kim's last name?" is the whole name; "no last name" says there is none."""
+    if asked == "last_name" and _NO_LAST_NAME.fullmatch(text):
+        return {ONE_NAME: "yes"}
+    if not is_name(text):  # "hold on", "I'll ask her", "ok"
+        return {}
+    words = [capitalised(w) for w in text.split()]
+    first = values.get("first_name", "")
+    if asked == "last_name":
+        if len(words) >= 2 and words[0].casefold() == first.casefold():
+            return {"last_name": " ".join(words[1:])}
+        if len(words) >= 2 and words[-1].casefold() == first.casefold():
+            given, family = split_name(words)
+            return {"first_name": given, "last_name": family}
+        return {"last_name": " ".join(words)}
+    given, family = split_name(words)
+    return {"first_name": given, "last_name": family} if family else {"first_name": given}
 
 
 def _contact(text: str) -> tuple[dict[str, str], str | None]:
@@ -207,3 +292,8 @@ def _apply_notes(values: dict[str, str], text: str, found: str | None) -> None:
 def _order(updated: Mapping[str, str], before: Mapping[str, str]) -> list[str]:
     keys = set(updated) | set(before)
     return [key for key in FIELD_LABELS if key in keys] + sorted(keys - FIELD_LABELS.keys())
+
+
+def prospect_given(values: Mapping[str, str]) -> bool:
+    """The values say who the tour is for: a name, an email, a phone or a picked prospect."""
+    return any(values.get(key) for key in (*_PROSPECT_FIELDS, "prospect"))

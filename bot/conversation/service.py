@@ -1,123 +1,81 @@
 """Booking conversations: a mention or a DM starts one in a thread, the agent's replies fill it in,
 and "Book" sends it down the same path as the form.
 
-Everything is stored after each turn, so a restart loses nothing; each change is a
-compare-and-set on the conversation's version, retried on a race. Answers are plain data
-(`Summary`, `ConfirmFirst`, `Booked`, `Notice`) for the Slack edge to render.
+How a reply is read is `reading.py`'s job; this module keeps the conversation: it starts one
+(from the message a mention points at, `pointing.py`), stores each turn, books, cancels, and
+answers what is asked of a tour already sent (`after.py`). Everything is stored after each turn,
+so a restart loses nothing; each change is a compare-and-set on the conversation's version,
+retried on a race. Answers are plain data (`answers.py`) for the Slack edge to render.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
-from bot.booking import FormProblems
+from bot.conversation.after import after_booking
+from bot.conversation.answers import (
+    AfterBooking,
+    AfterKind,
+    Answer,
+    Booked,
+    Change,
+    ConfirmFirst,
+    Earlier,
+    Heading,
+    Heard,
+    Notice,
+    NoticeKind,
+    Summary,
+    fingerprint,
+)
+from bot.conversation.pointing import EarlierLookup, pointed_at
+from bot.conversation.questions import answer as answer_question
 from bot.conversation.reading import read_reply, refusal
-from bot.conversation.steps import Step, details, next_step
-from bot.store import Booking, Dialogue, Dialogues, DialogueState, NewDialogue
+from bot.conversation.replies import asks_to_book, shape_of
+from bot.conversation.summaries import Summaries
+from bot.store import Dialogue, Dialogues, DialogueState, NewDialogue
 from bot.time.resolve import short_when
-from bot.time.zones import TourZone
 from bot.tourbot import Origin, Tourbot
 from bot.understand import read_request, unreadable_contacts
+
+__all__ = [
+    "AfterBooking",
+    "AfterKind",
+    "Answer",
+    "Booked",
+    "Change",
+    "ConfirmFirst",
+    "Conversations",
+    "Earlier",
+    "EarlierLookup",
+    "Heard",
+    "Notice",
+    "NoticeKind",
+    "Summary",
+    "ZoneLookup",
+    "booked_in_form",
+    "fingerprint",
+]
 
 logger = logging.getLogger(__name__)
 
 ZoneLookup = Callable[[], Awaitable[str | None]]  # the agent's own zone, looked up when needed
-TextLookup = Callable[[], Awaitable[str]]  # a thread's first message, read when needed
 CHANGE_TRIES = 5  # compare-and-set attempts before giving up on a busy conversation
 SWEEP_EVERY = 30.0  # seconds at most between looks for idle conversations
 
 
-@dataclass(frozen=True)
-class Heard:
-    """A message the bot received: in a channel (a mention or a thread reply) or in its DM."""
-
-    team_id: str
-    user_id: str
-    channel_id: str
-    ts: str
-    thread_ts: str | None
-    text: str
-    direct: bool  # in a DM with the bot
-    mentioned: bool  # the bot was @-mentioned
-
-
-Heading = Literal["start", "changed", "unchanged", "not_ready"]
-
-
-@dataclass(frozen=True)
-class Summary:
-    """What the bot has so far, and its one question (or Book / Edit in form / Cancel)."""
-
-    dialogue: Dialogue
-    heading: Heading
-    details: list[tuple[str, str]]
-    step: Step
-    check: str | None  # a time to double-check before booking ("Tuesday is Dec 1, right?")
-    changed: tuple[str, ...] = ()
-    refused: str | None = None  # why an email or phone the agent sent was left out
-
-    @property
-    def ready(self) -> bool:
-        return self.step.asked is None
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint(self.dialogue.form_values)
-
-
-@dataclass(frozen=True)
-class ConfirmFirst:
-    """The booking is complete but needs the agent's yes first: an unusual time, a likely double."""
-
-    dialogue: Dialogue
-    summary: str  # "Tour for Jane Doe · Fri Nov 27, 2:00 PM EST"
-    time_check: str | None
-    duplicates: list[Booking]
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint(self.dialogue.form_values)
-
-
-@dataclass(frozen=True)
-class Booked:
-    dialogue: Dialogue
-    booking: Booking
-    created: bool  # False: this conversation's booking already existed (a second click)
-
-
-NoticeKind = Literal["not_yours", "over", "stale", "cancelled", "expired", "busy"]
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A short answer: cancelled, expired, not this agent's, out of date, already over."""
-
-    kind: NoticeKind
-    dialogue: Dialogue | None
-
-
-Answer = Summary | ConfirmFirst | Booked | Notice
-
-
-def fingerprint(values: Mapping[str, str]) -> str:
-    """Which version of the details a button was shown with: stale buttons book nothing."""
-    text = json.dumps(dict(values), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 class Conversations:
+    """The booking conversations of every thread: what the bot answers to each message and
+    button, one turn at a time per thread."""
+
     def __init__(self, tourbot: Tourbot) -> None:
         self.tourbot = tourbot
         self.dialogues = tourbot.store.dialogues
+        self.summaries = Summaries(tourbot)
         self.idle = timedelta(minutes=tourbot.settings.conversation_idle_minutes)
         # One turn at a time per thread in this process; the version check covers the rest.
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
@@ -128,21 +86,28 @@ class Conversations:
     # -- messages --------------------------------------------------------------------------------
 
     async def hear(
-        self, heard: Heard, *, agent_zone: ZoneLookup, thread_start: TextLookup | None = None
+        self, heard: Heard, *, agent_zone: ZoneLookup, earlier: EarlierLookup | None = None
     ) -> Answer | None:
         """The bot's answer to a message, or None when the message is not for it (a colleague
         talking in the thread, a channel message without a mention, a repeated delivery).
 
         A mention in the thread of a message that is not a conversation (a forwarded lead, a
-        colleague's note) starts one from that message (`thread_start`) and the mention."""
+        colleague's note), or one that names no prospect right under a message that does, starts
+        from that message (`earlier`: the messages before the mention, newest first)."""
         thread_ts = heard.thread_ts or heard.ts
         existing = (
             await self.dialogues.in_thread(heard.channel_id, thread_ts) if heard.thread_ts else None
         )
         open_here = existing is not None and existing.is_open
+        # The owner of a booked thread asking to cancel or change it hears why it cannot be.
+        booked_here = (
+            existing is not None
+            and existing.state is DialogueState.BOOKED
+            and existing.user_id == heard.user_id
+        )
         # In a DM any new message is for the bot; a reply in a finished thread ("thanks!") is not.
         starts = heard.mentioned or (heard.direct and heard.thread_ts is None)
-        if not (open_here or starts):
+        if not (open_here or starts or booked_here):
             return None
         # A retried delivery, or the app_mention and message events of one message: once.
         if not await self.dialogues.first_sighting(f"message:{heard.channel_id}:{heard.ts}"):
@@ -154,15 +119,42 @@ class Conversations:
                 if expired := await self._expire_if_idle(existing):
                     return expired
                 return await self._reply(existing, heard.text, await agent_zone())
-            earlier = await thread_start() if heard.thread_ts and thread_start else ""
-            return await self._start(heard, thread_ts, await agent_zone(), earlier)
+            zone = await agent_zone()
+            again: dict[str, str] = {}  # a new booking's details, from the one booked here
+            if existing is not None and booked_here:
+                after = await self._after_booking(existing, heard.text, zone)
+                # "@Tourbot book her again for tuesday at 3" is a new request: a new conversation.
+                anew = heard.mentioned and asks_to_book(heard.text)
+                if not (after is None or (anew and after.kind == "change")):
+                    return after
+                if after is None and not heard.mentioned:
+                    return None
+                if after is not None:
+                    again = {k: v for k, v in existing.form_values.items() if k != "tour_time"}
+            if shape_of(heard.text).calls_off:  # "@Tourbot cancel Jane's tour": none here
+                return AfterBooking("cancel", heard.channel_id, thread_ts, None, None)
+            said = read_request(heard.text, communities=self.tourbot.known_communities())
+            known = self.tourbot.known_communities()
+            source = None if again else await pointed_at(heard, said, earlier, known)
+            return await self._start(heard, thread_ts, zone, said, source, again=again)
 
     async def _start(
-        self, heard: Heard, thread_ts: str, agent_zone: str | None, earlier: str = ""
+        self,
+        heard: Heard,
+        thread_ts: str,
+        agent_zone: str | None,
+        said: dict[str, str],
+        source: Earlier | None = None,
+        *,
+        again: dict[str, str] | None = None,
     ) -> Answer:
+        """A new conversation from the mention, over the message it points at (`source`) or
+        the details of the tour booked in this thread (`again`)."""
         known = self.tourbot.known_communities()
-        values = dict(read_request(earlier, communities=known)) if earlier.strip() else {}
-        said = read_request(heard.text, communities=known)
+        earlier = source.text if source is not None else ""
+        values = dict(again or {})
+        if earlier.strip():
+            values.update(read_request(earlier, communities=known))
         notes = "\n".join(filter(None, [values.get("notes"), said.get("notes")]))
         values.update(said)  # what the agent wrote wins over the message it answers
         if notes:
@@ -180,40 +172,86 @@ class Conversations:
         )
         if not created:  # another instance started it a moment ago: read this as a reply
             return await self._reply(dialogue, heard.text, agent_zone)
-        refused = _refused(values, heard.text, earlier)
-        return await self._save_turn(
-            dialogue, values, "start", agent_zone, refused=refused
-        ) or Notice("busy", dialogue)
+        asked = shape_of(heard.text).question
+        answered = (
+            answer_question(asked, values, self.summaries.context(values, agent_zone), first=True)
+            if asked
+            else None
+        )
+        turn = await self._save_turn(
+            dialogue,
+            values,
+            "again" if again else "start",
+            agent_zone,
+            refused=_refused(values, heard.text, earlier),
+            said=answered,
+            source=source,
+        )
+        return turn or Notice("busy", dialogue)
 
     async def _reply(self, dialogue: Dialogue, text: str, agent_zone: str | None) -> Answer:
         for _ in range(CHANGE_TRIES):
+            values = dialogue.form_values
             reply = read_reply(
-                dialogue.form_values,
+                values,
                 text,
                 asked=dialogue.asked,
                 communities=self.tourbot.known_communities(),
+                context=self.summaries.context(values, agent_zone),
             )
             if reply.intent == "cancel":
                 return await self.cancel(dialogue.id, user_id=dialogue.user_id)
-            if reply.intent == "book":  # the lock is held already
+            changes = self.summaries.changes(
+                values, reply.values, reply.changed, agent_zone,
+                noted=reply.noted, dropped=reply.dropped,
+            )  # fmt: skip
+            if reply.intent == "book" and not changes:  # the lock is held already
                 return await self._book(dialogue.id, None, dialogue.user_id, agent_zone,
                                         confirmed=False)  # fmt: skip
-            heading: Heading = "changed" if reply.changed else "unchanged"
+            heading: Heading = "changed" if changes else "unchanged"
             answer = await self._save_turn(
                 dialogue,
                 reply.values,
                 heading,
                 agent_zone,
-                changed=reply.changed,
+                changes=changes,
                 refused=reply.refused,
+                said=reply.said,
             )
             if answer is not None:
+                if reply.intent == "book" and answer.ready:  # "make it 4 and book it"
+                    return await self._book(dialogue.id, None, dialogue.user_id, agent_zone,
+                                            confirmed=False)  # fmt: skip
                 return answer
             fresh = await self.dialogues.get(dialogue.id)
             if fresh is None or not fresh.is_open:
                 return Notice("over", fresh)
             dialogue = fresh
         return Notice("busy", dialogue)
+
+    async def _after_booking(
+        self, dialogue: Dialogue, text: str, agent_zone: str | None
+    ) -> AfterBooking | None:
+        """A reply in a thread whose tour was sent: cancel or change it (which Propexo cannot
+        do for EliseAI), book it again, or a question; None for chatter ("thanks!")."""
+        values = dialogue.form_values
+        reply = read_reply(
+            values,
+            text,
+            asked=None,
+            communities=self.tourbot.known_communities(),
+            context=self.summaries.context(values, agent_zone),
+        )
+        booking = (
+            await self.tourbot.store.get_booking(dialogue.booking_id)
+            if dialogue.booking_id
+            else None
+        )
+        changes = self.summaries.changes(
+            values, reply.values, reply.changed, agent_zone,
+            noted=reply.noted, dropped=reply.dropped,
+        )  # fmt: skip
+        return after_booking(dialogue, booking, reply, changes, asked_back=shape_of(text).question)
 
     async def _save_turn(
         self,
@@ -222,12 +260,14 @@ class Conversations:
         heading: Heading,
         agent_zone: str | None,
         *,
-        changed: tuple[str, ...] = (),
+        changes: tuple[Change, ...] = (),
         refused: str | None = None,
+        said: str | None = None,
+        source: Earlier | None = None,
     ) -> Summary | None:
         """Store the values and the question the summary asks; None if the conversation moved
         on meanwhile (the caller reads it again)."""
-        summary = self._summary(dialogue, values, heading, agent_zone, changed=changed)
+        summary = self.summaries.summary(dialogue, values, heading, agent_zone)
         saved = await self.dialogues.change(
             dialogue,
             form_values=values,
@@ -238,44 +278,45 @@ class Conversations:
             return None
         self._sooner.set()
         return Summary(
-            saved, heading, summary.details, summary.step, summary.check, changed, refused
+            saved,
+            heading,
+            summary.details,
+            summary.step,
+            summary.check,
+            changes,
+            refused,
+            said,
+            source,
         )
 
-    def _summary(
-        self,
-        dialogue: Dialogue,
-        values: dict[str, str],
-        heading: Heading,
-        agent_zone: str | None,
-        *,
-        changed: tuple[str, ...] = (),
-    ) -> Summary:
-        zone = self._zone(values, agent_zone)
-        problems: dict[str, str] = {}
-        check: str | None = None
-        try:
-            draft = self.tourbot.check(values, zone)
-            if draft.needs_confirmation:
-                check = draft.time.reason
-        except FormProblems as exc:
-            problems = exc.problems
-        preview = self.tourbot.preview(values.get("tour_time", ""), zone)
-        time_text = preview.text if preview.status in ("ok", "confirm") and preview.text else None
-        community = values.get("community")
-        known = self.tourbot.known_communities()
-        step = next_step(
-            values,
-            problems,
-            communities=[name for _, name in known],
-            needs_community=bool(known) and not self.tourbot.settings.propexo_community_id,
-        )
-        shown = details(
-            values,
-            time_text=time_text,
-            community_name=self.tourbot.community_name(community) if community else None,
-            tour_types=self.tourbot.settings.tour_types,
-        )
-        return Summary(dialogue, heading, shown, step, check, changed)
+    async def rebook(self, dialogue_id: str, *, user_id: str, agent_zone: ZoneLookup) -> Answer:
+        """A new conversation in a booked thread, for a tour at another time: the same details
+        but the time, which it asks for. The booked tour stays as it is in EliseAI."""
+        booked = await self.dialogues.get(dialogue_id)
+        if booked is None:
+            return Notice("over", None)
+        if booked.user_id != user_id:
+            return Notice("not_yours", booked)
+        if booked.state is not DialogueState.BOOKED:
+            return Notice("over", booked)
+        async with self._lock(booked.channel_id, booked.thread_ts):
+            values = {k: v for k, v in booked.form_values.items() if k != "tour_time"}
+            dialogue, created = await self.dialogues.start(
+                NewDialogue(
+                    team_id=booked.team_id,
+                    user_id=user_id,
+                    channel_id=booked.channel_id,
+                    thread_ts=booked.thread_ts,
+                    form_values=values,
+                    expires_at=self._now() + self.idle,
+                )
+            )
+            if not created:  # a second click: the new conversation is under way already
+                return Notice("stale", dialogue)
+            zone = await agent_zone()
+            return await self._save_turn(dialogue, values, "again", zone) or Notice(
+                "busy", dialogue
+            )
 
     # -- buttons (and "book it" / "cancel" in words) ---------------------------------------------
 
@@ -313,14 +354,14 @@ class Conversations:
         if refusal := await self._refusal(dialogue, user_id, shown):
             return refusal
         values = dict(dialogue.form_values)
-        zone = self._zone(values, agent_zone)
-        summary = self._summary(dialogue, values, "not_ready", agent_zone)
+        zone = self.summaries.zone(values, agent_zone)
+        summary = self.summaries.summary(dialogue, values, "not_ready", agent_zone)
         if not summary.ready:  # time passed meanwhile, or the community is still unknown
             saved = await self._save_turn(dialogue, values, "not_ready", agent_zone)
             return saved or summary
         draft = self.tourbot.check(values, zone)
         request_key = f"dialogue:{dialogue.id}"
-        who = draft.form.prospect_name or "the prospect"
+        who = self.tourbot.who(draft, values) or "the prospect"
         summary_line = f"Tour for {who} · {short_when(draft.time)}"
         if not confirmed and draft.needs_confirmation:
             others = await self.tourbot.duplicates(draft, request_key=request_key)
@@ -434,9 +475,6 @@ class Conversations:
         if shown is not None and shown != fingerprint(dialogue.form_values):
             return Notice("stale", dialogue)
         return await self._expire_if_idle(dialogue)
-
-    def _zone(self, values: Mapping[str, str], agent_zone: str | None) -> TourZone:
-        return self.tourbot.zone(community_id=values.get("community"), agent_zone=agent_zone)
 
     def _lock(self, channel_id: str, thread_ts: str) -> asyncio.Lock:
         key = (channel_id, thread_ts)

@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.booking.fields import (
-    BEDROOM_CHOICES,
     Unreadable,
+    bedroom_words,
     format_dollars,
-    read_bedrooms,
+    read_bedroom_choices,
     read_dollars,
     read_tour_type,
     tour_type_label,
@@ -17,7 +17,8 @@ from bot.booking.fields import (
 from bot.booking.form import FIELD_LABELS
 
 # The order questions come in: who, when, how to reach them, where; then anything mistyped.
-ASK_FIRST = ("first_name", "tour_time", "email", "community")
+ASK_FIRST = ("first_name", "last_name", "tour_time", "email", "community")
+ONE_NAME = "one_name"  # set when the agent says the prospect goes by one name
 COMMUNITIES_LISTED = 8
 
 
@@ -39,6 +40,8 @@ def next_step(
     """One question about the first thing missing or wrong (`problems`, keyed like the form),
     in the order an agent would give them; ready when nothing is."""
     wanted = dict(problems)
+    if half := _half_a_name(values):  # "Madonna" to "first and last name?": the other half
+        wanted[half] = "a name"
     if needs_community and not values.get("community"):
         wanted["community"] = _community_question(communities)
     for key in (*ASK_FIRST, *FIELD_LABELS):
@@ -47,8 +50,24 @@ def next_step(
     return Step(None, None)
 
 
+def _half_a_name(values: Mapping[str, str]) -> str | None:
+    """The part of a new prospect's name still missing when only one part was given."""
+    if values.get("prospect") or values.get(ONE_NAME):
+        return None
+    first, last = values.get("first_name"), values.get("last_name")
+    if first and not last:
+        return "last_name"
+    if last and not first:
+        return "first_name"
+    return None
+
+
 def _question(key: str, problem: str, values: Mapping[str, str]) -> str:
     who = values.get("first_name") or "the prospect"
+    if key == "last_name" and values.get("first_name") and not values.get("last_name"):
+        return f"What is {who}’s last name? (If {who} goes by one name, say “no last name”.)"
+    if key == "first_name" and values.get("last_name") and not values.get("first_name"):
+        return f"What is the first name of {values['last_name']}?"
     if key == "first_name":
         return "Who is the tour for? Send their first and last name."
     if key == "tour_time" and not values.get("tour_time"):
@@ -75,12 +94,14 @@ def details(
     time_text: str | None,
     community_name: str | None,
     tour_types: Sequence[str],
+    prospect_name: str | None = None,
 ) -> list[tuple[str, str]]:
-    """The booking's details as (label, text) pairs for the summary, in the form's order."""
+    """The booking's details as (label, text) pairs for the summary, in the form's order
+    (`prospect_name` names an existing prospect picked by id)."""
     shown: list[tuple[str, str]] = []
     name = " ".join(filter(None, [values.get("first_name"), values.get("last_name")]))
-    if name:
-        shown.append(("Prospect", name))
+    if name or prospect_name:
+        shown.append(("Prospect", prospect_name or name))
     for key in ("email", "phone"):
         if values.get(key):
             shown.append((FIELD_LABELS[key], values[key]))
@@ -103,6 +124,19 @@ def details(
     return shown
 
 
+def shown_value(key: str, value: str, tour_types: Sequence[str]) -> str:
+    """One field's value as the summary shows it ("2 bedrooms", "$2,300", "Virtual")."""
+    if key == "tour_type":
+        return _tour_type(value, tour_types)
+    if key == "bedrooms":
+        return _bedrooms(value)
+    if key in ("rent_min", "rent_max"):
+        return _dollars(value)
+    if key == "lease_term":
+        return f"{value} months"
+    return value
+
+
 def _tour_type(text: str, tour_types: Sequence[str]) -> str:
     try:
         return tour_type_label(read_tour_type(text, tour_types))
@@ -112,22 +146,23 @@ def _tour_type(text: str, tour_types: Sequence[str]) -> str:
 
 def _bedrooms(text: str) -> str:
     try:
-        return BEDROOM_CHOICES[read_bedrooms(text)][1]
+        return bedroom_words(read_bedroom_choices(text))
+    except Unreadable:
+        return text
+
+
+def _dollars(text: str) -> str:
+    try:
+        return format_dollars(read_dollars(text))
     except Unreadable:
         return text
 
 
 def _budget(low: str | None, high: str | None) -> str | None:
-    def dollars(text: str) -> str:
-        try:
-            return format_dollars(read_dollars(text))
-        except Unreadable:
-            return text
-
     if low and high:
-        return f"{dollars(low)}–{dollars(high)}"
+        return f"{_dollars(low)}–{_dollars(high)}"
     if high:
-        return f"up to {dollars(high)}"
+        return f"up to {_dollars(high)}"
     if low:
-        return f"from {dollars(low)}"
+        return f"from {_dollars(low)}"
     return None

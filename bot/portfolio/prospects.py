@@ -49,6 +49,11 @@ class ProspectSearch:
         found.sort(key=lambda p: (p.name.casefold(), p.id))
         return found[:limit]
 
+    def name_of(self, prospect_id: str) -> str | None:
+        """The name of the prospect with that id in the list at hand (never a wait)."""
+        found = next((p for p in self._prospects or [] if p.id == prospect_id), None)
+        return found.name if found is not None and found.name else None
+
     def refresh_soon(self) -> asyncio.Task[None]:
         """Start reading the list again, unless a read is already under way."""
         if self._refreshing is None or self._refreshing.done():

@@ -63,6 +63,23 @@ async def test_booking_an_existing_prospect_sends_its_id(bot: RunningBot) -> Non
     assert "first_name" not in booked.body and "email_1" not in booked.body
 
 
+async def test_an_existing_prospect_is_named_in_the_thread_and_the_home_tab(
+    bot: RunningBot,
+) -> None:
+    view_id = await open_form(bot, "tomorrow at 3pm")
+    await bot.slack.wait_for("views.update")
+    label = "Marcus Reyes · marcus.reyes@…"
+    await bot.agent.submit(view_id, {"prospect": "prsp_0002"}, labels={"prospect": label})
+    await wait_for_reply(bot, 2)
+    [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
+    assert booking.summary.startswith("Tour for Marcus Reyes · ")
+    [parent] = bot.slack.messages(DEFAULT_CHANNEL_ID)
+    assert "Tour for Marcus Reyes" in parent.text and "existing prospect" not in parent.text
+    await open_home(bot)
+    [published] = await bot.slack.wait_for("views.publish")
+    assert "Tour for Marcus Reyes" in json.dumps(published.args["view"], ensure_ascii=False)
+
+
 async def test_a_channel_mapped_to_a_community_preselects_it(
     slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
 ) -> None:
@@ -112,10 +129,8 @@ async def test_an_outcome_is_recorded_once_on_a_double_click(bot: RunningBot) ->
     )
 
 
-async def test_the_home_tab_lists_the_agents_tours(bot: RunningBot) -> None:
-    view_id = await open_form(bot)
-    await bot.agent.submit(view_id)
-    await wait_for_reply(bot, 2)
+async def open_home(bot: RunningBot) -> None:
+    """The agent opens Tourbot's Home tab."""
     event = {
         "token": "legacy-token",
         "team_id": TEAM_ID,
@@ -135,6 +150,13 @@ async def test_the_home_tab_lists_the_agents_tours(bot: RunningBot) -> None:
     headers = bot.agent.signed(body)
     headers["Content-Type"] = "application/json"
     assert (await bot.agent.post(body, headers)).status_code == 200
+
+
+async def test_the_home_tab_lists_the_agents_tours(bot: RunningBot) -> None:
+    view_id = await open_form(bot)
+    await bot.agent.submit(view_id)
+    await wait_for_reply(bot, 2)
+    await open_home(bot)
     [published] = await bot.slack.wait_for("views.publish")
     shown = json.dumps(published.args["view"], ensure_ascii=False)
     assert "Your upcoming tours" in shown

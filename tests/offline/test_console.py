@@ -146,6 +146,31 @@ def test_a_validation_error_then_a_fix(tmp_path: Path, capsys: pytest.CaptureFix
     assert out.count("Submitted to EliseAI") == 1
 
 
+def test_several_bedroom_sizes_are_read_shown_and_picked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out = play(
+        """
+        /tour Ana Ruiz ana@example.com tomorrow at 3pm, 2 or 3 bedrooms
+        > Bedrooms = studio or 1
+        > Bedrooms = 1-3
+        submit
+        """,
+        tmp_path,
+        capsys,
+    )
+    assert status == 0
+    in_order(
+        out,
+        "│ Bedrooms                2 bedrooms, 3 bedrooms",
+        "Book a tour> > Bedrooms = studio or 1",
+        "  Bedrooms: Studio, 1 bedroom",
+        "  Bedrooms: 1 bedroom, 2 bedrooms, 3 bedrooms",
+        "Submitted “Book a tour”; the form closed.",
+        "✅ Confirmed in EliseAI.",
+    )
+
+
 def test_a_time_to_confirm_is_confirmed_in_a_pushed_view(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -267,15 +292,18 @@ def test_a_conversation_books_a_tour_without_the_form() -> None:
         "Budget: up to $2,000",
         "[1] Book   [2] Edit in form   [3] Cancel",
         "#leasing-team> reply make it 4pm instead",
-        "Got it: changed the tour time.",
+        "Changed the tour time to Fri, Nov 27, 4:00 PM EST.",
         "Tour time: Fri, Nov 27, 4:00 PM EST",
+        "Changed the last name to Dough. Added to the notes: Roommate: Tasha, tasha.b@example.com.",
         "#leasing-team> click Book",
         "Booked: see below.",
-        "Tour for Jane Doe · Fri, Nov 27, 4:00 PM EST",
+        "Tour for Jane Dough · Fri, Nov 27, 4:00 PM EST",
         "Submitted to EliseAI",
         "Confirmed in EliseAI.",
+        "#leasing-team> reply actually cancel that",
+        "Propexo has no way to cancel or move an EliseAI appointment",
     )
-    assert "Confirmed in EliseAI" in out.split("Tour for Jane Doe · Fri, Nov 27")[1]
+    assert "Confirmed in EliseAI" in out.split("Tour for Jane Dough · Fri, Nov 27")[1]
 
 
 def test_a_message_that_does_not_mention_the_bot_gets_a_hint(

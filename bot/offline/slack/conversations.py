@@ -96,12 +96,22 @@ class Conversations:
         return answer
 
     def history(self, args: Json) -> Json:
+        """Newest first, between `oldest` and `latest` (each excluded unless `inclusive`), at
+        most `limit` (default 100), as Slack answers it."""
         workspace = self._workspace
         channel = workspace.readable_channel(arg_text(args, "channel"))
-        messages = workspace.channel_messages(channel.id)
+        inclusive = arg_flag(args, "inclusive")
+        latest, oldest = _ts_arg(args, "latest"), _ts_arg(args, "oldest")
+        limit = int(arg_text(args, "limit") or 100)
+        kept = [
+            m
+            for m in reversed(workspace.channel_messages(channel.id))
+            if (latest is None or float(m.ts) < latest or (inclusive and float(m.ts) == latest))
+            and (oldest is None or float(m.ts) > oldest or (inclusive and float(m.ts) == oldest))
+        ]
         return {
-            "messages": [m.to_json(workspace.team_id) for m in reversed(messages)],
-            "has_more": False,
+            "messages": [m.to_json(workspace.team_id) for m in kept[:limit]],
+            "has_more": len(kept) > limit,
             "pin_count": 0,
         }
 
@@ -118,3 +128,11 @@ class Conversations:
             "messages": [m.to_json(workspace.team_id) for m in [top, *replies]],
             "has_more": False,
         }
+
+
+def _ts_arg(args: Json, key: str) -> float | None:
+    text = arg_text(args, key)
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None

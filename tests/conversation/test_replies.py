@@ -1,0 +1,218 @@
+"""Replies of every kind, in wordings of our own (not the development dialogues'), read against a
+conversation that already has a prospect and a time: what each one changes, and nothing else.
+
+Said on Wed, Nov 25, 2026 at 10:00 in New York; "friday" is Nov 27.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.conversation.reading import Reply, read_reply
+from bot.conversation.when import TimeContext
+from bot.offline.propexo.seed import communities
+
+NEW_YORK = ZoneInfo("America/New_York")
+CONTEXT = TimeContext(
+    zone=NEW_YORK,
+    now=datetime(2026, 11, 25, 10, 0, tzinfo=NEW_YORK),
+    tour_hours=(time(8, 0), time(20, 0)),
+)
+KNOWN = [(str(c["id"]), str(c["name"])) for c in communities()]
+JANE = {
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "email": "jane@example.com",
+    "tour_time": "friday at 2pm",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    reply: str
+    changes: dict[str, str | None] = field(default_factory=dict)  # None: the field is gone
+    when: str | None = None  # the tour's local time after the reply, "2026-11-27 15:00"
+    intent: str | None = None
+    notes_have: str | None = None
+    said_has: str | None = None
+    values: dict[str, str] = field(default_factory=lambda: dict(JANE))
+    asked: str | None = None
+
+
+def case(kind: str, reply: str, **expected: object) -> object:
+    return pytest.param(Case(reply, **expected), id=f"{kind}: {reply}")  # type: ignore[arg-type]
+
+
+CASES = [
+    # An answer to the question just asked.
+    case("answer", "j.doe@example.org", changes={"email": "j.doe@example.org"}, asked="email"),
+    case(
+        "answer",
+        "Priya Raman",
+        changes={"first_name": "Priya", "last_name": "Raman"},
+        values={"tour_time": "friday at 2pm"},
+        asked="first_name",
+    ),
+    case(
+        "answer",
+        "3:15",
+        when="2026-11-27 15:15",
+        values={**JANE, "tour_time": "friday"},
+        asked="tour_time",
+    ),
+    case("answer", "(212) 555-0142", changes={"phone": "(212) 555-0142"}, asked="phone"),
+    # An addition.
+    case("addition", "she'd like a 2 bedroom", changes={"bedrooms": "2"}),
+    case("addition", "budget is up to 2400", changes={"rent_max": "2400"}),
+    case("addition", "her cell is 917 555 0111", changes={"phone": "917 555 0111"}),
+    # A correction of a named field.
+    case("correction", "ugh typo, the surname is Dough", changes={"last_name": "Dough"}),
+    case("correction", "first name should be Janet", changes={"first_name": "Janet"}),
+    case("correction", "it's Janie, not Jane", changes={"first_name": "Janie"}),
+    case("correction", "last name's spelled D-O-E-Y", changes={"last_name": "Doey"}),
+    case("correction", "Jayne*", changes={"first_name": "Jayne"}),
+    case("correction", "her name is actually Jane Dough", changes={"last_name": "Dough"}),
+    case("correction", "correct number: 646-555-0199", changes={"phone": "646-555-0199"}),
+    case("correction", "Jane's last name is actually Doh", changes={"last_name": "Doh"}),
+    case("correction", "she spells it Jaine", changes={"first_name": "Jaine"}),
+    case("correction", "wrong name, it's Jana Doe", changes={"first_name": "Jana"}),
+    case("correction", "email should be jd@example.net", changes={"email": "jd@example.net"}),
+    case(
+        "correction",
+        "make it in person, not virtual",
+        changes={"tour_type": "in person"},
+        values={**JANE, "tour_type": "virtual"},
+    ),
+    case("correction", "she'd rather do it over facetime", changes={"tour_type": "virtual"}),
+    case(
+        "correction",
+        "she wants an agent to walk her through it",
+        changes={"tour_type": "in person"},
+        values={**JANE, "tour_type": "self-guided"},
+    ),
+    # A change of time relative to the tour's.
+    case("relative", "bump it back 30 minutes", when="2026-11-27 14:30"),
+    case("relative", "can we make it an hour later?", when="2026-11-27 15:00"),
+    case("relative", "move it up an hour", when="2026-11-27 13:00"),
+    case("relative", "same time on saturday", when="2026-11-28 14:00"),
+    case("relative", "not friday, thursday", when="2026-11-26 14:00"),
+    case("relative", "make it 11", when="2026-11-27 11:00"),
+    case("relative", "let's say 3:30 instead", when="2026-11-27 15:30"),
+    case("relative", "an hour and a half earlier", when="2026-11-27 12:30"),
+    case(
+        "relative",
+        "thursday instead",
+        when="2026-12-03 10:00",
+        values={**JANE, "tour_time": "monday 10am"},
+    ),
+    case("relative", "how about 4pm sunday", when="2026-11-29 16:00"),
+    case("relative", "move it to the same time tomorrow", when="2026-11-26 14:00"),
+    case("relative", "push it to 5", when="2026-11-27 17:00"),
+    case("relative", "no, the 30th", when="2026-11-30 14:00"),
+    case("relative", "change the day to monday", when="2026-11-30 14:00"),
+    case("relative", "move it to next week, same time", when="2026-12-04 14:00"),
+    case("relative", "push it back a day", when="2026-11-28 14:00"),
+    case("relative", "no, 3", when="2026-11-27 15:00"),
+    case("not relative", "she'll get back to me in an hour", changes={}),
+    case(
+        "correction",
+        "riverside, not maple",
+        changes={"community": "cmty_riverside_lofts"},
+        values={**JANE, "community": "cmty_maple_court"},
+    ),
+    # Another person's details: the notes, never the prospect's fields.
+    case(
+        "second person",
+        "her brother Sam will come along, sam.doe@example.net",
+        notes_have="Brother: Sam, sam.doe@example.net",
+    ),
+    case("second person", "the co-signer is her mom Ann, 212-555-0177", notes_have="212-555-0177"),
+    case(
+        "second person",
+        "drop the brother",
+        changes={"notes": None},
+        values={**JANE, "notes": "Brother: Sam, sam.doe@example.net"},
+    ),
+    case(
+        "second person",
+        "never mind the roommate, she's coming by herself",
+        changes={"notes": "has a dog"},
+        values={**JANE, "notes": "has a dog\nRoommate: Tasha, 212-555-0100"},
+    ),
+    # A cancel, anywhere in the sentence.
+    case("cancel", "she found another place so please cancel", intent="cancel"),
+    case("cancel", "ok forget it", intent="cancel"),
+    case("cancel", "call it off, she's moving to Denver", intent="cancel"),
+    case("cancel", "we don't need it anymore, don't book anything", intent="cancel"),
+    case("cancel", "the tour's off, she took a place downtown", intent="cancel"),
+    case("cancel", "nah don't bother", intent="cancel"),
+    case(
+        "not a cancel",
+        "cancel the roommate part",
+        changes={"notes": None},
+        values={**JANE, "notes": "Roommate: Tasha, 212-555-0100"},
+    ),
+    # A question back: answered, nothing changed.
+    case("question", "is 9pm ok?", said_has="outside tour hours"),
+    case("question", "would 6:30 be too late for her?", said_has="inside tour hours"),
+    case("question", "is saturday open?", said_has="can't see EliseAI's calendar"),
+    # Chatter.
+    case("chatter", "brb", said_has="othing changed"),
+    case("chatter", "lol ok", said_has="othing changed"),
+    case("chatter", "she has 2 dogs and a cat fyi", changes={}),
+    case("chatter", "will do - Tom", changes={}),  # a sign-off is no new name
+    case("chatter", "sure thing, Ana", changes={}),
+    case("chatter", "thanks Maria!", changes={}),
+    # "Book it".
+    case("book", "perfect, go ahead and book it", intent="book"),
+    case("book", "yes please", intent="book"),
+    case("book", "can you book it now", intent="book"),
+    # Several kinds in one reply.
+    case(
+        "several",
+        "make it 3 and add her phone 646-555-0123",
+        changes={"phone": "646-555-0123"},
+        when="2026-11-27 15:00",
+    ),
+    case(
+        "several",
+        "it's Janie not Jane, and push it an hour",
+        changes={"first_name": "Janie"},
+        when="2026-11-27 15:00",
+    ),
+    case("several", "virtual please, and book it", changes={"tour_type": "virtual"}, intent="book"),
+]
+
+
+def local(reply: Reply) -> str | None:
+    resolved = CONTEXT.resolve(reply.values.get("tour_time", ""))
+    return resolved.local.strftime("%Y-%m-%d %H:%M") if resolved.local else None
+
+
+@pytest.mark.parametrize("expected", CASES)
+def test_a_reply_changes_what_it_says_and_nothing_else(expected: Case) -> None:
+    reply = read_reply(
+        expected.values, expected.reply, asked=expected.asked, communities=KNOWN, context=CONTEXT
+    )
+    assert reply.intent == expected.intent
+    for key, value in expected.changes.items():
+        assert reply.values.get(key) == value, (key, reply.values)
+    untouched = set(expected.values) - set(expected.changes) - {"tour_time", "notes"}
+    for key in untouched:
+        assert reply.values.get(key) == expected.values[key], (key, reply.values)
+    if expected.when is not None:
+        assert local(reply) == expected.when, reply.values.get("tour_time")
+    elif "tour_time" in expected.values and expected.intent != "cancel":
+        assert local(reply) == CONTEXT.resolve(expected.values["tour_time"]).local.strftime(  # type: ignore[union-attr]
+            "%Y-%m-%d %H:%M"
+        )
+    if expected.notes_have is not None:
+        assert expected.notes_have in reply.values.get("notes", ""), reply.values
+    if expected.said_has is not None:
+        assert reply.said is not None and expected.said_has in reply.said, reply.said
+    if expected.intent is None and not expected.changes and expected.when is None:
+        assert not set(reply.changed) - {"notes"}, reply.changed
