@@ -107,15 +107,18 @@ _ORDINALS = {
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
 }  # fmt: skip
-_ORDINAL = (
-    r"((?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
+# A day of the month in words, "third" to "thirty-first" (shared with the move-in reader).
+ORDINAL_WORDS = (
+    r"(?:(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
     + "|".join(sorted(_ORDINALS, key=len, reverse=True))
     + ")"
 )
-_MONTH_NAME = (
+_ORDINAL = f"({ORDINAL_WORDS})"
+MONTH_NAME = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_MONTH_NAME = MONTH_NAME
 # A day of the month in words, where it can only be one: "the third of december", "december
 # third", "on the twenty-first" (not "the first week", "my second choice").
 _ORDINAL_DATES = [
@@ -125,15 +128,16 @@ _ORDINAL_DATES = [
 ]
 
 
-def _ordinal_number(words: str) -> int:
-    parts = re.split(r"[\s-]+", words)
+def ordinal_number(words: str) -> int:
+    """ "third" is 3, "twenty-first" is 21."""
+    parts = re.split(r"[\s-]+", words.lower())
     if len(parts) == 2:
         return {"twenty": 20, "thirty": 30}[parts[0]] + _ORDINALS[parts[1]]
     return _ORDINALS[parts[0]]
 
 
 def _ordinal_day(m: re.Match[str]) -> str:
-    n = _ordinal_number(m.group(m.lastindex or 1))
+    n = ordinal_number(m.group(m.lastindex or 1))
     suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10 if n not in (11, 12, 13) else 0, "th")
     month = m.groupdict().get("month")
     return f"{month} {n}{suffix}" if month else f"{n}{suffix}"

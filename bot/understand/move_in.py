@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from bot.booking.fields import Unreadable, read_move_in_date
+from bot.time.vocabulary import MONTH_NAME, ORDINAL_WORDS, ordinal_number
 from bot.understand.message import Message
 from bot.understand.wish_fields import (
     Cued,
@@ -23,21 +24,8 @@ from bot.understand.wish_fields import (
 
 _ANY_DATE_DAY = date(2000, 1, 1)  # for checking that a date exists, not that it is ahead
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
-}  # fmt: skip
-_ORDINAL = (
-    r"(?:(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
-    + "|".join(sorted(_ORDINALS, key=len, reverse=True))
-    + ")"
-)
+_MONTH = MONTH_NAME
+_ORDINAL = ORDINAL_WORDS
 _ANY_DATE = (
     r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}(?:/(?:\d{4}|\d{2}))?"
     r"|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})"
@@ -166,15 +154,8 @@ def _after_lease(text: str, start: int) -> int:
 def _date_text(text: str) -> str:
     """The date as the form reads it: "January fifteenth" is "January 15"."""
     text = re.sub(r"(?i)^the\s+|(?<=\s)(?:the|of)\s+", "", text)
-    text = _ORDINAL_WORD.sub(lambda m: str(_ordinal(m.group(0))), text)
+    text = _ORDINAL_WORD.sub(lambda m: str(ordinal_number(m.group(0))), text)
     return " ".join(text.split())
-
-
-def _ordinal(words: str) -> int:
-    parts = re.split(r"[\s-]+", words.lower())
-    if len(parts) == 2:
-        return (20 if parts[0] == "twenty" else 30) + _ORDINALS[parts[1]]
-    return _ORDINALS[parts[0]]
 
 
 def _readable_date(text: str) -> bool:
