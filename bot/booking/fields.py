@@ -168,14 +168,25 @@ def bedroom_words(choices: Sequence[int]) -> str:
     return text[0].upper() + text[1:]
 
 
+_LEASE_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "six": 6, "nine": 9,
+                 "twelve": 12, "eighteen": 18, "half a": 0.5}  # fmt: skip
+
+
 def read_lease_term(text: str) -> int:
-    """A lease term in whole months ("12", "12 months", "1 year"), from 1 to 60."""
+    """A lease term in whole months ("12", "12 months", "9-mo", "1 year", "a year", "18mo"),
+    from 1 to 60."""
     match = re.fullmatch(
-        r"(?P<n>[0-9]{1,3}) ?(?:(?P<months>m|mo|mos|months?)|(?P<years>y|yr|yrs|years?))?",
-        text.lower(),
+        r"(?P<n>[0-9]{1,3}|a|an|one|two|three|six|nine|twelve|eighteen|half a)[ -]?"
+        r"(?:(?P<months>m|mo|mos|months?)|(?P<years>y|yr|yrs|years?))?(?: lease)?",
+        " ".join(text.lower().split()),
         re.ASCII,
     )
-    months = int(match["n"]) * (12 if match["years"] else 1) if match else 0
+    if match and not match["n"].isdigit() and not (match["months"] or match["years"]):
+        match = None  # "six" alone is no lease; "six months" is
+    count = (
+        (_LEASE_COUNTS[match["n"]] if not match["n"].isdigit() else int(match["n"])) if match else 0
+    )
+    months = int(count * (12 if match and match["years"] else 1))
     if months not in LEASE_TERM_MONTHS:
         raise Unreadable("must be a whole number of months from 1 to 60")
     return months

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from bot.booking import BEDROOM_CHOICES, FormProblems, TourForm, read_form, tour_type_label
+from bot.booking.fields import Unreadable, read_lease_term
 from tests.booking.booking_kit import (
     NEW_PROSPECT,
     TODAY,
@@ -272,7 +273,7 @@ def test_lease_term_is_read_in_months(typed: str, months: int) -> None:
     assert read_one("lease_term", typed).lease_term_months == months
 
 
-@pytest.mark.parametrize("typed", ["0", "61", "6 years", "1.5", "a year", "-12"])
+@pytest.mark.parametrize("typed", ["0", "61", "6 years", "1.5", "-12"])
 def test_lease_term_outside_1_to_60_months_is_a_problem(typed: str) -> None:
     assert problem_with("lease_term", typed) == {
         "lease_term": "Lease term must be a whole number of months from 1 to 60"
@@ -337,3 +338,18 @@ def test_empty_optional_fields_stay_empty() -> None:
     assert form == TourForm(
         first_name="Jane", email="jane@example.com", tour_time="tomorrow at 3pm"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "months"),
+    [("12 months", 12), ("9-mo", 9), ("18mo", 18), ("a year", 12), ("1 year", 12),
+     ("two years", 24), ("half a year", 6), ("six months", 6), ("12 month lease", 12)],
+)  # fmt: skip
+def test_a_lease_term_is_read_as_people_write_it(typed: str, months: int) -> None:
+    assert read_lease_term(typed) == months
+
+
+@pytest.mark.parametrize("typed", ["six", "a", "61", "0", "year and a bit"])
+def test_a_lease_term_without_a_number_of_months_is_refused(typed: str) -> None:
+    with pytest.raises(Unreadable):
+        read_lease_term(typed)
