@@ -40,21 +40,6 @@ def bot(on_wednesday: RunningBot) -> RunningBot:
     return on_wednesday
 
 
-@pytest.fixture
-async def chat(
-    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
-    """The bot with a default community, so conversations need no community question."""
-    async with running_bot(
-        slack,
-        propexo_sim,
-        tmp_path / "tourbot.db",
-        clock=WEDNESDAY,
-        propexo_community_id="cmty_maple_court",
-    ) as running:
-        yield running
-
-
 @contextlib.asynccontextmanager
 async def database_url(kind: str, tmp_path: Path) -> AsyncIterator[str]:
     if kind == "sqlite":

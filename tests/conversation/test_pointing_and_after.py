@@ -7,13 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-
-from bot.offline.propexo import SimulatorServer
-from bot.offline.slack import DEFAULT_CHANNEL_ID, SlackStandIn
+from bot.offline.slack import DEFAULT_CHANNEL_ID
 from tests.conversation.conversation_kit import (
     CREATE,
     MENTION,
@@ -24,27 +19,13 @@ from tests.conversation.conversation_kit import (
     settled,
     shown,
 )
-from tests.harness import WEDNESDAY, RunningBot, running_bot
+from tests.harness import RunningBot
 
 LEAD = (
     "Fwd: new lead from Apartments.com\n"
     "Name: Priya Raman\nEmail: priya.raman@example.com\nPhone: (555) 201-7788\n"
     "Wants a 2 bedroom"
 )
-
-
-@pytest.fixture
-async def chat(
-    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
-    async with running_bot(
-        slack,
-        propexo_sim,
-        tmp_path / "tourbot.db",
-        clock=WEDNESDAY,
-        propexo_community_id="cmty_maple_court",
-    ) as running:
-        yield running
 
 
 def labels(message: object) -> list[str]:
