@@ -308,8 +308,9 @@ class Steps:
             "nothing is needed from you.",
             when=until,
         )
-        # Not all at once when the unit frees: a few seconds apart.
-        due = until - _now() + timedelta(seconds=random.uniform(0, 5))
+        # Not all at once when the unit frees: a few seconds apart. A moment, not a delay: the
+        # time spent telling the agent must not push it past the unit's leaving.
+        due = until + timedelta(seconds=random.uniform(0, 5))
         return await self._move(booking, BookingState.ACCEPTED, update, due)
 
     async def _retry_later(self, booking: Booking, exc: PropexoTransientError) -> Booking | None:
@@ -349,18 +350,20 @@ class Steps:
         booking: Booking,
         to: BookingState,
         update: Update,
-        due_in: timedelta | None,
+        due_in: timedelta | datetime | None,
         *,
         once: bool = True,
         **fields: Any,
     ) -> Booking | None:
         """Move a booking this worker claimed to send to `to`, tell the agent `update`, then
-        make it due `due_in` from then (None: not due). Not due while telling: a quick next
-        step (a poll, a retry) never overtakes its message, however long Slack takes. None if
-        the claim was lost."""
+        make it due `due_in` from then, or at `due_in` when it is a moment (None: not due). Not
+        due while telling: a quick next step (a poll, a retry) never overtakes its message,
+        however long Slack takes. None if the claim was lost."""
         telling = not (once and booking.last_told == update.kind)
         # Held for a lease while the agent is told, then let go.
-        due = None if due_in is None else _now() + (self.policy.send_lease if telling else due_in)
+        due = None
+        if due_in is not None:
+            due = _now() + self.policy.send_lease if telling else _due(due_in)
         moved = await self.store.transition(
             booking.id, to, expect=[BookingState.SENDING], attempt=booking.attempts,
             next_attempt_at=due, **fields,
@@ -370,7 +373,7 @@ class Steps:
         await self._tell(moved, update, once=once)
         if due_in is None or not telling:
             return moved
-        return await self.store.reschedule(moved, _now() + due_in)
+        return await self.store.reschedule(moved, _due(due_in))
 
     async def _tell(self, booking: Booking, update: Update, *, once: bool = True) -> None:
         """Report `update`; `once` skips a repeat of the kind last told (queued, waiting …).
@@ -446,6 +449,10 @@ async def _uncut(write: Awaitable[Answer]) -> Answer:
     except asyncio.CancelledError:
         await writing
         raise
+
+
+def _due(due_in: timedelta | datetime) -> datetime:
+    return due_in if isinstance(due_in, datetime) else _now() + due_in
 
 
 def _jitter(seconds: float) -> float:
