@@ -43,6 +43,7 @@ class _Index:
     exact: dict[str, frozenset[int]]  # any word of a name: the communities it belongs to
     near: dict[str, frozenset[str]]  # one letter deleted: the own words it may be a typo of
     ids: dict[str, int]
+    longest: int  # the longest own word: a word much longer is no typo of one
 
 
 @lru_cache(maxsize=8)
@@ -67,6 +68,7 @@ def _index(communities: tuple[tuple[str, str], ...]) -> _Index:
         {w: frozenset(c) for w, c in exact.items()},
         {w: frozenset(c) for w, c in near.items()},
         {community_id.lower(): i for i, (community_id, _) in enumerate(communities)},
+        max((len(word) for word in near), default=0),
     )
 
 
@@ -143,7 +145,7 @@ def _best_at(
     """The community named by the words around word i, if word i is one of its own words."""
     word = _SAME.get(words[i][2], words[i][2])
     candidates = {c: True for c in index.exact.get(word, ()) if word in index.known[c].own}
-    if len(word) >= 4:
+    if 4 <= len(word) <= index.longest + 1:  # one edit from a known word, or none
         for variant in _deletions(word):
             for own in index.near.get(variant, ()):
                 if own != word and _distance(own, word) <= 1:

@@ -64,7 +64,8 @@ _LABEL_KIND = {
 # Labels that hold a comma themselves.
 _LABEL_KIND.update(dict.fromkeys(("name (last, first)", "name (first, last)"), "name"))
 _LABEL = re.compile(
-    r"(?im)(?:^|(?<=[|;•,])|(?<=[ \t])(?=/[ \t]))[ \t>*•/\-]{0,8}("
+    # Possessive: a label never starts with these, so giving them back only costs time.
+    r"(?im)(?:^|(?<=[|;•,])|(?<=[ \t])(?=/[ \t]))[ \t>*•/\-]{0,8}+(?=[^\W\d_])("
     + "|".join(re.escape(w).replace(r"\ ", r"[ \t_]+") for w in sorted(_LABEL_KIND, key=len)[::-1])
     + r")[ \t]*(?:[:：]|=(?!=))[ \t]*"  # "Phone: …", and a form's dump "tour_date=2026-11-30"
 )

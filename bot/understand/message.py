@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 FormValues = dict[str, str]
 TAKEN = "\x01"
@@ -26,10 +26,32 @@ class Label:
     end: int  # where the value ends
 
 
-def blank(text: str, start: int, end: int, filler: str = " ") -> str:
-    piece = text[start:end]
-    blanked = filler * len(piece) if "\n" not in piece else re.sub(r"[^\n]", filler, piece)
-    return text[:start] + blanked + text[end:]
+def merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans in order, overlapping ones joined."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sorted(span for span in spans if span[1] > span[0]):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def blanked(text: str, spans: list[tuple[int, int]], filler: str) -> str:
+    """`text` with each of the ordered, disjoint `spans` blanked with `filler`; its lines keep
+    their shape."""
+    parts: list[str] = []
+    at = 0
+    for start, end in spans:
+        parts.append(text[at:start])
+        piece = text[start:end]
+        parts.append(_NOT_NEWLINE.sub(filler, piece) if "\n" in piece else filler * len(piece))
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _edge(text: str, i: int, joiners: str) -> bool:
@@ -46,50 +68,64 @@ class LeftOut:
     why: str
 
 
-@dataclass
 class Message:
-    text: str
-    values: FormValues = field(default_factory=dict)
-    labels: list[Label] = field(default_factory=list)
-    rest: str = ""  # what the notes may still use
-    search: str = ""  # what later readers still look at: `rest`, with more hidden
-    named: list[str] = field(default_factory=list)  # lines the notes open with ("Co-signer: …")
-    sources: dict[str, str] = field(default_factory=dict)  # each value's words as written
-    left_out: list[LeftOut] = field(default_factory=list)
-    _last_taken: str = ""
+    """The text being read, what is left of it, and the values found so far.
 
-    def __post_init__(self) -> None:
-        self.rest = self.search = self.text
+    `rest` and `search` are built when read: pieces taken or hidden meanwhile are blanked in one
+    pass, so a reader taking a thousand pieces of a long message does not copy it a thousand
+    times."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.values: FormValues = {}
+        self.labels: list[Label] = []
+        self.named: list[str] = []  # lines the notes open with ("Co-signer: …")
+        self.sources: dict[str, str] = {}  # each value's words as written
+        self.left_out: list[LeftOut] = []
+        self._rest = self._search = text
+        self._taken: list[tuple[int, int]] = []  # still to blank in both
+        self._hidden: list[tuple[int, int]] = []  # still to blank in `search` only
+        self._last_taken = ""
+
+    @property
+    def rest(self) -> str:
+        """What the notes may still use: taken pieces are `TAKEN`."""
+        if self._taken:
+            self._apply()
+        return self._rest
+
+    @property
+    def search(self) -> str:
+        """What later readers still look at: `rest`, with more hidden, all blanked with spaces."""
+        if self._taken or self._hidden:
+            self._apply()
+        return self._search
+
+    def _apply(self) -> None:
+        taken = merged(self._taken)
+        self._rest = blanked(self._rest, taken, TAKEN)
+        self._search = blanked(self._search, merged(self._taken + self._hidden), " ")
+        self._taken.clear()
+        self._hidden.clear()
 
     def take(self, start: int, end: int) -> None:
         """The piece is read (or is filler): neither the notes nor later readers see it."""
         if end > start:
             self._last_taken = self.text[start:end]
-            self.rest = blank(self.rest, start, end, TAKEN)
-            self.search = blank(self.search, start, end)
+            self._taken.append((start, end))
 
     def hide(self, start: int, end: int) -> None:
         """Later readers skip the piece, but it stays for the notes."""
         if end > start:
-            self.search = blank(self.search, start, end)
+            self._hidden.append((start, end))
 
     def hide_all(self, spans: Iterable[tuple[int, int]]) -> None:
-        """`hide` every piece at once: a long message may hold thousands."""
-        search = list(self.search)
-        for start, end in spans:
-            for i in range(start, end):
-                if search[i] != "\n":
-                    search[i] = " "
-        self.search = "".join(search)
+        """`hide` every piece."""
+        self._hidden += [(start, end) for start, end in spans if end > start]
 
     def take_all(self, spans: Iterable[tuple[int, int]]) -> None:
-        """`take` every piece at once."""
-        rest, search = list(self.rest), list(self.search)
-        for start, end in spans:
-            for i in range(start, end):
-                if rest[i] != "\n":
-                    rest[i], search[i] = TAKEN, " "
-        self.rest, self.search = "".join(rest), "".join(search)
+        """`take` every piece (what was taken last stays as it was)."""
+        self._taken += [(start, end) for start, end in spans if end > start]
 
     def take_words(self, words: str, *, prefix: re.Pattern[str] | None = None) -> None:
         """Take every whole-word occurrence of `words` (and of `prefix`, ending where it starts)."""

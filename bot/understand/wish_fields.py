@@ -14,7 +14,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 
-from bot.understand.message import TAKEN, Message
+from bot.understand.message import Message
 
 # Label words by the field their value holds, besides those lead_email knows.
 _LABEL_WORDS = {
@@ -209,50 +209,15 @@ DIGITS = tuple("0123456789")
 
 
 def take_all(message: Message, spans: Iterable[tuple[int, int]]) -> None:
-    """`message.take` for every span, in one pass over the text however many there are."""
-    spans = _merged(spans)
-    if len(spans) <= _ONE_BY_ONE:
-        for span in spans:
-            message.take(*span)
-    elif spans:
-        message.rest = _blanked(message.rest, spans, TAKEN)
-        message.search = _blanked(message.search, spans, " ")
+    """`message.take` for every span."""
+    for span in spans:
+        message.take(*span)
 
 
 def hide_all(message: Message, spans: Iterable[tuple[int, int]]) -> None:
-    """`message.hide` for every span, in one pass over the text however many there are."""
-    spans = _merged(spans)
-    if len(spans) <= _ONE_BY_ONE:
-        for span in spans:
-            message.hide(*span)
-    elif spans:
-        message.search = _blanked(message.search, spans, " ")
-
-
-_ONE_BY_ONE = 1  # each take copies the text: past one, the spans are blanked all at once
-_NOT_NEWLINE = re.compile(r"[^\n]")
-
-
-def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(span for span in spans if span[1] > span[0]):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _blanked(text: str, spans: list[tuple[int, int]], filler: str) -> str:
-    parts: list[str] = []
-    at = 0
-    for start, end in spans:
-        parts.append(text[at:start])
-        piece = text[start:end]  # blanked; its lines keep their shape
-        parts.append(_NOT_NEWLINE.sub(filler, piece) if "\n" in piece else filler * len(piece))
-        at = end
-    parts.append(text[at:])
-    return "".join(parts)
+    """`message.hide` for every span."""
+    for span in spans:
+        message.hide(*span)
 
 
 def take_one(message: Message, key: str, found: Sequence[tuple[str, tuple[int, int]]]) -> bool:
