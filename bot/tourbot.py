@@ -242,16 +242,31 @@ class Tourbot:
         await self.store.reschedule(booking, datetime.now(UTC))
         self.wake()
 
-    async def send_anyway(self, booking_id: str) -> Booking | None:
-        """An agent checked EliseAI and asks to send a booking whose outcome was unknown.
-        None if it is no longer unknown (a second click, or someone else already did)."""
+    async def send_anyway(self, pressed: str) -> Booking | str:
+        """An agent checked EliseAI and asks to send again a booking whose outcome was unknown.
+        `pressed` is the button's value, `resend_value`: the booking and the attempt whose
+        outcome was unknown. Only that episode is sent again, once: a second press, or the
+        button of an earlier episode, sends nothing and gets the sentence saying why."""
+        booking_id, _, attempt = pressed.partition(":")
+        # A button from before episodes were named (no attempt) acts on the booking as it is.
+        episode = int(attempt) if attempt.isdigit() else None
         booking = await self.store.transition(
-            booking_id, BookingState.ACCEPTED, expect=[BookingState.UNKNOWN],
+            booking_id, BookingState.ACCEPTED, expect=[BookingState.UNKNOWN], attempt=episode,
             next_attempt_at=datetime.now(UTC), last_told=None,
         )  # fmt: skip
         if booking is not None:
             self.wake()
-        return booking
+            return booking
+        now = await self.store.get_booking(booking_id)
+        if now is None:
+            return "I can't find that booking any more."
+        if now.state is BookingState.UNKNOWN:
+            return (
+                "This button is from an earlier try: the booking was sent again since, and "
+                "the latest message about it says where it stands. Check EliseAI, then use "
+                "that message's button."
+            )
+        return "This booking is already being sent again (or is no longer waiting)."
 
     def wake(self) -> None:
         if self.worker is not None:
@@ -343,6 +358,12 @@ class Tourbot:
         if draft.form.prospect_id:
             return self.prospect_name(draft.form.prospect_id, values)
         return None
+
+
+def resend_value(booking: Booking) -> str:
+    """What a Send anyway button carries: the booking and the attempt whose outcome is unknown
+    (each send is an attempt of its own), so a press acts on the episode it was shown for."""
+    return f"{booking.id}:{booking.attempts}"
 
 
 def _new_booking(

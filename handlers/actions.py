@@ -112,11 +112,9 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         await let_ack_leave()
         user_id = body["user"]["id"]
         booking = await tourbot.send_anyway(action["value"])
-        if booking is None:  # a second click, or a colleague was first: nothing more to send
+        if isinstance(booking, str):  # a second press, an earlier episode's, or a colleague's
             await client.chat_postEphemeral(
-                channel=body["channel"]["id"],
-                user=user_id,
-                text="This booking is already being sent again (or is no longer waiting).",
+                channel=body["channel"]["id"], user=user_id, text=booking
             )
             return
         await SlackThread(client, tourbot.store)(

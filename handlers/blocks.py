@@ -39,6 +39,7 @@ from bot.booking import BEDROOM_CHOICES, FIELD_LABELS, picked_bedrooms, tour_typ
 from bot.booking.appointment import NOTES_MAX
 from bot.delivery.steps import WHEN, Update
 from bot.store import Booking, BookingState
+from bot.tourbot import resend_value
 from bot.time.zones import TourZone
 
 BOOKING_MODAL = "book_tour"
@@ -384,7 +385,7 @@ def update_message(booking: Booking, update: Update) -> tuple[str, list[Block]]:
             ButtonElement(
                 text="Send anyway",
                 action_id=SEND_ANYWAY,
-                value=booking.id,
+                value=resend_value(booking),
                 style="danger",
                 confirm=ConfirmObject(
                     title="Send it again?",

@@ -44,5 +44,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="start the clock at this ISO time (without an offset, in your zone), so a script "
         "reads “tomorrow” as the same day whenever it is played; it then runs on",
     )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="keep the bookings in this database (a SQLAlchemy URL); by default a temporary one, "
+        "deleted when the console ends. DATABASE_URL is never used here, so simulated bookings "
+        "stay out of a database a real worker delivers from",
+    )
     parser.add_argument("--log", type=Path, metavar="FILE", help="write the bot's log here")
     parser.set_defaults(run=run)

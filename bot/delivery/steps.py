@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol, TypeVar
 
 from bot.delivery.budget import account
-from bot.propexo.client import PropexoClient, prepaid
+from bot.propexo.client import PropexoClient, on_rate_limited, prepaid
 from bot.propexo.errors import (
     PropexoConfigurationError,
     PropexoError,
@@ -154,9 +154,20 @@ class Steps:
             await account(self.store, unit, arrived=False)
             return None
         booking = marked
+
+        told = False
+
+        async def rate_limited(seconds: float) -> None:
+            # The client waits for Propexo's next minute before trying again: say so now, once.
+            nonlocal told
+            if not told:
+                told = True
+                await self._tell(booking, _rate_limited(_now() + timedelta(seconds=seconds)))
+
         try:
             create = self.propexo.create_appointment(booking.body)
-            created = await self._budgeted(unit, self._holding(booking, create))
+            with on_rate_limited(rate_limited):
+                created = await self._budgeted(unit, self._holding(booking, create))
         except PropexoRejected as exc:
             return await self._end(booking, BookingState.FAILED, _rejected(exc), exc)
         except PropexoOutcomeUnknown as exc:
@@ -415,6 +426,15 @@ def _not_taking(exc: PropexoTransientError) -> tuple[str, str, str]:
         return "is turning requests away", "turned requests away", "its rate limit is used up"
     cause = getattr(exc, "reason", None) or (f"HTTP {exc.status}" if exc.status else "no answer")
     return "can't be reached", "could not be reached", cause
+
+
+def _rate_limited(again: datetime) -> Update:
+    return Update(
+        "waiting",
+        "Propexo is turning requests away right now (its rate limit is used up), so nothing is "
+        f"booked yet. I'll try again at {WHEN} and tell you here.",
+        when=again,
+    )
 
 
 def _pending(why: str) -> Update:

@@ -23,7 +23,7 @@ from bot.propexo.models import (
     UpdatedAppointment,
     WriteStatus,
 )
-from bot.propexo.transport import Json, RequestGate, Transport, prepaid
+from bot.propexo.transport import Json, RequestGate, Transport, on_rate_limited, prepaid
 
 # What callers (and the tests' `_appointment_id`) imported from here before the split.
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "UpdatedAppointment",
     "WriteStatus",
     "_appointment_id",
+    "on_rate_limited",
     "prepaid",
 ]
 
@@ -46,6 +47,8 @@ __all__ = [
 class PropexoClient:
     """Propexo's EliseAI endpoints, async. Use as `async with PropexoClient(url, key) as propexo:`.
 
+    - `deadline`: the longest one attempt may take, from connecting to the last byte of the
+      answer (the timeouts count each wait alone); by default connect plus read timeout.
     - `retries`: how often a read (or a create that certainly did not arrive) is tried again
       after a transient failure, with exponential backoff from `backoff` seconds plus jitter.
     - `rate_limit_retries`: how often any request is tried again after a 429, each time after
@@ -66,6 +69,7 @@ class PropexoClient:
         *,
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
+        deadline: float | None = None,
         retries: int = 3,
         rate_limit_retries: int = 2,
         backoff: float = 0.5,
@@ -81,6 +85,7 @@ class PropexoClient:
             api_key,
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
+            deadline=deadline,
             retries=retries,
             rate_limit_retries=rate_limit_retries,
             backoff=backoff,

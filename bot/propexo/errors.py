@@ -38,11 +38,14 @@ class PropexoError(Exception):
 
 
 class PropexoConfigurationError(PropexoError):
-    """Propexo refused the API key (401/403): nothing will work until someone fixes the setting."""
+    """Propexo refused the API key (401/403), or what answers at PROPEXO_BASE_URL is not
+    Propexo's API (a redirect, a 4xx that is not Propexo's JSON): nothing will work until
+    someone fixes the settings. `message` says which; by default, the key."""
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, message: str | None = None) -> None:
         super().__init__(
-            f"Propexo refused Tourbot's API key (HTTP {status}). Ask whoever runs Tourbot to "
+            message
+            or f"Propexo refused Tourbot's API key (HTTP {status}). Ask whoever runs Tourbot to "
             "check PROPEXO_API_KEY (a production key for api.propexo.com, a sandbox key for the "
             "sandbox) and PROPEXO_BASE_URL.",
             status=status,

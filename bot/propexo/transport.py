@@ -8,7 +8,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
@@ -38,6 +38,11 @@ Json = object
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Set while a caller that already holds a unit of the budget makes its request (`prepaid`).
 _PREPAID: ContextVar[bool] = ContextVar("propexo_prepaid", default=False)
+RateLimitedHook = Callable[[float], Awaitable[None]]
+# Set while a caller wants to hear of a 429 at once (`on_rate_limited`).
+_ON_RATE_LIMITED: ContextVar[RateLimitedHook | None] = ContextVar(
+    "propexo_on_rate_limited", default=None
+)
 
 
 class RequestGate(Protocol):
@@ -60,6 +65,22 @@ def prepaid() -> Iterator[None]:
         _PREPAID.reset(token)
 
 
+@contextmanager
+def on_rate_limited(hook: RateLimitedHook) -> Iterator[None]:
+    """While inside, each 429 awaits `hook(seconds)` (how long until the request goes again)
+    before the wait for the next rate window begins: whoever is waiting hears of it at once."""
+    token = _ON_RATE_LIMITED.set(hook)
+    try:
+        yield
+    finally:
+        _ON_RATE_LIMITED.reset(token)
+
+
+class _Overdue(httpx.TransportError):
+    """No whole answer within the request's deadline (a server dripping bytes never trips a
+    read timeout, which counts from the last byte)."""
+
+
 def segment(value: str) -> str:
     """An id made safe to put in a URL path."""
     return quote(value, safe="")
@@ -76,6 +97,7 @@ class Transport:
         *,
         connect_timeout: float,
         read_timeout: float,
+        deadline: float | None,
         retries: int,
         rate_limit_retries: int,
         backoff: float,
@@ -91,6 +113,8 @@ class Transport:
         self._api_key = api_key
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
+        # The whole of one attempt, from connecting to the answer's last byte.
+        self._deadline = deadline if deadline is not None else connect_timeout + read_timeout
         self._retries = retries
         self._rate_limit_retries = rate_limit_retries
         self._backoff = backoff
@@ -178,8 +202,11 @@ class Transport:
                 # Refused before it was processed, so even a create may go again.
                 if rate_limited < self._rate_limit_retries:
                     rate_limited += 1
+                    await _tell_rate_limited(self._pacer.delay(time.monotonic()))
                     continue  # _pace() now waits for the next window
                 raise PropexoRateLimited()
+            if 300 <= status < 400 or (400 <= status < 500 and not _is_json(response)):
+                raise self._misdirected(method, path, response)
             if status >= 500:
                 reason = f"HTTP {status}"
                 if not safe:
@@ -207,7 +234,10 @@ class Transport:
         ticket = await gate.enter() if gate is not None else None
         arrived = True
         try:
-            return await self._http.request(method, path, json=json, params=params)
+            async with asyncio.timeout(self._deadline):
+                return await self._http.request(method, path, json=json, params=params)
+        except TimeoutError as exc:  # may have arrived, like a read timeout
+            raise _Overdue(f"no whole answer within {self._deadline:g} s") from exc
         except _NOT_SENT:
             arrived = False
             raise
@@ -254,6 +284,8 @@ class Transport:
             return f"no answer within {self._read_timeout:g} s"
         if isinstance(exc, httpx.WriteTimeout):
             return "sending the request timed out"
+        if isinstance(exc, _Overdue):
+            return str(exc)
         if isinstance(exc, httpx.RemoteProtocolError):
             return "the connection closed without an answer"
         return "the connection broke"
@@ -273,6 +305,25 @@ class Transport:
                 "that PROPEXO_BASE_URL is Propexo's API.",
             )
         return PropexoRejected(message, issues, code=code, status=response.status_code)
+
+    def _misdirected(
+        self, method: str, path: str, response: httpx.Response
+    ) -> PropexoConfigurationError:
+        """An answer Propexo's API never gives: whatever answers at PROPEXO_BASE_URL is not it
+        (a login page, a proxy). Logged for whoever runs Tourbot; the agent hears it too."""
+        status = response.status_code
+        kind = response.headers.get("content-type", "no content type").split(";")[0]
+        if status < 400:
+            where = self._scrub(response.headers.get("location", "nowhere"))[:200]
+            what = f"Propexo answered with a redirect to {where} (HTTP {status})"
+        else:
+            what = f"Propexo answered HTTP {status} with {kind} rather than Propexo's JSON error"
+        logger.error("%s %s: %s: check PROPEXO_BASE_URL", method, path, what)
+        return PropexoConfigurationError(
+            status,
+            f"{what}, so Tourbot is not talking to Propexo's API and nothing was booked. Ask "
+            "whoever runs Tourbot to check PROPEXO_BASE_URL.",
+        )
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._api_key, "[API key]")
@@ -300,6 +351,24 @@ def _error_body(response: httpx.Response) -> tuple[str | None, str | None, list[
             )
         )
     return text_at(error, "code"), text_at(error, "message"), issues
+
+
+async def _tell_rate_limited(seconds: float) -> None:
+    hook = _ON_RATE_LIMITED.get()
+    if hook is None:
+        return
+    try:
+        await hook(seconds)
+    except Exception:  # the caller's news; the request itself goes on
+        logger.warning("could not tell of a 429", exc_info=True)
+
+
+def _is_json(response: httpx.Response) -> bool:
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
 
 
 def _header_int(response: httpx.Response, name: str) -> int | None:

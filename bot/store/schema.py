@@ -112,8 +112,8 @@ class BookingRow(Base):
     form_values: Mapped[dict[str, Any]] = mapped_column(JSONValue)
     body: Mapped[dict[str, Any]] = mapped_column(JSONValue)
     prospect_key: Mapped[str | None] = mapped_column(String(255))
-    job_id: Mapped[str | None] = mapped_column(String(255))
-    appointment_id: Mapped[str | None] = mapped_column(String(255))
+    job_id: Mapped[str | None] = mapped_column(Text)  # Propexo says nothing of its length
+    appointment_id: Mapped[str | None] = mapped_column(Text)
     write_errors: Mapped[list[str]] = mapped_column(JSONValue)
     last_error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

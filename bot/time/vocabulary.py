@@ -8,6 +8,7 @@ H:MM ("0930h", "15h30"), so the grammar in `bot.time.words` sees one way of writ
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -164,27 +165,59 @@ def _h_clock(m: re.Match[str]) -> str:
 def normalise(text: str) -> str:
     """Lower case, one spelling for each word and clock form, punctuation that means nothing
     gone, single spaces. Linear in the length of the text."""
+    # A phrase is normalised again by each reader that looks at it; a page is not kept.
+    return _normalised_phrase(text) if len(text) <= 200 else _normalised(text)
+
+
+@lru_cache(maxsize=2048)
+def _normalised_phrase(text: str) -> str:
+    return _normalised(text)
+
+
+def _normalised(text: str) -> str:
     text = text.lower()
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    text = _DASHES.sub("-", text)
     text = text.replace("\u2019", "'").replace("\u00a0", " ")
-    text = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", text)
+    # Each rewrite runs only where its words can be: a quick look is cheaper than a pattern's.
+    if "." in text:
+        text = _DOTTED_MERIDIEM.sub(r"\1m", text)
     text = text.replace("@", " at ")
-    text = _SPELLED_HOUR_MINUTE.sub(
-        lambda m: f"{_HOURS[m.group(1)]}:{_minute(m.group(2)):02d}", text
-    )
-    text = _SPELLED_HOUR_BEFORE.sub(lambda m: str(_HOURS[m.group(1)]), text)
-    text = _SPELLED_PAST_TO.sub(_past_to, text)
-    text = _SPELLED_HOUR_AT.sub(lambda m: f"{m.group(1)} {_HOURS[m.group(2)]}", text)
-    text = _H_CLOCK.sub(_h_clock, text)
-    for pattern in _ORDINAL_DATES:
-        text = pattern.sub(_ordinal_day, text)
-    text = re.sub(r"(\d)\s*o'?\s?clock\b", r"\1:00", text)
-    text = re.sub(r"(\d)\s*-?\s*ish\b", r"\1", text)
-    text = re.sub(r"\bnoon-?ish\b", "noon", text)
-    text = re.sub(r"(\d{4}-\d\d-\d\d)t(\d)", r"\1 \2", text)  # ISO date-time
-    text = re.sub(r"[?!;()\[\]\"*_~]|,(?!\d)|(?<!\d),|\.(?!\d)|'s\b", " ", text)
+    if any(word in text for word in _HOUR_STEMS):
+        text = _SPELLED_HOUR_MINUTE.sub(
+            lambda m: f"{_HOURS[m.group(1)]}:{_minute(m.group(2)):02d}", text
+        )
+        text = _SPELLED_HOUR_BEFORE.sub(lambda m: str(_HOURS[m.group(1)]), text)
+        text = _SPELLED_PAST_TO.sub(_past_to, text)
+        text = _SPELLED_HOUR_AT.sub(lambda m: f"{m.group(1)} {_HOURS[m.group(2)]}", text)
+    if _DIGIT_THEN_H.search(text):
+        text = _H_CLOCK.sub(_h_clock, text)
+    if any(word in text for word in _ORDINAL_STEMS):
+        for pattern in _ORDINAL_DATES:
+            text = pattern.sub(_ordinal_day, text)
+    if "clock" in text:
+        text = _O_CLOCK.sub(r"\1:00", text)
+    if "ish" in text:
+        text = _ISH.sub(r"\1", text)
+        text = _NOON_ISH.sub("noon", text)
+    if "-" in text:
+        text = _ISO_DATE_TIME.sub(r"\1 \2", text)
+    text = _NOTHING_MEANT.sub(" ", text)
     text = _WORD_FIX_RE.sub(lambda m: _WORD_FIXES[m.group(1)], text)
     return " ".join(text.split())
+
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_DOTTED_MERIDIEM = re.compile(r"\b([ap])\.\s?m\b\.?")
+_HOUR_STEMS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+               "eleven", "twelve")  # fmt: skip
+_DIGIT_THEN_H = re.compile(r"\d\s*h")
+_ORDINAL_STEMS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                  "ninth", "tenth", "eleventh", "twelfth", "teenth", "tieth")  # fmt: skip
+_O_CLOCK = re.compile(r"(\d)\s*o'?\s?clock\b")
+_ISH = re.compile(r"(\d)\s*-?\s*ish\b")
+_NOON_ISH = re.compile(r"\bnoon-?ish\b")
+_ISO_DATE_TIME = re.compile(r"(\d{4}-\d\d-\d\d)t(\d)")
+_NOTHING_MEANT = re.compile(r"[?!;()\[\]\"*_~]|,(?!\d)|(?<!\d),|\.(?!\d)|'s\b")
 
 
 Season = Literal["standard", "daylight"]

@@ -29,7 +29,13 @@ from bot.propexo.client import PropexoClient
 from bot.store import Booking, BookingState, NewBooking, Store
 from bot.store.store import BudgetUnit
 from handlers.thread import SlackThread
-from tests.handlers.slack_app_kit import EXAMPLE, open_form, replies, wait_for_reply
+from tests.handlers.slack_app_kit import (
+    EXAMPLE,
+    button_value,
+    open_form,
+    replies,
+    wait_for_reply,
+)
 from tests.harness import FAST_POLICY, RunningBot, running_bot
 from tests.reliability_kit import add_bookings, new_booking
 
@@ -77,8 +83,9 @@ async def test_send_anyway_once_on_a_double_click(bot: RunningBot) -> None:
     booking = (await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID))[0]
     assert booking.state is BookingState.UNKNOWN
     assert bot.propexo.state.appointments == []  # it hung before booking anything
-    first = await bot.agent.click(DEFAULT_CHANNEL_ID, unknown.ts, "send_anyway", booking.id)
-    second = await bot.agent.click(DEFAULT_CHANNEL_ID, unknown.ts, "send_anyway", booking.id)
+    pressed = button_value(unknown, "send_anyway")
+    first = await bot.agent.click(DEFAULT_CHANNEL_ID, unknown.ts, "send_anyway", pressed)
+    second = await bot.agent.click(DEFAULT_CHANNEL_ID, unknown.ts, "send_anyway", pressed)
     assert (first.status_code, second.status_code) == (200, 200)
     await wait_for_reply(bot, 4)  # sending again, submitted, confirmed
     resent, _, confirmed = replies(bot)[1:]
@@ -87,6 +94,36 @@ async def test_send_anyway_once_on_a_double_click(bot: RunningBot) -> None:
     assert len(bot.propexo.state.appointments) == 1
     [note] = bot.slack.ephemerals(channel=DEFAULT_CHANNEL_ID)
     assert "already being sent again" in note.text
+
+
+async def test_send_anyway_acts_once_on_the_episode_it_was_shown_for(bot: RunningBot) -> None:
+    bot.propexo.add_fault(CREATE, "status", status=500, times=2)  # unknown, and again when resent
+    await book(bot)
+    await wait_for_reply(bot, 1)
+    [first_unknown] = replies(bot)
+    [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
+    first_press = button_value(first_unknown, "send_anyway")
+    await bot.agent.click(DEFAULT_CHANNEL_ID, first_unknown.ts, "send_anyway", first_press)
+    await wait_for_reply(bot, 3)  # sending again; unknown again
+    second_unknown = replies(bot)[2]
+    assert "can't tell whether Propexo booked it (HTTP 500)" in second_unknown.text
+    # The first message's button again (a second press, 0.3 s or a minute later): its episode
+    # was sent already, so nothing goes out, and the agent is told why.
+    await until(bot.tourbot.store, booking.id, lambda b: b.last_told == "unknown")
+    await bot.agent.click(DEFAULT_CHANNEL_ID, first_unknown.ts, "send_anyway", first_press)
+    [note] = await bot.slack.wait_for("chat.postEphemeral")
+    assert "This button is from an earlier try" in str(note.args["text"])
+    creates = [r for r in bot.propexo.state.requests if r.path == CREATE_PATH]
+    assert len(creates) == 2
+    stored = await bot.tourbot.store.get_booking(booking.id)
+    assert stored is not None and stored.state is BookingState.UNKNOWN
+    # The latest message's button sends it, once.
+    latest = button_value(second_unknown, "send_anyway")
+    await bot.agent.click(DEFAULT_CHANNEL_ID, second_unknown.ts, "send_anyway", latest)
+    await wait_for_reply(bot, 6)  # sending again, submitted, confirmed
+    assert "Confirmed in EliseAI" in replies(bot)[-1].text
+    assert len([r for r in bot.propexo.state.requests if r.path == CREATE_PATH]) == 3
+    assert len(bot.propexo.state.appointments) == 1
 
 
 async def test_a_spent_budget_queues_and_says_so(

@@ -40,3 +40,13 @@ async def wait_for_reply(bot: RunningBot, count: int, channel: str = DEFAULT_CHA
 
 def block_texts(message: Any) -> str:
     return json.dumps(message.blocks)
+
+
+def button_value(message: Any, action_id: str) -> str:
+    """The value of the button `action_id` in a posted message, as a click would send it."""
+    for block in message.blocks or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                value: str = element["value"]
+                return value
+    raise AssertionError(f"no {action_id} button in {message.text!r}")

@@ -3,7 +3,8 @@ HTTP server, a Slack stand-in played from the terminal, and the Propexo simulato
 
 `--script FILE` plays a scripted session instead of the keyboard and prints the transcript (the
 format is in `bot.offline.console.script`). Nothing leaves 127.0.0.1; bookings go to a temporary
-SQLite database unless DATABASE_URL is set.
+SQLite database unless `--database-url` names one (never DATABASE_URL, so simulated bookings
+cannot land where a real worker would deliver them to a real Propexo).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import secrets
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -42,6 +43,7 @@ PROPEXO_SETTLE = 0.5  # seconds until the simulator's writes settle
 POLICY = DeliveryPolicy(first_retry=1.0, max_retry=5.0, first_poll=0.3, max_poll=1.0)
 READ_TIMEOUT = 3.0  # the simulator answers in milliseconds; `timeout` faults wait this long
 AGENT_NAME, AGENT_REAL_NAME = "maria", "Maria Lopez"
+FLAGS = {"DATABASE_URL": "--database-url"}  # settings the console takes from its flags
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,9 +57,15 @@ def run(args: argparse.Namespace) -> int:
         faults = [parse_fault(spec) for spec in args.propexo_fault]
         script = read_script(args.script) if args.script else None
         with _logging(args.log) as tally:
-            return asyncio.run(_main(zone, clock, faults, script, args.script, tally, out))
-    except (ConsoleError, StoreUnavailable) as exc:
+            return asyncio.run(
+                _main(zone, clock, faults, script, args.script, args.database_url, tally, out)
+            )
+    except ConsoleError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except StoreUnavailable as exc:
+        # The store names the setting servers read; here the database came from the flag.
+        print(str(exc).replace("DATABASE_URL", "--database-url"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(flush=True)
@@ -75,6 +83,7 @@ async def _main(
     faults: Sequence[ConsoleFault],
     script: list[ScriptLine] | None,
     script_path: Path | None,
+    database: str | None,
     tally: ErrorTally,
     out: Output,
 ) -> int:
@@ -82,7 +91,8 @@ async def _main(
     from bot.offline.runner import offline_settings, running_bot
     from bot.offline.slack import DEFAULT_AGENT_ID, SlackStandIn
 
-    env = _checked(Settings)
+    # The environment's DATABASE_URL is no business of the console's, even when malformed.
+    env = _checked(lambda: Settings(database_url=database or "sqlite://"), flags=FLAGS)
     with (
         tempfile.TemporaryDirectory(prefix="tourbot-console-") as scratch,
         SimulatorServer(settle=PROPEXO_SETTLE, tour_types=env.tour_types) as propexo,
@@ -91,7 +101,6 @@ async def _main(
             inject(propexo, fault, hang_seconds=READ_TIMEOUT + 1)
         async with SlackStandIn() as slack:
             slack.add_user(DEFAULT_AGENT_ID, name=AGENT_NAME, real_name=AGENT_REAL_NAME, tz=zone)
-            database = env.database_url if "database_url" in env.model_fields_set else None
             config = _checked(
                 lambda: offline_settings(
                     slack,
@@ -103,7 +112,8 @@ async def _main(
                     allowed_channels=(),
                     allowed_usergroups=(),
                     run_worker=True,
-                )
+                ),
+                flags=FLAGS,
             )
             async with running_bot(
                 slack, propexo, config, policy=POLICY, read_timeout=READ_TIMEOUT, clock=clock
@@ -120,22 +130,26 @@ async def _main(
                 return await session.run(source)
 
 
-def _checked(build: Callable[[], Settings]) -> Settings:
-    """Settings from `build` (the environment and .env), or every problem with them at once."""
+def _checked(
+    build: Callable[[], Settings], *, flags: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from `build` (the environment and .env), or every problem with them at once;
+    a setting the console takes from a flag is named by its flag (`flags`)."""
     try:
         return build()
     except ValidationError as exc:
+        names = ((".".join(str(p) for p in error["loc"]).upper(), error) for error in exc.errors())
         problems = "\n".join(
-            f"  - {'.'.join(str(p) for p in error['loc']).upper()} "
+            f"  - {(flags or {}).get(name, name)} "
             + error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
-            for error in exc.errors()
+            for name, error in names
         )
         raise ConsoleError(f"Tourbot cannot start; fix its settings:\n{problems}") from None
 
 
 def _greeting(zone: str, own_database: bool, faults: Sequence[ConsoleFault]) -> list[str]:
     where = (
-        "Bookings are stored in the database at DATABASE_URL."
+        "Bookings are stored in the database given by --database-url."
         if own_database
         else "Bookings are kept in a temporary database, deleted when you leave."
     )

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 _NOT_JSON = object()
 _BODY = web.RequestKey("body", object)  # the parsed JSON body, or _NOT_JSON
 _NO_JOB_ID = web.RequestKey("no_job_id", bool)  # a `no_job_id` fault hit this request
+_JOB_ID = web.RequestKey("job_id", str)  # the job id a `job_id` fault gives this request's write
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ def _not_found(message: str) -> web.Response:
 
 
 def _fault_response(fault: Fault) -> web.Response:
+    if fault.kind == "redirect":
+        where = fault.message or "https://app.propexo.com/login"
+        return web.Response(status=fault.status, headers={"Location": where})
+    if fault.kind == "text":
+        return web.Response(status=fault.status, text=fault.message or "Conflict")
     if fault.status == 400:
         return _refused(fault.message or "invalid request")
     if fault.status == 429:
@@ -88,6 +94,19 @@ def _fault_response(fault: Fault) -> web.Response:
             content_type="text/html",
         )
     return error_response(fault.status, "internal_server_error", fault.message or "Server error")
+
+
+async def _drip(request: web.Request, answer: web.Response, seconds: float) -> web.StreamResponse:
+    """`answer`, its body sent a byte every `seconds`: each read gets something, none the whole."""
+    dripping = web.StreamResponse(status=answer.status, headers=answer.headers)
+    dripping.content_length = len(answer.body) if isinstance(answer.body, bytes) else None
+    await dripping.prepare(request)
+    with contextlib.suppress(ConnectionResetError):  # the client gave up waiting: as it should
+        for byte in answer.body if isinstance(answer.body, bytes) else b"":
+            await asyncio.sleep(seconds)
+            await dripping.write(bytes([byte]))
+        await dripping.write_eof()
+    return dripping
 
 
 def _rate_limited() -> web.Response:
@@ -200,13 +219,14 @@ class Simulator:
         fault = next((f for f in faults if f.kind != "latency"), None)
         entry.fault = fault.kind if fault else None
         request[_NO_JOB_ID] = fault is not None and fault.kind == "no_job_id"
+        request[_JOB_ID] = (fault.message or "") if fault and fault.kind == "job_id" else ""
 
         if fault is not None and fault.kind == "drop_before":
             self._drop(request)
         if fault is not None and fault.kind == "hang":
             await self._hang(fault.seconds)
             self._drop(request)
-        if fault is not None and fault.kind == "status":
+        if fault is not None and fault.kind in ("status", "redirect", "text"):
             response: web.StreamResponse = _fault_response(fault)
         elif used > limit:
             response = _rate_limited()
@@ -225,6 +245,8 @@ class Simulator:
         if fault is not None and fault.kind == "drop_after":
             self._drop(request)
         entry.status = response.status
+        if fault is not None and fault.kind == "drip" and isinstance(response, web.Response):
+            return await _drip(request, response, fault.seconds)
         return response
 
     async def _answer(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -274,7 +296,7 @@ class Simulator:
         elif "prospect_id" not in body and not body.get("email_1") and not body.get("phone_1"):
             # Propexo's docs do not say the create refuses this; EliseAI's prospect create does.
             errors = (NEEDS_CONTACT,)
-        booked = self.state.book(body, errors)
+        booked = self.state.book(body, errors, job_id=request[_JOB_ID] or None)
         result = dict(body)
         if self.config.include_appointment_id:
             result["id"] = booked.id

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Literal, cast, get_args
 
 FaultKind = Literal[
-    "latency", "status", "drop_before", "drop_after", "hang", "write_failure", "no_job_id"
-]
+    "latency", "status", "drop_before", "drop_after", "hang", "write_failure", "no_job_id",
+    "drip", "redirect", "text", "job_id",
+]  # fmt: skip
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 
 _PathMatch = Callable[[str], bool]
@@ -38,6 +39,10 @@ class Fault:
     - `hang`: never answer; after `seconds` (0: until reset or stop) close the connection.
     - `write_failure`: accept the write, then settle its job as FAILURE with `errors`.
     - `no_job_id`: book a create, but answer it without a job id to follow.
+    - `drip`: handle the request, then send the answer's body a byte every `seconds`.
+    - `redirect`: answer `status` (3xx) pointing to `message` (a login page by default).
+    - `text`: answer `status` (4xx, 5xx) with `message` as text/plain, as a proxy would.
+    - `job_id`: book a create, and give its write job the id `message` (a long one, say).
 
     `times` is how many requests it hits; None means until it is removed.
     """
@@ -63,6 +68,12 @@ class Fault:
             raise FaultSpecError("seconds cannot be negative")
         if self.kind == "status" and not (self.status == 400 or 429 <= self.status <= 599):
             raise FaultSpecError("status must be 400, 429 or a 5xx code")
+        if self.kind == "redirect" and not 300 <= self.status <= 399:
+            raise FaultSpecError("a redirect's status must be a 3xx code")
+        if self.kind == "text" and not 400 <= self.status <= 599:
+            raise FaultSpecError("a text answer's status must be a 4xx or 5xx code")
+        if self.kind == "job_id" and not self.message:
+            raise FaultSpecError("a job_id fault needs the id as its message")
         self._method, self._match = _parse_route(self.route)
 
     @property

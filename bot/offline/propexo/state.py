@@ -229,10 +229,12 @@ class SimulatorState:
     def knows_prospect(self, prospect_id: str) -> bool:
         return prospect_id in self._prospect_ids
 
-    def book(self, body: dict[str, object], errors: Sequence[str]) -> BookedAppointment:
+    def book(
+        self, body: dict[str, object], errors: Sequence[str], *, job_id: str | None = None
+    ) -> BookedAppointment:
         with self._lock:
             appointment_id = f"appt_{uuid.uuid4().hex[:20]}"
-            job = self._new_job("create_appointment", appointment_id, errors)
+            job = self._new_job("create_appointment", appointment_id, errors, job_id)
             booked = BookedAppointment(
                 id=appointment_id, job_id=job.id, body=body, received_at=utc_now_iso()
             )
@@ -284,9 +286,11 @@ class SimulatorState:
                 job.settle_at = now
             return len(pending)
 
-    def _new_job(self, kind: JobKind, appointment_id: str, errors: Sequence[str]) -> WriteJob:
+    def _new_job(
+        self, kind: JobKind, appointment_id: str, errors: Sequence[str], job_id: str | None = None
+    ) -> WriteJob:
         job = WriteJob(
-            id=f"job_{uuid.uuid4().hex[:24]}",
+            id=job_id or f"job_{uuid.uuid4().hex[:24]}",
             kind=kind,
             appointment_id=appointment_id,
             settle_at=self._clock() + self.settle,
