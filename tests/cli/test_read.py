@@ -59,3 +59,26 @@ def test_a_line_that_is_not_json_is_refused_with_a_sentence(tmp_path: Path) -> N
     assert done.stderr.startswith("line 1: not JSON") and "Traceback" not in done.stderr
     bad = read("x", "--community", "maple", cwd=tmp_path)
     assert bad.returncode == 2 and "ID=NAME" in bad.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`tourbot read … | head -1`: the pipe closes before the answer is written, and the
+    command ends quietly with the shell's code for it, not a BrokenPipeError traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROPEXO_", "SLACK_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "read", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert process.stdin and process.stdout and process.stderr
+    process.stdout.close()  # gone before a word is written
+    # More answers than a pipe holds, so writing one must meet the closed end.
+    process.stdin.write(b"Jane Doe jane@example.com tomorrow at 3pm\n" * 400)
+    process.stdin.close()
+    stderr = process.stderr.read()
+    process.wait(timeout=60)
+    assert b"Traceback" not in stderr, stderr.decode()
+    assert process.returncode == 141
