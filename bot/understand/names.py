@@ -105,6 +105,13 @@ _VERB = re.compile(
     r"|walked|plans|hopes|saw|liked|loved|works|lives|currently)\b|['’][ds]\b"
 )
 _ONE_WORD = re.compile(_W)
+# Words of chatter that are also surnames: one closes a name written in Title case after a first
+# name, where nothing follows ("Jane Person, jane@…"), never where a sentence goes on.
+_ALSO_SURNAMES = frozenset(
+    "person best call good hold house home english fine more still walk well way".split()
+)
+# What closes a run of words: a separator, a gap left by a cut, or the line's end.
+_RUN_CLOSED = re.compile(r"[ \t]*(?:$|\n|[,;|•(]|[ \t]{2,}|[ \t]*[-–—/][ \t])", re.M)
 _OPENING = re.compile(
     r"(?i)^[\s\W]*(?:(?:hi|hello|hey|yo|good\s+(?:morning|afternoon|evening)|team|all|folks"
     r"|fyi|new\s+lead|walk-?in|lead|update|urgent|fwd?|re|reminder|tour\s+request|request"
@@ -418,7 +425,8 @@ def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
     for start in [_opening_end(text), *(m.end() for m in _SIGN_OFF.finditer(text))]:
         if m := _TIGHT_RUN.match(text, start):
             words = m.group(1).split()
-            found = _name_words(words, mode="title", not_names=not_names)
+            closed = bool(_RUN_CLOSED.match(text, m.end(1)))
+            found = _name_words(words, mode="title", not_names=not_names, closed=closed)
             # "San Diego native, …" is no name: a name is followed by filler, or by a gap where
             # its email or phone was taken.
             after = words[len(found)] if len(found) < len(words) else ""
@@ -427,7 +435,7 @@ def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
                 return split_name(found)
     for m in _CLAUSE.finditer(text):
         words = m.group(1).split()
-        found = _name_words(words, mode="title", not_names=not_names)
+        found = _name_words(words, mode="title", not_names=not_names, closed=True)
         if found and len(found) == len(words) and not _companion(text, m.start(1)):
             return split_name(found)
     return None
@@ -457,12 +465,19 @@ def _opening_end(text: str) -> int:
     return m.end() if m else 0
 
 
-def _name_words(words: list[str], *, mode: _Mode, not_names: frozenset[str]) -> list[str]:
-    """The name at the start of `words`: 2 to 4 words (1 in a labelled field), or nothing."""
+def _name_words(
+    words: list[str], *, mode: _Mode, not_names: frozenset[str], closed: bool = False
+) -> list[str]:
+    """The name at the start of `words`: 2 to 4 words (1 in a labelled field), or nothing.
+    `closed`: nothing follows the words but a separator, a cut or the line's end, so the last
+    may be a surname that is also a word ("Jane Person")."""
     kept: list[str] = []
-    for word in words:
+    for k, word in enumerate(words):
         bare = word.rstrip(".") if len(word.rstrip(".")) > 1 else word
         low = bare.lower()
+        if closed and k == len(words) - 1 and kept and low in _ALSO_SURNAMES and bare.istitle():
+            kept.append(bare)
+            break
         if low in ("st", "ste") and word.endswith(".") and kept:
             kept.append(word)  # "St. Pierre" keeps its full stop
             continue
