@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -197,6 +197,12 @@ _MONTHS = (
     "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
 _ORDINAL = r"(?:st|nd|rd|th)?"
+# A month or a part of one, without its day: "next month", "January", "early feb 2027".
+_A_MONTH = re.compile(
+    r"(?:(?:early|mid|late|end of|beginning of|start of|the)[ -]+)?(?:next|this|the)?[ ]*"
+    r"(?:month|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)(?:,? [0-9]{4})?",
+    re.ASCII,
+)
 _YEAR = r"(?:,? (?P<year>[0-9]{4}))?"
 _DATE_FORMS = (
     re.compile(r"(?P<year>[0-9]{4})[-/](?P<month>[0-9]{1,2})[-/](?P<day>[0-9]{1,2})", re.ASCII),
@@ -207,13 +213,23 @@ _DATE_FORMS = (
 
 def read_move_in_date(text: str, *, today: date, date_order: DateOrder = "MDY") -> date:
     """A move-in date: 2027-01-15, 1/15/2027 (15/1/2027 in DMY order), Jan 15, 2027 or 15 January.
+    A month without its day ("next month", "early March") is refused with a sentence saying so.
 
     Without a year it is the date's next occurrence from `today` on; an earlier date is refused.
     """
-    numeric = "15/1/2027" if date_order == "DMY" else "1/15/2027"
-    hint = f"must be a date like 2027-01-15, {numeric} or Jan 15, 2027"
+    # The examples are a date to come, whenever this is read.
+    example = (today.replace(day=1) + timedelta(days=45)).replace(day=15)
+    d, m, y = example.day, example.month, example.year
+    numeric = f"{d}/{m}/{y}" if date_order == "DMY" else f"{m}/{d}/{y}"
+    hint = f"must be a date like {example.isoformat()}, {numeric} or {example:%b} {d}, {y}"
     year, month, day = _date_parts(text.lower(), date_order)
     if month is None or day is None:
+        if _A_MONTH.fullmatch(text.lower().strip()):
+            # The day is the agent's to choose: a guessed first of the month is a wrong date.
+            raise Unreadable(
+                f"names a month, not a day: give the day (like {numeric}), or leave it "
+                "empty and say it in Notes"
+            )
         raise Unreadable(hint)
     if year is None:
         # Feb 29 may be up to eight years away.

@@ -7,8 +7,15 @@ from datetime import date
 
 import pytest
 
-from bot.booking import BEDROOM_CHOICES, FormProblems, TourForm, read_form, tour_type_label
-from bot.booking.fields import Unreadable, read_lease_term
+from bot.booking import (
+    BEDROOM_CHOICES,
+    FIELD_LABELS,
+    FormProblems,
+    TourForm,
+    read_form,
+    tour_type_label,
+)
+from bot.booking.fields import Unreadable, read_lease_term, read_move_in_date
 from tests.booking.booking_kit import (
     NEW_PROSPECT,
     TODAY,
@@ -210,15 +217,36 @@ def test_move_in_date_follows_day_month_order_when_configured() -> None:
             date_order="DMY",
         )
     assert caught.value.problems == {
-        "move_in_date": "Move-in date must be a date like 2027-01-15, 15/1/2027 or Jan 15, 2027"
+        "move_in_date": "Move-in date must be a date like 2026-12-15, 15/12/2026 or Dec 15, 2026"
     }
 
 
-@pytest.mark.parametrize("typed", ["2/30/2027", "13/1/2027", "next month", "asap", "Jan", "Foo 15"])
+@pytest.mark.parametrize("typed", ["2/30/2027", "13/1/2027", "asap", "Foo 15", "soonish"])
 def test_move_in_date_that_is_no_date_is_a_problem(typed: str) -> None:
     assert problem_with("move_in_date", typed) == {
-        "move_in_date": "Move-in date must be a date like 2027-01-15, 1/15/2027 or Jan 15, 2027"
+        "move_in_date": "Move-in date must be a date like 2026-12-15, 12/15/2026 or Dec 15, 2026"
     }
+
+
+@pytest.mark.parametrize(
+    "typed", ["next month", "Jan", "January 2027", "early feb", "mid-March", "end of month"]
+)
+def test_a_month_without_its_day_is_a_problem_that_says_so(typed: str) -> None:
+    """Agents write a month ("moving next month"); the form holds a day, and the first of the
+    month would be a guess, so it asks for the day and points to the notes."""
+    assert problem_with("move_in_date", typed) == {
+        "move_in_date": "Move-in date names a month, not a day: give the day (like 12/15/2026), "
+        "or leave it empty and say it in Notes"
+    }
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 25), date(2027, 12, 31), date(2030, 2, 28)])
+def test_the_example_in_a_move_in_problem_is_a_date_to_come(today: date) -> None:
+    with pytest.raises(Unreadable) as caught:
+        read_move_in_date("asap", today=today)
+    example = date.fromisoformat(str(caught.value).split("like ")[1].split(",")[0])
+    assert example > today
+    assert read_move_in_date(example.isoformat(), today=today) == example
 
 
 def test_move_in_date_in_the_past_is_a_problem() -> None:
@@ -307,9 +335,35 @@ def test_names_and_tour_time_are_trimmed_and_bounded() -> None:
     }
 
 
-def test_characters_that_cannot_be_sent_or_stored_are_dropped() -> None:
-    form = read(**NEW_PROSPECT, last_name="Do\x00e", notes="Has a \ud800cat\x07\nand a dog")
-    assert (form.last_name, form.notes) == ("Doe", "Has a cat\nand a dog")
+INVISIBLE = [
+    ("last_name", "Do\x00e", "a control character (U+0000)"),
+    ("notes", "Has a \ud800cat", "a broken character (U+D800)"),
+    ("notes", "bell\x07", "a control character (U+0007)"),
+    ("first_name", "\u202eenaJ", "a direction override (U+202E)"),
+    ("email", "jane\u200b@example.com", "a zero-width space (U+200B)"),
+    ("tour_time", "\u2066fri\u2069 2pm", "a direction override (U+2066)"),
+    ("notes", "call\U000e0041 me", "hidden text (U+E0041)"),
+    ("phone", "\ufeff555-201-7788", "a zero-width space (U+FEFF)"),
+]
+
+
+@pytest.mark.parametrize(("key", "typed", "kind"), INVISIBLE, ids=[k for _, _, k in INVISIBLE])
+def test_characters_nobody_can_see_are_refused_under_their_field(
+    key: str, typed: str, kind: str
+) -> None:
+    label = FIELD_LABELS[key]
+    assert problem_with(key, typed) == {
+        key: f"{label} holds {kind} that nobody can see: delete it or retype the field"
+    }
+
+
+def test_line_breaks_in_notes_and_joiners_in_names_and_emoji_are_kept() -> None:
+    form = read(
+        **{**NEW_PROSPECT, "first_name": "\u0645\u0647\u200c\u0633\u0627"},
+        notes="Family of 3 \U0001f468\u200d\U0001f469\u200d\U0001f466\r\n\twants a yard",
+    )
+    assert form.first_name == "\u0645\u0647\u200c\u0633\u0627"  # a Persian name, with its ZWNJ
+    assert form.notes == "Family of 3 \U0001f468\u200d\U0001f469\u200d\U0001f466\r\n\twants a yard"
 
 
 def test_ids_with_spaces_are_a_problem() -> None:
