@@ -7,6 +7,7 @@ are recorded so each reader looks at its own label's value first.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from bot.understand.message import Label, Message
@@ -180,11 +181,16 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
 def _labels(text: str) -> list[re.Match[str]]:
     """Every label, at the start of a line or after another field's value, in order."""
     found = list(_LABEL.finditer(text))
-    taken = [m.span() for m in found]
+    starts = [m.start() for m in found]  # in order, and apart: finditer's matches never overlap
     for m in _MID_LABEL.finditer(text):
-        if all(m.end() <= a or m.start() >= b for a, b in taken):
-            found.append(m)
-    return sorted(found, key=lambda m: m.start())
+        # Only the labels just before and just after it can overlap it.
+        i = bisect.bisect_left(starts, m.end())
+        if (i == 0 or found[i - 1].end() <= m.start()) and (
+            i == len(found) or found[i].start() >= m.end()
+        ):
+            found.insert(i, m)
+            starts.insert(i, m.start())
+    return found
 
 
 def _value_end(text: str, kind: str, start: int, end: int) -> int:
