@@ -153,14 +153,15 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
         for m in pattern.finditer(text):
             message.take(*m.span())
 
-    found = _labels(message.rest)
+    rest = message.rest  # what this loop takes is behind each label it reads next
+    found = _labels(rest)
     for i, m in enumerate(found):
-        line_end = message.rest.find("\n", m.end())
+        line_end = rest.find("\n", m.end())
         end = len(text) if line_end < 0 else line_end
         if i + 1 < len(found) and found[i + 1].start() < end:
             end = found[i + 1].start()
         kind = _LABEL_KIND[" ".join(m.group(1).lower().replace("_", " ").split())]
-        value_end = _value_end(message.rest, kind, m.end(), end)
+        value_end = _value_end(rest, kind, m.end(), end)
         while value_end > m.end() and text[value_end - 1] in " \t,;|":
             value_end -= 1
         label = Label(kind, m.start(), m.end(), value_end)
@@ -208,6 +209,6 @@ def _value_end(text: str, kind: str, start: int, end: int) -> int:
 
 def take_spent_labels(message: Message) -> None:
     """A label whose value was read goes too: "Phone:" alone means nothing in the notes."""
-    for label in message.labels:
-        if message.is_taken(label.value_start, label.end):
-            message.take(label.start, label.end)
+    spent = [label for label in message.labels if message.is_taken(label.value_start, label.end)]
+    for label in spent:  # decided first: taking one label changes no other's value
+        message.take(label.start, label.end)

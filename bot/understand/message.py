@@ -131,13 +131,18 @@ class Message:
         """Take every whole-word occurrence of `words` (and of `prefix`, ending where it starts)."""
         if not words:
             return
-        start = self.rest.find(words)
+        rest = self.rest
+        last_end = -len(words)
+        start = rest.find(words)
         while start >= 0:
             end = start + len(words)
-            if _edge(self.rest, start - 1, "@._'’-") and _edge(self.rest, end, "@_'’-"):
-                before = prefix.search(self.rest, max(0, start - 8), start) if prefix else None
+            if start - 8 < last_end:  # the piece just taken is in view: read it as taken
+                rest = self.rest
+            if _edge(rest, start - 1, "@._'’-") and _edge(rest, end, "@_'’-"):
+                before = prefix.search(rest, max(0, start - 8), start) if prefix else None
                 self.take(before.start() if before else start, end)
-            start = self.rest.find(words, end)
+                last_end = end
+            start = rest.find(words, end)
 
     def set(self, key: str, value: str, source: str | None = None) -> None:
         """Fill a field once; `source` is the words it came from (by default, the value as the

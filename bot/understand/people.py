@@ -98,6 +98,7 @@ class Reading:
     starts: list[int] = field(default_factory=list)
     person_starts: list[int] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
+    label_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # by kind, in order
 
     def __post_init__(self) -> None:
         self.starts = [s.start for s in self.sections]
@@ -121,6 +122,12 @@ class Reading:
 
     def line_start(self, at: int) -> int:
         return self.line_starts[bisect_right(self.line_starts, at) - 1]
+
+    def in_label(self, kind: str, at: int) -> bool:
+        """Whether `at` is in the value of a label of `kind` ("Phone: …")."""
+        spans = self.label_spans.get(kind, [])
+        i = bisect_right(spans, (at, len(self.text) + 1)) - 1
+        return i >= 0 and spans[i][0] <= at < spans[i][1]
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -157,9 +164,13 @@ def read_people(text: str, sender: str | None, labels: tuple[Label, ...] = ()) -
                 other_names.setdefault(first, _PROXY_PERSON)
     transcript = any(s.kind == "call" for s in sections) or bool(_TRANSCRIPT.search(text))
     numbers = [m.span() for m in PHONE.finditer(text)]
+    label_spans: dict[str, list[tuple[int, int]]] = {}
+    for label in sorted(labels, key=lambda label: label.value_start):
+        label_spans.setdefault(label.kind, []).append((label.value_start, label.end))
     return Reading(
-        text, phones, numbers, sections, people, writers, other_names, transcript, speakers(text)
-    )
+        text, phones, numbers, sections, people, writers, other_names, transcript, speakers(text),
+        label_spans=label_spans,
+    )  # fmt: skip
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -233,9 +244,7 @@ def whose(
 
 def _quoted(found: Found, reading: Reading, labels: list[Label]) -> bool:
     """`found` is in words quoted from someone: a lead form's "Message:", or between quotes."""
-    if any(
-        label.kind == "message" and label.value_start <= found.start < label.end for label in labels
-    ):
+    if reading.in_label("message", found.start):
         return True
     line = reading.text[max(reading.line_start(found.start), found.start - 300) : found.start]
     return (line.count('"') + line.count("“") - line.count("”")) % 2 == 1
@@ -352,10 +361,7 @@ def _where(
     own = Whose(PROSPECTS, 1, stale=section.stale and found.kind == "phone")
     if found.kind == "phone" and section.work:
         own = Whose(PROSPECTS, 0, stale=own.stale)
-    if any(
-        label.kind == found.kind and label.value_start <= found.start < label.end
-        for label in labels
-    ):
+    if reading.in_label(found.kind, found.start):
         return proxy if writer == PROXY else Whose(PROSPECTS, 2, stale=own.stale)
     if _service_segment(text, found, reading.line_start(found.start)):
         return SERVICE
