@@ -39,8 +39,8 @@ from bot.booking import BEDROOM_CHOICES, FIELD_LABELS, picked_bedrooms, tour_typ
 from bot.booking.appointment import NOTES_MAX
 from bot.delivery.steps import WHEN, Update
 from bot.store import Booking, BookingState
-from bot.tourbot import resend_value
 from bot.time.zones import TourZone
+from bot.tourbot import resend_value
 
 BOOKING_MODAL = "book_tour"
 CONFIRM_MODAL = "confirm_tour_time"

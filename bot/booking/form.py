@@ -3,7 +3,6 @@ turned into Propexo's request body."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,6 +24,7 @@ from bot.booking.fields import (
     read_tour_type,
     tour_type_label,
 )
+from bot.booking.text import unwanted
 
 T = TypeVar("T")
 
@@ -139,8 +139,17 @@ def read_form(
 
     Raises `FormProblems` with every problem at once, each in words the agent can act on.
     """
-    text = {key: _clean(key, values.get(key)) for key in FIELD_LABELS}
-    problems: dict[str, str] = {}
+    # Refused, not dropped: the agent sees nothing, so only they can say what was meant.
+    problems = {
+        key: f"{FIELD_LABELS[key]} {problem}"
+        for key in FIELD_LABELS
+        if (problem := unwanted(values.get(key) or "")) is not None
+    }
+    refused = set(problems)
+    text = {key: "" if key in refused else _clean(key, values.get(key)) for key in FIELD_LABELS}
+
+    def given(key: str) -> bool:
+        return bool(text[key]) or key in refused
 
     def read(key: str, parse: Callable[[str], T]) -> T | None:
         if not text[key]:
@@ -172,12 +181,12 @@ def read_form(
     )
 
     if not text["tour_time"]:
-        problems["tour_time"] = 'Add the tour time, like "tomorrow at 3pm"'
+        problems.setdefault("tour_time", 'Add the tour time, like "tomorrow at 3pm"')
     # Judged on what was typed: a mistyped prospect or phone has its own message already.
-    if not text["prospect"]:
-        if not text["first_name"]:
+    if not given("prospect"):
+        if not given("first_name"):
             problems["first_name"] = "Add a first name for a new prospect, or pick an existing one"
-        if not text["email"] and not text["phone"]:
+        if not given("email") and not given("phone"):
             problems["email"] = "Add an email or a phone for a new prospect"
     low, high = form.rent_min_cents, form.rent_max_cents
     if low is not None and high is not None and low > high:
@@ -207,14 +216,9 @@ def _picked(hint: str) -> Callable[[str], str]:
     return check
 
 
-# Control characters and unpaired surrogates: neither UTF-8 nor PostgreSQL text can hold them all.
-_UNSENDABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
 def _clean(key: str, value: str | None) -> str:
     if value is None:
         return ""
-    value = _UNSENDABLE.sub("", value)
     # Notes keep their lines; every other field is one line of words.
     return value.strip() if key == "notes" else " ".join(value.split())
 

@@ -7,17 +7,21 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.engine import Row
 
 from bot.store.database import Database
 from bot.store.schema import BookingRow, BookingState
 
 # Every move a booking may make. Anything else is a bug in the caller, not a race.
+# An outcome claimed this long ago and still not recorded was left by a process that died
+# mid-request (a request, retries and 429 waits included, ends well within it).
+OUTCOME_CLAIM_STALE = timedelta(minutes=5)
+
 TRANSITIONS: Mapping[BookingState, frozenset[BookingState]] = {
     BookingState.ACCEPTED: frozenset({BookingState.SENDING}),
     BookingState.SENDING: frozenset(
@@ -113,6 +117,12 @@ class Booking:
     last_told: str | None = None
     request_sent_at: datetime | None = None
     status_ts: str | None = None
+    outcome_recorded_at: datetime | None = None  # None with an outcome: it is being recorded
+
+    @property
+    def outcome_under_way(self) -> bool:
+        """An outcome is claimed, and its request to Propexo has not finished yet."""
+        return self.outcome is not None and self.outcome_recorded_at is None
 
 
 @dataclass(frozen=True)
@@ -276,24 +286,29 @@ class Bookings:
         return booking_of(row)
 
     async def record_outcome(
-        self, booking_id: str, outcome: str | None, by: str | None
+        self, booking_id: str, outcome: str | None, by: str | None, *, stale: timedelta
     ) -> Booking | None:
-        """Set a confirmed booking's outcome once: None if it already has one (a second click).
-        `outcome=None` clears it again (Propexo refused to record it)."""
+        """Claim a confirmed booking's outcome: None if it has one, recorded or under way (a
+        second click), unless that claim is older than `stale` (its process died mid-request).
+        `outcome=None` releases a claim not yet recorded (Propexo refused to record it)."""
+        now = self._db.clock()
         where = [BookingRow.id == booking_id, BookingRow.state == BookingState.CONFIRMED.value]
-        where.append(
-            BookingRow.outcome.is_(None) if outcome is not None else BookingRow.outcome.isnot(None)
-        )
-        async with self._db.transaction() as connection:
-            row = (
-                await connection.execute(
-                    update(BookingRow)
-                    .where(*where)
-                    .values(outcome=outcome, outcome_by=by, updated_at=self._db.clock())
-                    .returning(*BOOKING_COLUMNS)
-                )
-            ).one_or_none()
-        return None if row is None else booking_of(row)
+        if outcome is None:
+            where += [BookingRow.outcome.isnot(None), BookingRow.outcome_recorded_at.is_(None)]
+        else:
+            abandoned = and_(
+                BookingRow.outcome_recorded_at.is_(None), BookingRow.updated_at < now - stale
+            )
+            where.append(or_(BookingRow.outcome.is_(None), abandoned))
+        values = {"outcome": outcome, "outcome_by": by, "updated_at": now}
+        return await update_where(self._db, booking_id, where, values)
+
+    async def outcome_recorded(self, booking_id: str, outcome: str) -> Booking | None:
+        """Propexo has the claimed `outcome`: it is recorded (None if the claim was lost)."""
+        now = self._db.clock()
+        where = [BookingRow.outcome == outcome, BookingRow.outcome_recorded_at.is_(None)]
+        values = {"outcome_recorded_at": now, "updated_at": now}
+        return await update_where(self._db, booking_id, where, values)
 
     async def shows_a_booking(self, channel_id: str, ts: str) -> bool:
         """Whether the message at `ts` is one that shows a booking's state."""

@@ -102,14 +102,14 @@ class Intake:
             batch, self._queue = self._queue, []
             try:
                 results = await self._add_together(batch)
-            except IntegrityError:
-                # A request key stored already (a double click): each on its own, to say which.
+            except Exception as exc:
+                if len(batch) == 1 and not isinstance(exc, IntegrityError):
+                    _fail(batch[0], exc)
+                    continue
+                # A request key stored already (a double click), or a row the database refuses:
+                # each on its own, so one booking's trouble is never another's.
                 for arrival in batch:
                     await _settle(arrival, self._add_alone(arrival))
-                continue
-            except Exception as exc:
-                for arrival in batch:
-                    _fail(arrival, exc)
                 continue
             for arrival, added in zip(batch, results, strict=True):
                 if not arrival.added.done():

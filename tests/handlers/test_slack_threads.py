@@ -94,8 +94,10 @@ async def test_a_429_then_success_books_once(bot: RunningBot) -> None:
     bot.propexo.add_fault(CREATE, "status", status=429)
     view_id = await open_form(bot)
     await bot.agent.submit(view_id)
-    await wait_for_reply(bot, 2)
-    assert "Confirmed" in replies(bot)[-1].text
+    await wait_for_reply(bot, 3)
+    waiting, _, confirmed = replies(bot)
+    assert waiting.text.startswith("Propexo is turning requests away right now")  # told at once
+    assert "Confirmed" in confirmed.text
     assert len(bot.propexo.state.requests_to("POST", "/crm/v1/appointments/eliseai")) == 2
     assert len(bot.propexo.state.appointments) == 1
 

@@ -4,6 +4,7 @@ through the state machine."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -117,6 +118,14 @@ async def store(
             await store.create_schema()
             yield store
         return
+    async with postgres_store(clock) as store:
+        yield store
+
+
+@contextlib.asynccontextmanager
+async def postgres_store(clock: Clock | None = None) -> AsyncIterator[Store]:
+    """An empty store in a schema of its own on the test PostgreSQL (skipped, with the reason,
+    when none answers), dropped afterwards; on the real clock unless given one."""
     url = await reachable_postgres()
     schema = f"tourbot_test_{uuid4().hex[:12]}"  # parallel runs never see each other's rows
     async with Store.from_url(url) as admin:
@@ -124,7 +133,8 @@ async def store(
             await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
             settings = {"server_settings": {"search_path": schema}}
-            async with Store.from_url(url, clock=clock, connect_args=settings) as store:
+            timed = {"clock": clock} if clock is not None else {}
+            async with Store.from_url(url, connect_args=settings, **timed) as store:
                 await store.create_schema()
                 yield store
         finally:

@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from bot.store import Booking, Store
 from bot.store.store import _Turns
@@ -29,6 +29,7 @@ from tests.store.store_kit import (
     clock,
     move,
     new_booking,
+    postgres_store,
     reachable_postgres,
     store,
 )
@@ -137,6 +138,26 @@ async def test_adds_at_the_same_time_are_each_stored_and_answered(store: Store) 
     assert [booking.id for booking, _ in results] == [f"b{n}" for n in range(30)] + ["b3"]
     assert [created for _, created in results] == [True] * 30 + [False]
     assert len(await store.bookings_in_state(A)) == 30
+
+
+async def test_a_row_the_database_refuses_fails_only_its_own_booking_on_postgresql() -> None:
+    # PostgreSQL stores no NUL in text or JSON; the form refuses one, but whatever row the
+    # database refuses, the bookings written in the same batch are stored all the same.
+    async with postgres_store() as store:
+        bad = new_booking("view-bad", form_values={**FORM, "notes": "nul\x00here"})
+        news = [new_booking(f"view-{n}", prospect_key=f"p{n}") for n in range(3)]
+        results = await asyncio.gather(
+            *(store.add_booking(new) for new in [news[0], bad, *news[1:]]),
+            return_exceptions=True,
+        )
+        assert isinstance(results[1], DBAPIError)
+        stored = [result for result in results if not isinstance(result, BaseException)]
+        assert [(booking.request_key, created) for booking, created in stored] == [
+            ("view-0", True),
+            ("view-1", True),
+            ("view-2", True),
+        ]
+        assert len(await store.bookings_in_state(A)) == 3
 
 
 async def test_a_booking_that_doubles_another_is_not_stored(store: Store) -> None:
