@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # Propexo's per-minute budget, shared by every instance through the database.
     propexo_rate_limit: int = Field(default=150, ge=1)
     log_format: Literal["text", "json"] = "text"
+    # DEBUG shows Tourbot's own detail; libraries stay at their floor (bot/logs.py) regardless.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Deliver bookings inside `tourbot serve`/`socket`; false when `tourbot worker` runs apart.
     run_worker: bool = True
     # A booking conversation in a thread ends, with a message, after this long without a word.
@@ -83,6 +85,11 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_name(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("slack_bot_token")
     @classmethod

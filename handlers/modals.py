@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
@@ -17,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 # views.open errors that mean the click or command was too long ago (or already used).
 TRIGGER_ERRORS = {"expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id"}
+# A Web API call that got no answer at all: Slack is down, or unreachable from here.
+UNREACHABLE = (aiohttp.ClientError, TimeoutError)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,12 @@ async def open_modal(
         logger.warning("views.open for %s failed: %s", reply_to.user_id, error)
         await tell_agent(client, reply_to, form_not_opened(str(error), again))
         return None
+    except UNREACHABLE as exc:
+        logger.warning(
+            "views.open for %s got no answer from Slack: %s", reply_to.user_id, exc or "timed out"
+        )
+        await tell_agent(client, reply_to, f"Tourbot could not reach Slack just now. {again}")
+        return None
     opened: dict[str, Any] = answer["view"]
     return opened
 
@@ -80,15 +89,17 @@ async def tell_agent(client: AsyncWebClient, reply_to: ReplyTo, text: str) -> No
             return
         except SlackApiError as exc:  # e.g. a channel the bot is not in: the response_url is
             logger.info("chat.postEphemeral refused: %s", exc.response.get("error"))
+        except UNREACHABLE:  # the response_url may still be reachable (another host)
+            logger.info("chat.postEphemeral got no answer from Slack")
     if reply_to.response_url:
         try:
             answer = await AsyncWebhookClient(reply_to.response_url).send(
                 text=text, response_type="ephemeral", replace_original=False
             )
         except Exception as exc:  # any failure here costs only the note
-            logger.warning("response_url refused a note: %s", exc)
+            logger.warning("response_url refused a note: %s", exc or "no answer in time")
             return
         if answer.status_code == 200:
             return
         logger.warning("response_url answered %s", answer.status_code)
-    logger.warning("could not tell %s: %s", reply_to.user_id, text)
+    logger.warning("could not tell %s what happened: Slack took the note nowhere", reply_to.user_id)

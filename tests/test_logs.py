@@ -16,13 +16,23 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, unquote, unquote_plus, urlencode
 
 import httpx
 import pytest
+import sqlalchemy
 
-from bot.logs import JsonFormatter, RedactingFilter, Redactor, configure_logging
+from bot.logs import (
+    LIBRARY_FLOORS,
+    JsonFormatter,
+    RedactingFilter,
+    Redactor,
+    configure_logging,
+    reason,
+)
 from bot.offline.propexo import SimulatorServer
 from bot.offline.slack import DEFAULT_CHANNEL_ID, SlackStandIn
+from bot.propexo.errors import PropexoRejected
 from tests.harness import SIGNING_SECRET, running_bot
 
 KEY = "pxo_live_9f8e7d6c5b4a"
@@ -35,7 +45,7 @@ def root_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     filters = {h: list(h.filters) for h in handlers}
-    quiet = {name: logging.getLogger(name).level for name in ("httpx", "httpcore")}
+    quiet = {name: logging.getLogger(name).level for name in LIBRARY_FLOORS}
     yield
     for handler in list(root.handlers):
         if handler not in handlers:
@@ -154,6 +164,61 @@ def test_a_url_quoted_key_is_removed_too() -> None:
     key = "pxo key/with+odd=chars"
     out = Redactor([key]).text("sent ?k=pxo%20key%2Fwith%2Bodd%3Dchars")
     assert "pxo%20key" not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "command=%2Ftour&text=Jane+Doe+%2B1+555+201+7788+tomorrow",
+        "text=Jane+%28555%29+201-7788+at+3",
+        "text=%2B1%20%28555%29%20201-7788",
+        "double %252B1%2520555%2520201%25207788",
+        '{"text": "call her\\n555-201-7788 after 5"}',
+        "q=jane%2540example.com",
+    ],
+)
+def test_encoded_and_escaped_contact_details_are_removed(text: str) -> None:
+    out = redact(text)
+    for seen in (out, unquote(out), unquote(unquote(out))):
+        assert not PHONE_ANYHOW.search(seen.replace("+", " ")), out
+        assert "jane@" not in seen, out
+
+
+# Runs of what each pattern looks for, a megabyte of each: a pattern that backtracks takes
+# minutes to hours over these (the email pattern took 7 s over 30 KB of "a"); linear ones < 1 s.
+HOSTILE = {
+    "letters": "a",
+    "dotted words": "a.",
+    "at signs": "a@",
+    "addresses without an end": "a@a.",
+    "encoded at signs": "a%40",
+    "percent signs": "%25",
+    "digits": "1",
+    "spaced digits": "1 ",
+    "decimals": "1.",
+    "plus signs": "+1",
+    "escaped line breaks": "\\n1",
+    "phone tails": "[phone] 1",
+    "schemes": "a://b:",
+    "tokens": "xoxb-",
+    "bearers": "bearer ",
+    "authorizations": "authorization ",
+    "input values": "input_value=",
+    "unclosed notes": " note:'",
+    "escaped quotes": 'note:"\\',
+    "address characters": "a.b-c_",
+    "hooks": "https://hooks.slack.com/ ",
+}
+MEGABYTE = 1_000_000
+
+
+@pytest.mark.parametrize("unit", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_a_megabyte_of_hostile_text_is_redacted_in_linear_time(unit: str) -> None:
+    text = (unit * (MEGABYTE // len(unit) + 1))[:MEGABYTE]
+    started = time.perf_counter()
+    redact(text)
+    took = time.perf_counter() - started
+    assert took < 3.0, f"{took:.2f} s for a megabyte"
 
 
 # -- what is kept --------------------------------------------------------------------------------
@@ -287,6 +352,62 @@ def test_a_record_is_redacted_before_every_handler() -> None:
     assert first.getvalue() == second.getvalue() == "for [email]\n"
 
 
+def test_database_errors_are_written_without_their_parameters(
+    captured: tuple[logging.Logger, io.StringIO],
+) -> None:
+    logger, buffer = captured
+    engine = sqlalchemy.create_engine("sqlite://")  # parameters shown, SQLAlchemy's default
+    try:
+        with engine.connect() as connection:
+            connection.execute(
+                sqlalchemy.text("INSERT INTO nowhere VALUES (:name, :url)"),
+                {"name": "Jane Doe", "url": "https://hooks.slack.com/commands/T1/2/x"},
+            )
+    except sqlalchemy.exc.OperationalError as exc:
+        logger.warning("store write failed: %s", exc)
+        logger.exception("could not store a booking")
+    first, second = lines(buffer)
+    for text in (str(first["message"]), str(second["exception"])):
+        assert "INSERT INTO nowhere" in text and "parameters hidden" in text
+        assert "Jane Doe" not in text and "commands/T1" not in text
+
+
+def test_library_records_are_held_at_their_floor_and_never_quote_a_body(
+    captured: tuple[logging.Logger, io.StringIO],
+) -> None:
+    logger, buffer = captured
+    for name in ("aiosqlite", "sqlalchemy.engine.Engine", "slack_sdk.web", "tourbot.slack"):
+        library = logging.getLogger(name)
+        library.handlers[:], library.propagate = logger.handlers, False
+        library.setLevel(logging.DEBUG)
+        library.debug("executing INSERT ... ('Jane Doe', 'a note')")
+    bolt = logging.getLogger("slack_bolt.RequestVerification")
+    bolt.handlers[:], bolt.propagate = logger.handlers, False
+    bolt.warning("Invalid request signature detected (body: text=Jane+Doe+%2B1+555+201+7788)")
+    [entry] = lines(buffer)
+    assert entry["message"] == (
+        "Invalid request signature detected (the rest is withheld: it may quote what an agent "
+        "typed)"
+    )
+    for name in ("aiosqlite", "sqlalchemy.engine.Engine", "slack_sdk.web", "tourbot.slack"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+    bolt.handlers[:], bolt.propagate = [], True
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (TimeoutError(), "no answer in time"),
+        (ConnectionResetError(), "the connection failed"),
+        (PropexoRejected("Community is closed"), "Propexo rejected the request: Community is"),
+    ],
+)
+def test_a_reason_is_in_words(error: Exception, said: str) -> None:
+    assert reason(error).startswith(said)
+    assert type(error).__name__ not in reason(error)
+
+
 # -- formats and installation --------------------------------------------------------------------
 
 
@@ -314,6 +435,16 @@ def test_text_lines_are_readable() -> None:
     assert "{" not in line
 
 
+def test_log_level_is_taken_by_name_and_libraries_keep_their_floor() -> None:
+    stream = io.StringIO()
+    configure_logging("text", level="DEBUG", stream=stream)
+    assert logging.getLogger().level == logging.DEBUG
+    assert logging.getLogger("aiosqlite").level == logging.WARNING
+    assert logging.getLogger("tourbot.slack").level == logging.INFO
+    configure_logging("text", level="WARNING", stream=stream)
+    assert logging.getLogger("tourbot.slack").level == logging.WARNING
+
+
 def test_configure_logging_redacts_on_every_root_handler(caplog: pytest.LogCaptureFixture) -> None:
     stream = io.StringIO()
     configure_logging("json", secrets=[KEY], stream=stream)
@@ -329,6 +460,7 @@ def test_configure_logging_redacts_on_every_root_handler(caplog: pytest.LogCaptu
 
 EMAIL = "jane.private@example.com"
 TYPED_PHONE = "(555) 201-7788"
+URL_PHONE = "+1 555 201 7788"  # in a form body: %2B1+555+201+7788
 NOTES = "Gate code 4417; she works nights"
 
 
@@ -351,12 +483,24 @@ async def test_a_booking_at_debug_logs_no_contact_detail_or_secret(
                 level=logging.DEBUG,
                 stream=json_lines,
             )
-            # What the filter saw before it ran, to prove there was something to remove.
+            # What the filter saw before it ran, to prove there was something to remove; every
+            # library at DEBUG, so the filter, not a logger's level, is what keeps them out.
             raw = _Recorder()
             logging.getLogger().handlers.insert(0, raw)
-            logging.getLogger("httpx").setLevel(logging.DEBUG)
+            for name in LIBRARY_FLOORS:
+                logging.getLogger(name).setLevel(logging.DEBUG)
             async with running_bot(slack, propexo, tmp_path / "t.db") as bot:
-                await bot.agent.command(f"Jane Doe {EMAIL} {TYPED_PHONE} tomorrow at 3pm")
+                # A request signed with a rotated secret: Bolt used to log its whole body.
+                forged = bot.agent.command_payload(f"Jane Doe {URL_PHONE} {NOTES}")
+                body = urlencode(forged)
+                headers = bot.agent.signed(body)
+                headers["X-Slack-Signature"] = "v0=" + "0" * 64
+                assert (await bot.agent.post(body, headers)).status_code == 401
+                payload = bot.agent.command_payload(
+                    f"Jane Doe {EMAIL} {TYPED_PHONE} tomorrow at 3pm"
+                )
+                response_urls = [forged["response_url"], payload["response_url"]]
+                await bot.agent.post(urlencode(payload))
                 [opened] = await slack.wait_for("views.open")
                 view_id = opened.response["view"]["id"]
                 await bot.agent.suggest(view_id, "prospect", "jane")
@@ -374,18 +518,23 @@ async def test_a_booking_at_debug_logs_no_contact_detail_or_secret(
     assert KEY not in json.dumps([(c.args, c.response) for c in slack.calls], default=str)
 
     unfiltered = "\n".join(raw.texts)
-    # The test has teeth: unfiltered, the run logs all three (SQL parameters, API bodies).
+    # The test has teeth: unfiltered, the run logs all of them (SQL parameters, API bodies).
     assert EMAIL in unfiltered and PHONE_ANYHOW.search(unfiltered) and NOTES in unfiltered
+    assert "Jane Doe" in unfiltered and response_urls[1] in unfiltered
 
     texts = [everything_logged(r) for r in caplog.records] + json_lines.getvalue().splitlines()
-    assert len(texts) > 100
+    assert len(texts) > 30  # the run was logged, at DEBUG
     for text in texts:
         assert "jane.private" not in text, text
         assert not PHONE_ANYHOW.search(text), text
         assert bot_token not in text and "xoxb-" not in text, text
         assert KEY not in text, text
         assert SIGNING_SECRET not in text, text
-        assert "Gate code" not in text, text
+        assert "Gate code" not in text and "Gate+code" not in text, text
+        assert "Jane Doe" not in text and "Jane+Doe" not in text and "Doe" not in text, text
+        assert not PHONE_ANYHOW.search(unquote_plus(text)), text
+        for url in response_urls:
+            assert url not in text and quote(url, safe="") not in text, text
 
 
 class _Recorder(logging.Handler):
@@ -404,6 +553,11 @@ class _Recorder(logging.Handler):
 
 
 async def test_serve_writes_json_lines_when_told_to(tmp_path: Path) -> None:
+    async with SlackStandIn() as slack:  # serve asks Slack about its token before it listens
+        await _serve_json_lines(tmp_path, slack.api_url)
+
+
+async def _serve_json_lines(tmp_path: Path, slack_api_url: str) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -411,7 +565,7 @@ async def test_serve_writes_json_lines_when_told_to(tmp_path: Path) -> None:
     env.update(
         SLACK_BOT_TOKEN="xoxb-process-test",
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL="http://127.0.0.1:9/api/",
+        SLACK_API_URL=slack_api_url,
         PROPEXO_API_KEY=KEY,
         PROPEXO_BASE_URL="http://127.0.0.1:9",
         PROPEXO_INTEGRATION_ID="int_1",
@@ -447,3 +601,5 @@ async def test_serve_writes_json_lines_when_told_to(tmp_path: Path) -> None:
     assert any(str(e["message"]).startswith("Tourbot listening") for e in entries), output
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
     assert KEY not in output
+    # Bolt's "As you gave `client` as well, `token` will be unused" on every start.
+    assert not [e for e in entries if e["level"] == "WARNING"], output

@@ -13,7 +13,7 @@ NAMES = [
     "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
     "PROPEXO_API_KEY", "PROPEXO_BASE_URL", "PROPEXO_INTEGRATION_ID", "PROPEXO_COMMUNITY_ID",
     "DEFAULT_TIMEZONE", "DATABASE_URL", "PORT", "TOUR_TYPES", "TOUR_HOURS", "DATE_ORDER",
-    "COMMUNITY_TIMEZONES",
+    "COMMUNITY_TIMEZONES", "LOG_LEVEL",
 ]  # fmt: skip
 
 
@@ -149,3 +149,13 @@ def test_a_database_url_tourbot_cannot_use_is_named_with_the_rest(
     assert len(caught.value.problems) == 2
     assert caught.value.problems[0].startswith(says)
     assert caught.value.problems[1].startswith("PORT must be")
+
+
+def test_log_level_is_info_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().log_level == "INFO"
+    monkeypatch.setenv("LOG_LEVEL", " debug ")
+    assert load_settings().log_level == "DEBUG"
+    monkeypatch.setenv("LOG_LEVEL", "chatty")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert caught.value.problems == ["LOG_LEVEL must be 'DEBUG', 'INFO', 'WARNING' or 'ERROR'"]

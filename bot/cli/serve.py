@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 
 from aiohttp import web
 
-from bot.app import build_app
+from bot.app import build_app, slack_client
 from bot.server import (
     configure_logging_for,
     keep_start_up_out_of_collections,
     settings_or_none,
+    slack_session,
+    slack_token_problem,
     web_app,
 )
+from bot.settings import Settings
 from bot.store import StoreUnavailable
 from bot.tourbot import Tourbot
 
@@ -40,6 +44,10 @@ def run_serve(args: argparse.Namespace) -> int:
     if settings is None:
         return 2
     configure_logging_for(settings)
+    problem = asyncio.run(_slack_problem(settings))
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
     tourbot = Tourbot.from_settings(settings)
     app = web_app(tourbot, build_app(tourbot))
     app.on_startup.append(keep_start_up_out_of_collections)
@@ -56,3 +64,15 @@ def run_serve(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     return 0
+
+
+async def _slack_problem(settings: Settings) -> str | None:
+    """Asked once before listening, so a wrong token or an unreachable Slack is one sentence at
+    start rather than a failure on an agent's first /tour."""
+    assert settings.slack_bot_token is not None
+    client = slack_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    client.session = session = slack_session()
+    try:
+        return await slack_token_problem(client, settings.slack_api_url)
+    finally:
+        await session.close()

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol, TypeVar
 
 from bot.delivery.budget import account
+from bot.logs import reason
 from bot.propexo.client import PropexoClient, on_rate_limited, prepaid
 from bot.propexo.errors import (
     PropexoConfigurationError,
@@ -202,7 +203,7 @@ class Steps:
         try:
             status = await self._budgeted(unit, self.propexo.write_status(booking.job_id))
         except PropexoError as exc:
-            logger.info("write status of %s unavailable: %s", booking.id, type(exc).__name__)
+            logger.info("write status of %s unavailable: %s", booking.id, reason(exc))
             return await self._poll_again(booking)
         await self.pause()
         if status.succeeded:
@@ -353,7 +354,7 @@ class Steps:
     ) -> Booking | None:
         ended = await self._move(booking, state, update, None, once=False, last_error=str(error))
         if ended is not None:
-            logger.info("booking %s is %s: %s", booking.id, state.value, type(error).__name__)
+            logger.info("booking %s is %s: %s", booking.id, state.value, reason(error))
         return ended
 
     async def _move(

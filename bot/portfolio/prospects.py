@@ -12,6 +12,7 @@ import contextlib
 import logging
 import time
 
+from bot.logs import reason
 from bot.propexo.client import PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
 
@@ -68,7 +69,7 @@ class ProspectSearch:
         try:
             prospects = await self.propexo.list_prospects(self.integration_id)
         except PropexoError as exc:
-            logger.warning("prospect list unavailable: %s", type(exc).__name__)
+            logger.warning("prospect list unavailable: %s", reason(exc))
             return
         self._prospects = prospects
         self._fetched_at = time.monotonic()

@@ -82,7 +82,8 @@ def database_url(raw: str) -> URL:
 def engine_for(url: str, *, connect_args: Mapping[str, Any] | None = None) -> AsyncEngine:
     """An engine for a DATABASE_URL (see `database_url`); `connect_args` go to the driver."""
     parsed = database_url(url)
-    options: dict[str, Any] = {"connect_args": dict(connect_args or {})}
+    # An error's text leaves out its parameters: they are what agents typed (bot/logs.py).
+    options: dict[str, Any] = {"connect_args": dict(connect_args or {}), "hide_parameters": True}
     if parsed.get_backend_name() == "postgresql":
         options["pool_pre_ping"] = True  # survive the server closing idle connections
     elif _is_memory(parsed):

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import unquote_plus, urlencode
 
 import httpx
 import pytest
@@ -158,19 +159,110 @@ def test_socket_mode_needs_an_app_token(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("command", ["serve", "worker"])
-def test_a_database_that_cannot_be_opened_is_one_sentence(command: str, tmp_path: Path) -> None:
-    nothing_listens = free_port()
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", command],
+def serve_once(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`tourbot serve` with `env` (and the Propexo settings), for one that stops at start."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
         cwd=tmp_path,
         env=clean_env(
-            SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", PROPEXO_API_KEY="k",
+            SLACK_SIGNING_SECRET=SIGNING_SECRET, PROPEXO_API_KEY="k",
             PROPEXO_INTEGRATION_ID="int_1", PORT=str(free_port()),
-            DATABASE_URL=f"postgresql://tourbot:hunter2@127.0.0.1:{nothing_listens}/tourbot",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}", **env,
         ),
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
+
+
+def test_serve_stops_at_start_when_slack_refuses_the_token(tmp_path: Path) -> None:
+    with SlackStandIn(token="xoxb-the-right-one") as slack:
+        done = serve_once(tmp_path, SLACK_BOT_TOKEN="xoxb-a-wrong-one", SLACK_API_URL=slack.api_url)
+        [asked] = slack.calls_to("auth.test")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "Slack refused SLACK_BOT_TOKEN (invalid_auth): use the Bot User OAuth Token (xoxb-) from "
+        "OAuth & Permissions of the app that is installed."
+    )
+    assert "Traceback" not in done.stderr and "xoxb-a-wrong-one" not in done.stderr
+    assert not asked.ok
+
+
+def test_serve_stops_at_start_when_slack_cannot_be_reached(tmp_path: Path) -> None:
+    nothing_listens = f"http://127.0.0.1:{free_port()}/api/"
+    done = serve_once(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_API_URL=nothing_listens)
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"Tourbot could not reach Slack at {nothing_listens}: ")
+    assert "Traceback" not in done.stderr
+
+
+async def test_serve_at_debug_writes_no_contact_detail(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    """LOG_LEVEL=DEBUG, as an operator chasing a problem sets it: a booking with every kind of
+    contact detail, and a request signed with a rotated secret, leave none of it in the log."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
+        cwd=tmp_path,
+        env=clean_env(
+            SLACK_BOT_TOKEN="xoxb-process-test", SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=slack.api_url, PROPEXO_BASE_URL=propexo_sim.url,
+            PROPEXO_API_KEY=propexo_sim.api_key,
+            PROPEXO_INTEGRATION_ID=propexo_sim.integration_id,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}", PORT=str(port),
+            LOG_LEVEL="debug",
+        ),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await wait_healthy(url, process)
+        async with httpx.AsyncClient(timeout=10) as http:
+            agent = SlackAgent(
+                http, events_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack
+            )
+            text = "Odalys Brightwater odalys.b@example.com +1 (555) 201-7788 fri 10am"
+            forged = agent.command_payload(text)
+            headers = agent.signed(urlencode(forged))
+            headers["X-Slack-Signature"] = "v0=" + "0" * 64
+            assert (await agent.post(urlencode(forged), headers)).status_code == 401
+            payload = agent.command_payload(text)
+            assert (await agent.post(urlencode(payload))).status_code == 200
+            [opened] = await slack.wait_for("views.open", timeout=10)
+            notes = "Gate code 4417, she works nights"
+            assert await agent.submit(opened.response["view"]["id"], {"notes": notes}) == {}
+            await slack.wait_for("chat.postMessage", 3, timeout=15)
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(process.wait, 15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    output = process.stdout.read() if process.stdout else ""
+    assert " DEBUG " in output and "refused a request to /slack/events" in output
+    assert "will be unused" not in output  # Bolt's warning on every start
+    for text in (output, unquote_plus(output)):
+        for private in ("Odalys", "Brightwater", "odalys.b", "Gate code", "works nights"):
+            assert private not in text, private
+        assert "201-7788" not in text and "201 7788" not in text
+        assert forged["response_url"] not in text and payload["response_url"] not in text
+        assert "xoxb-process-test" not in text
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_database_that_cannot_be_opened_is_one_sentence(command: str, tmp_path: Path) -> None:
+    nothing_listens = free_port()
+    with SlackStandIn() as slack:  # serve asks Slack about its token first
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", command],
+            cwd=tmp_path,
+            env=clean_env(
+                SLACK_API_URL=slack.api_url,
+                SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", PROPEXO_API_KEY="k",
+                PROPEXO_INTEGRATION_ID="int_1", PORT=str(free_port()),
+                DATABASE_URL=f"postgresql://tourbot:hunter2@127.0.0.1:{nothing_listens}/tourbot",
+            ),
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == (
         f"Tourbot cannot open its database at postgresql://tourbot:***@127.0.0.1:"
