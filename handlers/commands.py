@@ -28,7 +28,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         await ack()
         await let_ack_leave()
         user_id = command["user_id"]
-        values = tourbot.read_request(
+        values = await tourbot.read_request(
             command.get("text") or "", channel_id=command.get("channel_id")
         )
         if "community" in values:

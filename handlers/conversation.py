@@ -50,6 +50,9 @@ logger = logging.getLogger(__name__)
 # Message subtypes that are a person writing; edits, joins, bot posts and the like are not.
 SPOKEN = {None, "thread_broadcast", "file_share"}
 EARLIER_READ = 8  # messages read before a mention, to find the one it points at
+# What the last summary says once the conversation ends without a booking: why comes below it.
+ENDED = {"cancelled": "Cancelled: see below.", "expired": "Ended: see below."}
+BOOKED_IN_FORM = "Booked in the form: see below."
 
 
 def register(app: AsyncApp, tourbot: Tourbot) -> None:
@@ -217,10 +220,9 @@ class ConversationThread:
     ) -> None:
         text = notice_text(notice, idle_minutes=self.idle)
         dialogue = notice.dialogue
-        ends_it = notice.kind in ("cancelled", "expired")
-        if ends_it and dialogue is not None:
-            if dialogue.summary_ts:
-                await self._retire(dialogue.channel_id, dialogue.summary_ts, text)
+        if notice.kind in ENDED and dialogue is not None:
+            if dialogue.summary_ts:  # its buttons go; the sentence itself is said once, below
+                await self._retire(dialogue.channel_id, dialogue.summary_ts, ENDED[notice.kind])
             await self._post(dialogue, text, None)
             return
         # Only for the one who acted: the rest of the thread need not see it.
@@ -252,23 +254,28 @@ class ConversationThread:
         return str(ts) if ts else None
 
     async def _retire(self, channel: str, ts: str, note: str) -> None:
-        """Take the buttons off an older summary, so only the newest one books."""
-        try:
-            # The thread, narrowed to that one message (the parent may come along).
-            found = await self.client.conversations_replies(
-                channel=channel, ts=ts, oldest=ts, latest=ts, inclusive=True, limit=2
-            )
-            shown = next((m for m in found.get("messages") or [] if m.get("ts") == ts), None)
-            if shown is None:
-                return
-            await self.client.chat_update(
-                channel=channel,
-                ts=ts,
-                text=str(shown.get("text") or note),
-                blocks=without_buttons(shown.get("blocks") or [], note),
-            )
-        except SlackApiError as exc:
-            logger.info("could not retire an older summary: %s", exc.response.get("error"))
+        await retire_summary(self.client, channel, ts, note)
+
+
+async def retire_summary(client: AsyncWebClient, channel: str, ts: str, note: str) -> None:
+    """Take the buttons off a conversation's older summary, with `note` saying why, so only
+    the newest one books (and none once the conversation is over)."""
+    try:
+        # The thread, narrowed to that one message (the parent may come along).
+        found = await client.conversations_replies(
+            channel=channel, ts=ts, oldest=ts, latest=ts, inclusive=True, limit=2
+        )
+        shown = next((m for m in found.get("messages") or [] if m.get("ts") == ts), None)
+        if shown is None:
+            return
+        await client.chat_update(
+            channel=channel,
+            ts=ts,
+            text=str(shown.get("text") or note),
+            blocks=without_buttons(shown.get("blocks") or [], note),
+        )
+    except SlackApiError as exc:
+        logger.info("could not retire an older summary: %s", exc.response.get("error"))
 
 
 def _heard(event: dict[str, Any], body: dict[str, Any], bot_user_id: str | None) -> Heard | None:

@@ -27,7 +27,7 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         message = shortcut.get("message") or {}
         channel_id = (shortcut.get("channel") or {}).get("id")
         user_id = shortcut["user"]["id"]
-        values = tourbot.read_request(message_text(message), channel_id=channel_id)
+        values = await tourbot.read_request(message_text(message), channel_id=channel_id)
         if "community" in values:
             values["community_label"] = tourbot.community_name(values["community"])
         context = ModalContext.new(

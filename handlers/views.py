@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.booking import BookingDraft, FormProblems
-from bot.conversation.service import booked_in_form
+from bot.conversation.service import booked_in_form, retried_in_form
 from bot.store import Added, Booking
 from bot.time.resolve import short_when
 from bot.time.zones import TourZone
@@ -22,6 +22,7 @@ from bot.tourbot import Origin, Tourbot
 from handlers.acks import let_ack_leave
 from handlers.actions import mark_retried
 from handlers.blocks import BOOKING_MODAL, CONFIRM_MODAL, confirm_modal, escape
+from handlers.conversation import BOOKED_IN_FORM, retire_summary
 from handlers.form_data import ModalContext, form_values
 from handlers.thread import SlackThread
 
@@ -117,8 +118,12 @@ async def _accept(
         logger.info("booking %s submitted again; kept the first", booking.id)
         return
     await let_ack_leave()
-    if context.dialogue_id:  # the form finished a conversation's booking
-        await booked_in_form(tourbot.store.dialogues, context.dialogue_id, booking.id)
+    if context.dialogue_id:  # the form finished a conversation's booking: its buttons go
+        ended = await booked_in_form(tourbot.store.dialogues, context.dialogue_id, booking.id)
+        if ended is not None and ended.summary_ts:
+            await retire_summary(client, ended.channel_id, ended.summary_ts, BOOKED_IN_FORM)
+    if context.retry_of:  # a conversation that booked the failed one follows the retry
+        await retried_in_form(tourbot.store.dialogues, context.retry_of, booking.id)
     try:
         await SlackThread(client, tourbot.store).open(booking)
     except SlackApiError as exc:  # Slack is busy: the booking's first update opens its thread

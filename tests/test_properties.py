@@ -174,6 +174,6 @@ def test_a_reply_in_a_conversation_always_reads(
     assert all(isinstance(value, str) for value in read.values.values())
     if read.intent is not None:
         assert read.values == values and not read.changed
-    step = next_step(read.values, {}, communities=["Maple Court"], needs_community=True)
+    step = next_step(read.values, {})
     assert (step.asked is None) == (step.question is None)
     details(read.values, time_text=None, community_name=None, tour_types=SETTINGS.tour_types)

@@ -12,6 +12,7 @@ from bot.conversation.service import (
     Notice,
     Summary,
     booked_in_form,
+    retried_in_form,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "Notice",
     "Summary",
     "booked_in_form",
+    "retried_in_form",
 ]

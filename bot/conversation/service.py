@@ -59,6 +59,7 @@ __all__ = [
     "ZoneLookup",
     "booked_in_form",
     "fingerprint",
+    "retried_in_form",
 ]
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ class Conversations:
         # A retried delivery, or the app_mention and message events of one message: once.
         if not await self.dialogues.first_sighting(f"message:{heard.channel_id}:{heard.ts}"):
             return None
+        await self.tourbot.known_communities_ready()  # names in the words need the list
         async with self._lock(heard.channel_id, thread_ts):
             if existing is not None and existing.is_open:
                 if existing.user_id != heard.user_id:
@@ -356,7 +358,7 @@ class Conversations:
         values = dict(dialogue.form_values)
         zone = self.summaries.zone(values, agent_zone)
         summary = self.summaries.summary(dialogue, values, "not_ready", agent_zone)
-        if not summary.ready:  # time passed meanwhile, or the community is still unknown
+        if not summary.ready:  # the time passed meanwhile
             saved = await self._save_turn(dialogue, values, "not_ready", agent_zone)
             return saved or summary
         draft = self.tourbot.check(values, zone)
@@ -488,14 +490,25 @@ class Conversations:
         return datetime.now(UTC)
 
 
-async def booked_in_form(dialogues: Dialogues, dialogue_id: str, booking_id: str) -> None:
-    """The agent finished a conversation's booking in the form ("Edit in form"): it is over."""
+async def booked_in_form(
+    dialogues: Dialogues, dialogue_id: str, booking_id: str
+) -> Dialogue | None:
+    """The agent finished a conversation's booking in the form ("Edit in form"): it is over.
+    The conversation as it was (its `summary_ts` holds the buttons that must go), or None if
+    it had already ended."""
     for _ in range(CHANGE_TRIES):
         dialogue = await dialogues.get(dialogue_id)
         if dialogue is None or not dialogue.is_open:
-            return
+            return None
         if await dialogues.change(dialogue, state=DialogueState.BOOKED, booking_id=booking_id):
-            return
+            return dialogue
+    return None
+
+
+async def retried_in_form(dialogues: Dialogues, failed_id: str, booking_id: str) -> None:
+    """A conversation's booking failed and was edited and sent again ("Edit and retry"): the
+    conversation follows the new booking, so what it says of its tour is the retry's state."""
+    await dialogues.follow_retry(failed_id, booking_id)
 
 
 def _refused(values: Mapping[str, str], *texts: str) -> str | None:

@@ -17,9 +17,10 @@ from bot.booking.fields import (
 from bot.booking.form import FIELD_LABELS
 
 # The order questions come in: who, when, how to reach them, where; then anything mistyped.
+# Only what the booking cannot go without is asked: as in the form and `tourbot book`, a
+# community is optional (PROPEXO_COMMUNITY_ID, or none), and is added when the agent names one.
 ASK_FIRST = ("first_name", "last_name", "tour_time", "email", "community")
 ONE_NAME = "one_name"  # set when the agent says the prospect goes by one name
-COMMUNITIES_LISTED = 8
 
 
 @dataclass(frozen=True)
@@ -30,20 +31,12 @@ class Step:
     question: str | None
 
 
-def next_step(
-    values: Mapping[str, str],
-    problems: Mapping[str, str],
-    *,
-    communities: Sequence[str] = (),
-    needs_community: bool = False,
-) -> Step:
+def next_step(values: Mapping[str, str], problems: Mapping[str, str]) -> Step:
     """One question about the first thing missing or wrong (`problems`, keyed like the form),
     in the order an agent would give them; ready when nothing is."""
     wanted = dict(problems)
     if half := _half_a_name(values):  # "Madonna" to "first and last name?": the other half
         wanted[half] = "a name"
-    if needs_community and not values.get("community"):
-        wanted["community"] = _community_question(communities)
     for key in (*ASK_FIRST, *FIELD_LABELS):
         if key in wanted:
             return Step(key, _question(key, wanted[key], values))
@@ -74,18 +67,10 @@ def _question(key: str, problem: str, values: Mapping[str, str]) -> str:
         return "When is the tour? Say a day and a time, like “tomorrow at 3pm”."
     if key == "email" and not values.get("email") and not values.get("phone"):
         return f"What is {who}’s email or phone number?"
-    if key == "community" or key == "tour_time":
-        return problem  # already a question: which community, or the resolver's own
+    if key == "tour_time":
+        return problem  # already a question: the resolver's own
     # The form's own words for a value it cannot use, and how to get past it.
     return f"{problem}. Send the right {FIELD_LABELS[key].lower()}, or say “cancel”."
-
-
-def _community_question(communities: Sequence[str]) -> str:
-    shown = ", ".join(communities[:COMMUNITIES_LISTED])
-    more = len(communities) - COMMUNITIES_LISTED
-    if more > 0:
-        shown += f" (or one of {more} more)"
-    return f"Which community is the tour at? For example {shown}."
 
 
 def details(

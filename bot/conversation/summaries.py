@@ -56,13 +56,7 @@ class Summaries:
         preview = self.tourbot.preview(values.get("tour_time", ""), zone)
         time_text = preview.text if preview.status in ("ok", "confirm") and preview.text else None
         community = values.get("community")
-        known = self.tourbot.known_communities()
-        step = next_step(
-            values,
-            problems,
-            communities=[name for _, name in known],
-            needs_community=bool(known) and not self.tourbot.settings.propexo_community_id,
-        )
+        step = next_step(values, problems)
         prospect = values.get("prospect")
         shown = details(
             values,

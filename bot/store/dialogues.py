@@ -155,6 +155,27 @@ class Dialogues:
             ).one_or_none()
         return None if row is None else _dialogue(row)
 
+    async def follow_retry(self, failed_id: str, booking_id: str) -> Dialogue | None:
+        """The booked conversation whose booking `failed_id` was edited and sent again as
+        `booking_id` now stands for the new booking; None if no conversation booked it."""
+        async with self._transaction() as connection:
+            row = (
+                await connection.execute(
+                    update(DialogueRow)
+                    .where(
+                        DialogueRow.booking_id == failed_id,
+                        DialogueRow.state == DialogueState.BOOKED.value,
+                    )
+                    .values(
+                        booking_id=booking_id,
+                        version=DialogueRow.version + 1,
+                        updated_at=self._clock(),
+                    )
+                    .returning(*DIALOGUE_COLUMNS)
+                )
+            ).one_or_none()
+        return None if row is None else _dialogue(row)
+
     async def expire_idle(self, *, limit: int = 100) -> list[Dialogue]:
         """Close open conversations whose idle time is up, each exactly once across instances;
         also forget handled deliveries older than a day."""

@@ -82,8 +82,8 @@ async def test_a_mention_books_after_asking_one_question_at_a_time(bot: RunningB
 
     second = await thread.say("jane@example.com")
     assert second is not None and "Added the email: jane@example.com." in second.text
-    assert "Which community is the tour at?" in second.text and "Maple Court" in second.text
-    assert not buttons(second)
+    assert "community" not in second.text.lower()  # optional, as in the form: never asked
+    assert buttons(second)
 
     third = await thread.say("the maple one")
     assert third is not None and "Added the community: Maple Court Apartments." in third.text

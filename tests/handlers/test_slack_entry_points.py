@@ -248,3 +248,24 @@ def shortcut_on(bot: RunningBot, message: PostedMessage) -> dict[str, Any]:
     return message_action(
         bot, {"type": "message", "text": message.text, "ts": message.ts, "user": "U0OTHER"}
     )
+
+
+# -- right after start ----------------------------------------------------------------------------
+
+
+async def test_the_first_requests_after_start_find_the_community_they_name(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    # Propexo is slow with the list the bot reads at start: /tour and the message shortcut,
+    # sent at once, must match "Maple Court" in it as a request a minute later would.
+    propexo_sim.add_fault("GET /crm/v1/communities/", "latency", seconds=0.4)
+    async with running_bot(slack, propexo_sim, tmp_path / "t.db") as bot:
+        text = "Jane Doe jane@example.com tomorrow at 3pm at Maple Court"
+        note = bot.slack.add_message(DEFAULT_CHANNEL_ID, text, user="U0OTHER")
+        await bot.agent.command(text)
+        await bot.agent.interact(shortcut_on(bot, note))
+        for opened in await bot.slack.wait_for("views.open", 2):
+            blocks = {b.get("block_id"): b for b in opened.args["view"]["blocks"]}
+            picked = blocks["community"]["element"]["initial_option"]
+            assert picked["value"] == "cmty_maple_court"
+            assert "Maple Court" not in json.dumps(blocks["notes"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -191,6 +192,64 @@ def test_a_time_to_confirm_is_confirmed_in_a_pushed_view(
     )
 
 
+def test_a_pushed_views_buttons_are_pressed_by_their_labels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out = play(
+        """
+        /tour Jane Doe jane@example.com next friday at 1pm self-guided
+        submit
+        click Back
+        submit
+        Email
+        Book at this time
+        """,
+        tmp_path,
+        capsys,
+        "--now",
+        "2026-11-25T10:00",
+    )
+    in_order(
+        out,
+        "└ [Book at this time]  [Back]",
+        "Type submit to press “Book at this time”, back to press “Back”.",
+        "Confirm the time> click Back",
+        "Closed “Confirm the time”.",
+        "┌ Book a tour",
+        "Book a tour> submit",
+        "┌ Confirm the time",
+        "Confirm the time> Email",
+        "“Confirm the time” has no fields to fill. Type submit to press “Book at this time”, "
+        "back to press “Back”.",
+    )
+    assert status == 1  # a script stops at the line it cannot do
+    status, out = play(
+        "/tour Jane Doe jane@example.com next friday at 1pm\nsubmit\nclick Book at this time\n",
+        tmp_path,
+        capsys,
+        "--now",
+        "2026-11-25T10:00",
+    )
+    assert status == 0
+    in_order(
+        out,
+        "Confirm the time> click Book at this time",
+        "Submitted “Confirm the time”; the form closed.",
+        "✅ Confirmed in EliseAI.",
+    )
+
+
+def test_the_first_request_finds_the_community_it_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The first line comes before the community list could have been read at start.
+    status, out = play(
+        "/tour Jane Doe jane@example.com tomorrow at 3pm at maple\ncancel\n", tmp_path, capsys
+    )
+    assert status == 0
+    in_order(out, "│ Community               Maple Court Apartments", "│ Notes                   —")
+
+
 def test_times_are_read_and_shown_in_the_persons_zone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -286,11 +345,12 @@ def test_a_conversation_books_a_tour_without_the_form() -> None:
         "Prospect: Jane Doe",
         "What is Jane’s email or phone number?",
         "#leasing-team> reply jane@example.com",
-        "Which community is the tour at?",
+        "[1] Book   [2] Edit in form   [3] Cancel",  # a community is optional, as in the form
         "#leasing-team> reply the maple one",
+        "Added the community: Maple Court Apartments.",
         "Community: Maple Court Apartments",
         "Budget: up to $2,000",
-        "[1] Book   [2] Edit in form   [3] Cancel",
+        "[4] Book   [5] Edit in form   [6] Cancel",
         "#leasing-team> reply make it 4pm instead",
         "Changed the tour time to Fri, Nov 27, 4:00 PM EST.",
         "Tour time: Fri, Nov 27, 4:00 PM EST",
@@ -348,6 +408,32 @@ def test_a_person_fills_the_form_field_by_field(
         "✅ Confirmed in EliseAI.",
         "#leasing-team> quit",
     )
+
+
+def test_a_question_mark_lists_the_communities_to_pick_from(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typed = [
+        "/tour Jane Doe jane@example.com tomorrow at 3pm",
+        "?",  # Community: its choices
+        "2",  # picked by its number
+        "?",  # Existing prospect: a search, not a list
+        "cancel",
+        "quit",
+    ]
+    out = typed_at_a_pipe(typed, monkeypatch, capsys)
+    in_order(
+        out,
+        "  Community [—] (type to search): ?",
+        "  Community: one of these, by number or by enough of its name:",
+        "    1. Maple Court Apartments",
+        "    2. Riverside Lofts",
+        "  Community [—] (type to search): 2",
+        "  Community: Riverside Lofts",
+        "  Existing prospect [—] (type to search): ?",
+        "  Existing prospect: type at least 2 characters",
+    )
+    assert "type part of a name" not in out
 
 
 def test_quit_leaves_from_a_field_prompt(
@@ -450,17 +536,41 @@ def test_bad_settings_are_named_before_anything_starts(
 
 
 def test_a_database_that_cannot_be_opened_is_one_sentence(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'no such folder' / 'tourbot.db'}")
+    url = f"sqlite:///{tmp_path / 'no such folder' / 'tourbot.db'}"
     (tmp_path / "session.tour").write_text("/tour\n", encoding="utf-8")
-    assert main(["console", "--script", str(tmp_path / "session.tour")]) == 2
+    assert main(["console", "--script", str(tmp_path / "session.tour"), "--database-url", url]) == 2
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     assert err.strip() == (
         f"Tourbot cannot open its database at sqlite:///{tmp_path / 'no such folder'}/tourbot.db "
-        "(its folder does not exist or cannot be written). Check DATABASE_URL."
+        "(its folder does not exist or cannot be written). Check --database-url."
     )
+    assert main(["console", "--database-url", "nonsense"]) == 2
+    assert "  - --database-url is not a database URL" in capsys.readouterr().err
+
+
+def test_bookings_stay_out_of_database_url_unless_the_flag_names_a_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A real deployment's database, from the environment and from .env: a `tourbot worker`
+    # there would send what lands in it to the real Propexo.
+    real = tmp_path / "real.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{real}")
+    (tmp_path / ".env").write_text(f"DATABASE_URL=sqlite:///{real}\n", encoding="utf-8")
+    script = "/tour Jane Doe jane@example.com tomorrow at 3pm\nsubmit\n"
+    status, out = play(script, tmp_path, capsys)
+    assert status == 0 and "✅ Confirmed in EliseAI." in out
+    assert "Bookings are kept in a temporary database, deleted when you leave." in out
+    assert not real.exists()
+
+    kept = tmp_path / "kept.db"
+    status, out = play(script, tmp_path, capsys, "--database-url", f"sqlite:///{kept}")
+    assert status == 0 and "Bookings are stored in the database given by --database-url." in out
+    with sqlite3.connect(kept) as db:
+        assert db.execute("select count(*) from bookings").fetchone() == (1,)
+    assert not real.exists()
 
 
 @pytest.mark.parametrize(

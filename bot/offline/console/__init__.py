@@ -130,9 +130,7 @@ async def _main(
                 return await session.run(source)
 
 
-def _checked(
-    build: Callable[[], Settings], *, flags: Mapping[str, str] | None = None
-) -> Settings:
+def _checked(build: Callable[[], Settings], *, flags: Mapping[str, str] | None = None) -> Settings:
     """Settings from `build` (the environment and .env), or every problem with them at once;
     a setting the console takes from a flag is named by its flag (`flags`)."""
     try:

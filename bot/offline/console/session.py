@@ -48,7 +48,8 @@ show                 show the channel (or the open form) again
 anything else        a message to Tourbot in the channel (@Tourbot mentions it)
 quit, Ctrl-D         leave
 In a form: Field = value fills a field (Field = clears it), a field's name asks for it,
-submit presses the submit button, cancel closes the form."""
+submit presses the submit button, cancel (or back) closes the form; a form's own buttons
+are pressed by their labels too (click Book at this time, click Back)."""
 
 
 class Quitting(Exception):
@@ -66,6 +67,7 @@ class Session:
         self.out = out
         self.hang_seconds = hang_seconds
         self.channel = DEFAULT_CHANNEL_ID
+        self.listed: dict[str, list[tuple[str, str]]] = {}  # a select's choices `?` numbered
 
     # -- the loop -----------------------------------------------------------------------------
 
@@ -119,6 +121,12 @@ class Session:
                 await self.slash_command(text, source)
             case cmd.SetField(name, value):
                 await self.fill(self._field(name), value, source)
+            case cmd.AskField(name) | cmd.Click(name) if pressed := self._form_button(name):
+                # The open form's own buttons, by their labels: "Book at this time", "Back".
+                if pressed == "submit":
+                    await self.submit(source)
+                else:
+                    self.close_form()
             case cmd.AskField(name):
                 await self.walk(source, only={self._field(name).block_id})
             case cmd.Submit():
@@ -195,6 +203,7 @@ class Session:
             return
         if action in ("push", "update"):
             self.screen.news()
+            self.out(self._form_help())  # a view with buttons only: say how to press them
             return
         if self.screen.stack():
             self.screen.news()
@@ -281,7 +290,7 @@ class Session:
                     await self.handle(line.lower(), source)
                     return
                 if line == "?":
-                    self.out(f"  {self._field_help(item)}")
+                    self.out(*(f"  {said}" for said in await self._field_help(top, item)))
                     continue
                 if line:
                     try:
@@ -295,6 +304,9 @@ class Session:
     async def _search(
         self, top: StandInView, item: Field, query: str, source: Input
     ) -> tuple[str, str]:
+        listed = self.listed.get(item.block_id, [])
+        if query.strip().isdigit() and 1 <= int(query) <= len(listed):  # a number `?` showed
+            return listed[int(query) - 1]
         if len(query) < item.min_query:
             raise ConsoleError(f"Type at least {item.min_query} characters to search {item.label}.")
         response = await self.agent.suggest(top.id, str(item.element.get("action_id")), query)
@@ -380,16 +392,35 @@ class Session:
             )
 
     def _field(self, name: str) -> Field:
-        return find(fields(self._require_form().payload), name)
+        top = self._require_form()
+        if not fields(top.payload):
+            raise ConsoleError(f"“{top.title}” has no fields to fill. {self._form_help()}")
+        return find(fields(top.payload), name)
+
+    def _form_button(self, target: str) -> str | None:
+        """ "submit" or "close" when `target` is the label of one of the open form's buttons."""
+        top = self.screen.top()
+        if top is None:
+            return None
+        wanted = " ".join(target.lower().split())
+        for key in ("submit", "close"):
+            label = _label(top.payload.get(key))
+            if label and " ".join(label.lower().split()) == wanted:
+                return key
+        return None
 
     def _form_help(self) -> str:
         top = self.screen.top()
         if top is None:
             return ""
-        submit = top.payload.get("submit")
-        press = f" to press “{submit.get('text')}”" if isinstance(submit, dict) else ""
+        submit, close = _label(top.payload.get("submit")), _label(top.payload.get("close"))
+        ways = [f"submit to press “{submit}”" if submit else "submit"]
+        if close and close.lower() != "cancel":  # "Back" on a pushed view
+            ways.append(f"back to press “{close}”")
+        else:
+            ways.append("cancel to close the form")
         change = ", or a field's name to change it" if fields(top.payload) else ""
-        return f"Type submit{press}, cancel to close the form{change}."
+        return f"Type {', '.join(ways)}{change}."
 
     def _field_prompt(self, item: Field, state: FormState) -> str:
         extra = ""
@@ -403,14 +434,29 @@ class Session:
             extra = " (YYYY-MM-DD)"
         return f"  {item.label} [{state.shown(item) or '—'}]{extra}: "
 
-    def _field_help(self, item: Field) -> str:
+    async def _field_help(self, top: StandInView, item: Field) -> list[str]:
         if item.kind == "static_select":
-            return f"{item.label}: one of {choices(item)}, by number or name."
+            return [f"{item.label}: one of {choices(item)}, by number or name."]
         if item.kind == MULTI:
-            return f"{item.label}: one or more of {choices(item)}, like “2, 3” or “studio or 1”."
+            return [f"{item.label}: one or more of {choices(item)}, like “2, 3” or “studio or 1”."]
+        if item.kind == "external_select" and item.min_query > 0:
+            return [
+                f"{item.label}: type at least {item.min_query} characters of what you are "
+                "looking for, and pick from what Tourbot finds."
+            ]
         if item.kind == "external_select":
-            return f"{item.label}: type part of a name and pick from what Tourbot finds."
-        return f"{item.label}: {item.hint or 'type a value'}."
+            # Its choices are what Slack would list on opening it: the bot's answer to "".
+            response = await self.agent.suggest(top.id, str(item.element.get("action_id")), "")
+            self._check(response, f"the list of {item.label}")
+            listed = option_list(response.json() if response.content else {})
+            if not listed:
+                return [f"{item.label}: Tourbot lists none; Enter leaves it empty."]
+            self.listed[item.block_id] = listed
+            return [
+                f"{item.label}: one of these, by number or by enough of its name:",
+                *(f"  {n}. {label}" for n, (_, label) in enumerate(listed, start=1)),
+            ]
+        return [f"{item.label}: {item.hint or 'type a value'}."]
 
     def _check(self, response: httpx.Response, what: str) -> None:
         if response.status_code == 200:
@@ -418,3 +464,8 @@ class Session:
         if response.status_code == 404:
             raise ConsoleError(f"Tourbot has nothing that handles {what}.")
         raise ConsoleError(f"Tourbot answered {what} with HTTP {response.status_code}.")
+
+
+def _label(text: object) -> str | None:
+    """The words of a view's submit or close button."""
+    return str(text.get("text") or "") or None if isinstance(text, dict) else None
