@@ -20,6 +20,7 @@ from bot.booking import BookingDraft, prepare_booking
 from bot.delivery.budget import SharedBudget
 from bot.delivery.steps import DeliveryPolicy, Pause, Reporter, no_pause
 from bot.delivery.worker import Worker
+from bot.logs import reason
 from bot.portfolio.prospects import ProspectSearch
 from bot.propexo.client import Community, PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 ZONE_MAX_AGE = timedelta(hours=12)
 COMMUNITY_TTL = 600.0  # seconds a community list is reused
+FIRST_LIST_WAIT = 0.8  # seconds a request waits for the first community list (trigger_id: 3 s)
 OPTIONS_DEADLINE = 2.0  # Slack wants options within 3 s
 THREAD_HOLD = timedelta(seconds=10)  # time to open a booking's thread before it is sent
 CHECKPOINT_EVERY = 1.0  # seconds between SQLite checkpoints
@@ -83,7 +85,8 @@ class Tourbot:
         self._worker_task: asyncio.Task[None] | None = None
         self._communities: tuple[float, list[Community]] | None = None
         self._zones: dict[str, tuple[float, str]] = {}  # user id -> (when read, zone)
-        self._background: asyncio.Task[list[Community]] | None = None
+        self._community_read: asyncio.Task[list[Community]] | None = None  # one at a time
+        self._first_list = asyncio.Event()  # the first read of the communities has ended
         self._jobs: list[tuple[str, Callable[[asyncio.Event], Coroutine[Any, Any, None]]]] = []
         self._job_tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
@@ -114,7 +117,7 @@ class Tourbot:
         warm_up()
         if lookups:  # the form's selects; a lone worker needs neither
             self.prospects.refresh_soon()  # so the first search has a list to look in
-            self._background = asyncio.create_task(self.communities(), name="communities")
+            self._read_communities()
         if report is not None and self.settings.run_worker:
             self.worker = Worker(self.store, self.propexo, report, policy=self.policy, pause=pause)
             self._worker_task = asyncio.create_task(self.worker.run(), name="worker")
@@ -160,8 +163,8 @@ class Tourbot:
             self._worker_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker_task
-        if self._background is not None and not self._background.done():
-            self._background.cancel()
+        if self._community_read is not None and not self._community_read.done():
+            self._community_read.cancel()
         await self.prospects.close()
         await self.propexo.aclose()
         await self.store.close()
@@ -299,10 +302,11 @@ class Tourbot:
         cached = self._zones.get(user_id)
         return cached[1] if cached else None
 
-    def read_request(self, text: str, *, channel_id: str | None) -> dict[str, str]:
+    async def read_request(self, text: str, *, channel_id: str | None) -> dict[str, str]:
         """A request in words as the form's fields (communities matched against those known),
         in the channel's own community (CHANNEL_COMMUNITIES) where the words name none."""
-        values = dict(read_request(text, communities=self.known_communities()))
+        known = await self.known_communities_ready()
+        values = dict(read_request(text, communities=known))
         return self.in_channel(values, channel_id)
 
     def in_channel(self, values: dict[str, str], channel_id: str | None) -> dict[str, str]:
@@ -311,6 +315,16 @@ class Tourbot:
         if mapped and "community" not in values:
             values["community"] = mapped
         return values
+
+    async def known_communities_ready(self) -> list[tuple[str, str]]:
+        """`known_communities`, once the first read of the list has ended (waiting for it at
+        most FIRST_LIST_WAIT): the first request after start matches the names the tenth does.
+        Once a read has ended, even in failure, nobody waits again; later reads refresh it."""
+        if not self._first_list.is_set():
+            self._read_communities()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._first_list.wait(), FIRST_LIST_WAIT)
+        return self.known_communities()
 
     def known_communities(self) -> list[tuple[str, str]]:
         """(id, name) of the communities read so far, for matching names in free text."""
@@ -326,15 +340,29 @@ class Tourbot:
         """The integration's communities, reused for ten minutes; stale ones if Propexo fails."""
         if self._communities and time.monotonic() - self._communities[0] < COMMUNITY_TTL:
             return self._communities[1]
+        # Shielded: a caller that gives up does not cut short the read others wait for.
+        return await asyncio.shield(self._read_communities())
+
+    def _read_communities(self) -> asyncio.Task[list[Community]]:
+        """The read of the community list under way, or a new one: one at a time, shared."""
+        if self._community_read is None or self._community_read.done():
+            self._community_read = asyncio.create_task(
+                self._fetch_communities(), name="communities"
+            )
+        return self._community_read
+
+    async def _fetch_communities(self) -> list[Community]:
         try:
             found = await asyncio.wait_for(
                 self.propexo.list_communities(self.settings.propexo_integration_id),
                 OPTIONS_DEADLINE,
             )
         except (PropexoError, TimeoutError) as exc:
-            logger.warning("communities unavailable: %s", exc)
+            logger.warning("communities unavailable: %s", reason(exc))
+            self._first_list.set()
             return self._communities[1] if self._communities else []
         self._communities = (time.monotonic(), found)
+        self._first_list.set()
         return found
 
     async def search_prospects(self, text: str) -> list[Prospect]:

@@ -10,7 +10,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -32,17 +32,24 @@ SHOWN_AT_MOST = 5  # channels or groups a refusal names; past that, "or N more"
 Kind = Literal["command", "shortcut", "event", "action", "submission", "closed", "options", "other"]
 
 
+KnownThread = Callable[[str, str], Awaitable[bool]]
+"""Whether Tourbot keeps a booking or a conversation in the thread (channel id, thread ts)."""
+
+
 @dataclass(frozen=True)
 class SlackRequest:
-    """Who sent a request, and which channel the allow-list judges it by (None: no channel)."""
+    """Who sent a request, and which channel the allow-list judges it by (None: no channel).
+    `dm_thread` is the DM thread a message was posted in: judged by nothing when the thread is
+    one Tourbot keeps, by its DM otherwise."""
 
     kind: Kind
     user_id: str | None
     channel_id: str | None
     body: Mapping[str, Any]
+    dm_thread: tuple[str, str] | None = None
 
 
-def register(app: AsyncApp, policy: AccessPolicy) -> None:
+def register(app: AsyncApp, policy: AccessPolicy, known_thread: KnownThread | None = None) -> None:
     """Check every request against `policy` (a no-op when it restricts nothing)."""
     if not policy.restricted:
         return
@@ -68,6 +75,8 @@ def register(app: AsyncApp, policy: AccessPolicy) -> None:
     ) -> BoltResponse | None:
         try:
             request = slack_request(body, user_id=context.user_id)
+            if request.dm_thread and known_thread and await known_thread(*request.dm_thread):
+                request = replace(request, channel_id=None)  # carries on what was allowed
             decision = await policy.check(request.user_id, request.channel_id)
         except Exception:  # a bug or an odd payload must not open the door, nor leave Slack waiting
             logger.exception("access check failed; refusing")
@@ -138,8 +147,9 @@ def _event_request(body: Mapping[str, Any]) -> SlackRequest:
     channel = event.get("channel") if isinstance(event.get("channel"), str) else None
     if event.get("type") == "app_home_opened":
         channel = None  # the App Home is no channel
-    elif _is_dm(channel) and event.get("thread_ts"):
-        channel = None  # a reply in the bot's own DM thread
+    elif channel and _is_dm(channel) and isinstance(event.get("thread_ts"), str):
+        # A reply in a DM thread: free only in a thread Tourbot keeps (the middleware asks).
+        return SlackRequest("event", user, channel, body, dm_thread=(channel, event["thread_ts"]))
     return SlackRequest("event", user, channel, body)
 
 
@@ -234,7 +244,8 @@ def _one_of(items: Sequence[str], shown: int) -> str:
 
 
 def _speaks_to_bot(event: Mapping[str, Any]) -> bool:
-    """A mention, or a new DM to the bot: worth an answer. Other channel chatter is not."""
+    """A mention, or a DM to the bot (in a thread too): worth an answer. Other channel chatter
+    is not."""
     if not (isinstance(event.get("channel"), str) and isinstance(event.get("user"), str)):
         return False
     if event.get("type") == "app_mention":
@@ -243,7 +254,6 @@ def _speaks_to_bot(event: Mapping[str, Any]) -> bool:
         event.get("type") == "message"
         and event.get("channel_type") == "im"
         and not event.get("subtype")
-        and not event.get("thread_ts")
     )
 
 

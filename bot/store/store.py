@@ -13,6 +13,7 @@ from typing import Any, Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.store.bookings import (
+    OUTCOME_CLAIM_STALE,
     TRANSITIONS,
     Added,
     Booking,
@@ -163,14 +164,31 @@ class Store:
         return await self._bookings.update_booking(booking_id, **fields)
 
     async def record_outcome(
-        self, booking_id: str, outcome: str | None, by: str | None
+        self,
+        booking_id: str,
+        outcome: str | None,
+        by: str | None,
+        *,
+        stale: timedelta = OUTCOME_CLAIM_STALE,
     ) -> Booking | None:
-        """Set a confirmed booking's outcome once (None clears it); None if it has one."""
-        return await self._bookings.record_outcome(booking_id, outcome, by)
+        """Claim a confirmed booking's outcome once (None releases a claim not yet recorded);
+        None if it has one, recorded or under way (unless that claim is `stale`)."""
+        return await self._bookings.record_outcome(booking_id, outcome, by, stale=stale)
+
+    async def outcome_recorded(self, booking_id: str, outcome: str) -> Booking | None:
+        """The claimed outcome is in Propexo: recorded for good."""
+        return await self._bookings.outcome_recorded(booking_id, outcome)
 
     async def shows_a_booking(self, channel_id: str, ts: str) -> bool:
         """Whether the message at `ts` is one that shows a booking's state."""
         return await self._bookings.shows_a_booking(channel_id, ts)
+
+    async def holds_thread(self, channel_id: str, thread_ts: str) -> bool:
+        """Whether Tourbot keeps something in this thread: a booking's messages or a
+        conversation (a DM thread the bot started, for one)."""
+        if await self._bookings.shows_a_booking(channel_id, thread_ts):
+            return True
+        return await self.dialogues.in_thread(channel_id, thread_ts) is not None
 
     async def bookings_for_user(self, user_id: str, *, limit: int = 20) -> list[Booking]:
         """The user's bookings, newest first."""

@@ -8,6 +8,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Collection
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.access import AccessPolicy, Decision
 from bot.offline.agent import SlackAgent
 from bot.offline.propexo import SimulatorServer
 from bot.offline.slack import DEFAULT_AGENT_ID, DEFAULT_CHANNEL_ID, SlackStandIn
+from bot.store.dialogues import NewDialogue
 from handlers.access import slack_request
 from tests.harness import SIGNING_SECRET, RunningBot, manifest_scopes, running_bot
 
@@ -187,8 +189,9 @@ KINDS: list[tuple[str, dict[str, Any], str, str | None]] = [
     ("new DM", {"type": "event_callback", "event": {"type": "message", "user": "U1",
                                                     "channel": "D9", "channel_type": "im"}},
      "event", "D9"),
-    ("reply in the bot's DM thread", {"type": "event_callback", "event": {
-        "type": "message", "user": "U1", "channel": "D9", "thread_ts": "1.0"}}, "event", None),
+    # Judged by its DM unless the thread is one Tourbot keeps (asked by the middleware).
+    ("reply in a DM thread", {"type": "event_callback", "event": {
+        "type": "message", "user": "U1", "channel": "D9", "thread_ts": "1.0"}}, "event", "D9"),
     ("App Home", {"type": "event_callback", "event": {"type": "app_home_opened", "user": "U1",
                                                       "channel": "D9"}}, "event", None),
     ("button in a channel", {"type": "block_actions", "user": {"id": "U1"},
@@ -398,6 +401,42 @@ async def test_a_mention_in_another_channel_gets_an_ephemeral_note(bot: RunningB
     [note] = await bot.slack.wait_for("chat.postEphemeral")
     assert note.args["channel"] == "C0RANDOM" and note.args["user"] == DEFAULT_AGENT_ID
     assert "isn't set up for this channel" in note.args["text"]
+
+
+async def test_a_dm_thread_the_agent_started_opens_no_door(bot: RunningBot) -> None:
+    """The agent's own DM to the bot is refused; replying in its thread (mentioning the bot or
+    not) must be refused too, not read as the bot's own thread: no conversation, no booking."""
+    dm = bot.slack.dm_channel(DEFAULT_AGENT_ID)
+    text = "<@U0TOURBOT> book Jane Doe jane@example.com tomorrow at 3pm"
+    for ts, thread_ts in (("1.000010", None), ("1.000011", "1.000010"), ("1.000012", "1.000010")):
+        for response in await bot.agent.say(dm, text, ts, thread_ts=thread_ts):
+            assert response.status_code == 200
+    notes = await bot.slack.wait_for("chat.postEphemeral", count=3)
+    assert all("isn't set up for this channel" in n.args["text"] for n in notes)
+    await asyncio.sleep(0.2)
+    assert bot.slack.calls_to("chat.postMessage") == []
+    assert await bot.tourbot.store.dialogues.in_thread(dm, "1.000010") is None
+
+
+async def test_a_dm_thread_tourbot_keeps_carries_on(bot: RunningBot) -> None:
+    """A conversation Tourbot keeps in a DM thread (where it moves when it cannot post in the
+    channel) goes on there, whatever the channel list says."""
+    dm = bot.slack.dm_channel(DEFAULT_AGENT_ID)
+    await bot.tourbot.store.dialogues.start(
+        NewDialogue(
+            team_id="T0TOURBOT",
+            user_id=DEFAULT_AGENT_ID,
+            channel_id=dm,
+            thread_ts="1.000020",
+            form_values={"first_name": "Jane", "last_name": "Doe", "email": "jane@example.com"},
+            expires_at=datetime.now(UTC) + timedelta(minutes=30),
+        )
+    )
+    [response] = await bot.agent.say(dm, "tomorrow at 3pm", "1.000021", thread_ts="1.000020")
+    assert response.status_code == 200
+    [answer] = await bot.slack.wait_for("chat.postMessage")
+    assert answer.args["channel"] == dm and answer.args["thread_ts"] == "1.000020"
+    assert bot.slack.calls_to("chat.postEphemeral") == []
 
 
 async def test_other_chatter_in_another_channel_is_ignored_quietly(bot: RunningBot) -> None:
