@@ -259,6 +259,10 @@ def _one_day(
     """The single day the words name (None if they name none), notes for confirm, other readings."""
     notes: list[str] = []
     alternatives: list[date] = []
+    if reading.negated:  # "monday 3pm, not this monday": the day turned down may be the one read
+        raise _Answer(
+            "ask", f"Which day did you mean? You wrote “not {reading.negated[0]}”; add the date."
+        )
     weekdays = [d for d in reading.days if isinstance(d, WeekdayRef)]
     others = [d for d in reading.days if not isinstance(d, WeekdayRef)]
     if len(weekdays) > 1 and len({w.weekday for w in weekdays}) > 1:
@@ -283,7 +287,21 @@ def _one_day(
     if not weekdays:
         return None, notes, alternatives
 
-    ref = weekdays[0]
+    readings = [_weekday_day(w, today) for w in weekdays]
+    # "next friday, not this friday": the same weekday named two ways is one day only if every
+    # way names that one day for sure.
+    if len({day for day, _, _ in readings}) > 1 or (
+        len({w.mode for w in weekdays}) > 1 and any(later for _, _, later in readings)
+    ):
+        shown = " or ".join(dict.fromkeys(f"“{w.text}”" for w in weekdays))
+        raise _Answer("ask", f"Which day: {shown}?")
+    return readings[0]
+
+
+def _weekday_day(ref: WeekdayRef, today: date) -> tuple[date, list[str], list[date]]:
+    """The day a weekday names, notes for confirm, and its other reading."""
+    notes: list[str] = []
+    alternatives: list[date] = []
     monday = today - timedelta(days=today.weekday())
     if ref.mode == "this":
         day = monday + timedelta(days=ref.weekday)

@@ -128,6 +128,7 @@ class Reading:
     past: list[str] = field(default_factory=list)  # words pointing backwards: "last tuesday"
     unsure: list[str] = field(default_factory=list)  # a day only a calendar can tell
     options: bool = False  # "tuesday or 12/15": choices offered, even ones that agree
+    negated: list[str] = field(default_factory=list)  # days written after "not": "not this friday"
     words: str = ""  # the stretch of the (normalised) text that holds all of the above
 
     @property
@@ -330,6 +331,10 @@ _CUES: dict[re.Pattern[str], tuple[str, ...]] = {
 }
 
 
+# Words that turn the day after them down: "not this friday", "isn't monday", "not on the 5th".
+_NEGATION = re.compile(r"(?:\bnot|n't|\bnever)\s+(?:on\s+|the\s+)*$")
+
+
 def read_phrase(text: str, *, day_first: bool = False) -> Reading:
     """Find every time-like piece in `text` (a phrase, or a sentence that holds one)."""
     t = _Text(normalise(text))
@@ -339,6 +344,8 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
     def add_day(m: re.Match[str], day: DayRef) -> None:
         reading.days.append(day)
         day_ends.append(m.end())
+        if _NEGATION.search(t.text, max(0, m.start() - 16), m.start()):
+            reading.negated.append(m.group(0))
 
     reading.unsure = [m.group(0) for m in t.find(_NTH_WEEKDAY)]
     reading.past = [m.group(0) for m in t.find(_PAST)]

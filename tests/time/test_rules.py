@@ -91,6 +91,35 @@ def test_a_backward_word_anywhere_is_never_read_as_a_time_ahead(
     assert r.starts_at is None
 
 
+WEEKDAY_FORMS = ["{}", "this {}", "next {}", "next week {}", "{} next week", "not this {}",
+                 "not {}", "on {}"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    weekday=st.sampled_from(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]),
+    forms=st.lists(st.sampled_from(WEEKDAY_FORMS), min_size=2, max_size=2, unique=True),
+    clock=st.sampled_from(["at 3pm", "3pm", "11am", "at 10:30am"]),
+    days_ahead=st.integers(0, 6),
+)
+def test_one_weekday_named_two_ways_is_one_day_or_a_question(
+    weekday: str, forms: list[str], clock: str, days_ahead: int
+) -> None:
+    """A weekday named two ways ("next friday 3pm, not this friday"): each way, read alone,
+    gives the day the phrase is booked for, or the phrase is a question; never an ok for a
+    day one of its ways does not name for sure."""
+    now = datetime(2026, 12, 7, 10, tzinfo=ZoneInfo("America/New_York")) + timedelta(days_ahead)
+    first, second = (form.format(weekday) for form in forms)
+    text = f"{first} {clock}, {second}"
+    r = resolve_time(text, zone="America/New_York", now=now)
+    if r.status != "ok":
+        return
+    assert "not" not in text, (text, r)
+    for alone in (first, second):
+        one = resolve_time(f"{alone} {clock}", zone="America/New_York", now=now)
+        assert one.status == "ok" and one.starts_at == r.starts_at, (text, alone, r, one)
+
+
 # A time phrase as pieces; a zone may stand between any two of them, or at either end.
 PIECES = st.tuples(
     st.sampled_from(["tomorrow", "friday", "on friday", "12/5", "next week tuesday", "the 15th"]),
