@@ -25,6 +25,14 @@ _DAY_WORD = (
     r"(?:today|tomorrow|tmrw|tmr|tonight|this\s+(?:morning|afternoon|evening)|(?:next\s+)?"
     r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|\d{1,2}/\d{1,2})\b"
 )
+# Days in someone's life that are never the tour's, whichever side of them the date stands.
+_NOT_A_TOUR_DAY = (
+    r"due\s+date|start\s+date|starts?\s+(?:work|(?:her|his|a\s+new|the\s+new)\s+job|school)"
+    r"|first\s+day(?:\s+at\s+work)?|closing\s+date"
+)
+# Days that may be the tour's ("tour on her birthday, 12/12"): only "12/12 is her birthday" says
+# they are not.
+_LIFE_EVENT = rf"birthday|bday|b-day|anniversary|graduation|wedding|{_NOT_A_TOUR_DAY}"
 # When to call or text the prospect, which is not when they tour.
 _CALL_BACK = re.compile(
     r"(?i)\b(?:call[\s-]?back|(?:call|text|ring|phone|email)(?:ing)?\s+(?:her|him|them|me|us|back"
@@ -69,6 +77,25 @@ _NOT_THE_TOUR = [
         ("this", "today", "yesterday", "earlier", "last"),
     ),
     (_CALL_BACK, ("call", "text", "ring", "phone", "email", "follow", "get back")),
+    # A day in someone's life, not the tour's: "10/12 is her birthday", "start date at work Jan 4".
+    (
+        re.compile(
+            rf"(?i)\b(?:{_NOT_A_TOUR_DAY})\b[^,;\n.!?]{{0,30}}?(?:\b(?:is|on|was)\s+)?(?:the\s+)?{_DAY}"
+            rf"|{_DAY}\s+(?:is|was)\s+(?:her|his|my|their|our|the)\s+(?:{_LIFE_EVENT})\b"
+        ),
+        (
+            "birth",
+            "bday",
+            "b-day",
+            "anniversar",
+            "graduat",
+            "wedding",
+            "due",
+            "start",
+            "first day",
+            "closing",
+        ),
+    ),
     # The line a voicemail, text or chat export starts with: who, from which number, when.
     (
         re.compile(
