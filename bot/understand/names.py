@@ -89,7 +89,8 @@ _BEFORE = re.compile(
     r"(?i)\b(?:for|book(?:ed|ing)?|schedul(?:e|ed|ing)|(?:(?:prospect|client|lead|customer"
     r"|applicant|renter)(?:['’]s\s+name)?(?:\s+(?:is|named))?)|named|name\s+is|name['’]?s|this\s+is"
     r"|i\s+am|i'm|i’m|it['’]?s|call|text|contact|reach|(?:email|e-mail|message|inquiry|voicemail|vm"
-    r"|note|referral)\s+from|(?:tour|showing|appointment|meeting)\s+with)"
+    r"|note|referral)\s+from|(?:tour|showing|appointment|meeting)\s+with"
+    r"|(?:fit|squeeze|pencil|slot|get)\s+in|put\s+down|sign\s+up|add)"
     r"(?:[ \t]*+[:\-–][ \t]*+|[ \t]++)"
 )
 # After these, a name may be written in lower case ("book jane doe tmrw 3pm").
@@ -102,7 +103,8 @@ _VERB = re.compile(
     r"(?:wants|would|is|was|will|called|emailed|texted|messaged|reached"
     r"|needs|asked|requested|inquired|interested|looking|prefers|said|has|just|can|came|stopped"
     r"|sent|writes|wrote|says|messaged"
-    r"|walked|plans|hopes|saw|liked|loved|works|lives|currently)\b|['’][ds]\b"
+    r"|walked|plans|hopes|saw|liked|loved|works|lives|currently|come|comes|coming|could|might"
+    r"|should|wanted|needed|prefers|booked|confirmed|tours|toured|visited)\b|['’][ds]\b"
 )
 _ONE_WORD = re.compile(_W)
 # Words of chatter that are also surnames: one closes a name written in Title case after a first

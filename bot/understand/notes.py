@@ -19,7 +19,7 @@ _LEADING = frozenset(
     """
     hi hello hey heya yo dear team all folks guys everyone please pls plz kindly thanks thank thx
     ty tyvm cheers and or but also plus so then re fwd fw fyi walk-in walkin reminder
-    can could would you someone book booking schedule
+    can could would you someone book booking schedule add squeeze fit pencil slot
     """.split()
 )
 # Dropped from the end of a piece.
@@ -46,7 +46,7 @@ _WEAK = (
         note notes inquiry request requested asked asking info details source property
         community apartment apartments apt place touring let know let's lets wanna 'd 's per
         works saw listing ad online website able love loved hoping hope glad happy apts units
-        unit
+        unit add fit squeeze pencil slot
         """.split()
     )
 )
