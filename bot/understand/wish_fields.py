@@ -66,7 +66,12 @@ _WHICH_TOUR = (
 )
 # A label starts a line or follows a separator ("·", "|", ";", ",", ":" of a heading, " - ").
 _LABEL = re.compile(
-    r"(?im)(?:^|(?<=[|;•·,:/(])|(?<=[ \t][-–][ \t]))[ \t>*•\-]{0,6}(?:\d{1,2}[.)][ \t]?)?"
+    # ... or stands mid-line after a number or a run of spaces, written with a capital ("Phone:
+    # (303) 555-0177 Move-in: 02/01/2027 Beds: 1"): "my budget: 2k" stays words, and "Current
+    # Rent: $1,450" is one label, not "Rent".
+    r"(?im)(?:^|(?<=[|;•·,:/(])|(?<=[ \t][-–][ \t])"
+    r"|(?<=[\d)\]])(?=[ \t]{1,3}(?-i:[A-Z]))|(?<=\S)(?=[ \t]{2,}(?-i:[A-Z])))"
+    r"[ \t>*•\-]{0,6}(?:\d{1,2}[.)][ \t]?)?"
     r"(?P<words>"
     + "|".join(_words(words) for words in sorted(_LABELS, key=len, reverse=True))
     + rf"|(?P<which>{_WHICH_TOUR}))[ \t]*(?:[:=?：]|[-–](?=[ \t]))[ \t]*"
