@@ -34,7 +34,7 @@ from bot.conversation.questions import answer
 from bot.conversation.replies import MENTION, is_chatter, shape_of
 from bot.conversation.steps import ONE_NAME
 from bot.conversation.when import TimeContext, merged_time, time_change
-from bot.understand import read_request, unreadable_contacts
+from bot.understand import read_message, read_request, unreadable_contacts
 from bot.understand.names import is_name, split_name
 
 __all__ = ["ONE_NAME", "Intent", "Reply", "merged_time", "read_reply", "refusal"]
@@ -118,7 +118,10 @@ def _changes(
     spoken = MENTION.sub(" ", text).strip()
     if not spoken:
         return Reply(dict(values), ())
-    found = dict(read_request(spoken, communities=communities))
+    read = read_message(spoken, communities=communities)
+    found = dict(read.values)
+    # "scrap tuesday, keep monday": the days the reply turns down, for picking among options.
+    declined = [seen.words for seen in read.left_out if "turned down" in seen.why]
     notes = found.pop("notes", None)
     if not found and (new := instead_of(spoken)):  # "riverside not maple": the new words alone
         found = {
@@ -159,7 +162,7 @@ def _changes(
     if context is not None:
         time = time_change(
             values.get("tour_time", ""), spoken, found.get("tour_time"), asked=asked,
-            context=context,
+            context=context, declined=declined,
         )  # fmt: skip
         found.pop("tour_time", None)
         if time.phrase:

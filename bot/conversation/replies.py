@@ -29,7 +29,9 @@ _CANCEL = re.compile(
     rf"(?:\s+{_BOOKING}|\s+(?:her|him|them|anything))?(?:\s+yet)?"
     rf"|no\s+(?:tour|booking)(?:\s+needed)?|(?:she|he|they)\s+(?:cancell?ed|backed\s+out)"
     rf"|(?:{_BOOKING}|the\s+tour)(?:'s|\s+is)\s+(?:off|cancell?ed)|don'?t\s+bother"
-    rf"|we\s+(?:can|should)\s+(?:cancel|drop)\s+{_BOOKING}){_LATER}",
+    rf"|we\s+(?:can|should)\s+(?:cancel|drop)\s+{_BOOKING}"
+    rf"|(?:she|he|they)\s+(?:can'?t|cannot|won'?t\s+be\s+able\s+to)\s+make\s+it"
+    rf"\s+(?:anymore|any\s+more|after\s+all|at\s+all)){_LATER}",
     re.IGNORECASE,
 )
 # Calling off only when nothing else in the reply changes the booking ("never mind, make it 5"
@@ -39,12 +41,19 @@ _WEAK_CANCEL = re.compile(
     rf"|scratch\s+(?:that|it)|no\s+thanks|not\s+anymore){_LATER}",
     re.IGNORECASE,
 )
+# "Can we undo?": off only beside why the tour is off ("she can't make it"); alone, it may mean
+# the last change.
+_UNDO = re.compile(
+    rf"{_OPENERS}(?:(?:can|could)\s+(?:we|you|u)\s+)?undo(?:\s+{_BOOKING})?\??{_LATER}",
+    re.IGNORECASE,
+)
 # Why a tour is off: the prospect went elsewhere or lost interest.
 _GONE = re.compile(
     r"(?i)\b(?:not\s+interested|no\s+longer|found\s+(?:a|another|an)\b|signed\s+(?:a|the|with"
     r"|somewhere|elsewhere)|went\s+with|changed\s+(?:her|his|their)\s+mind|(?:isn'?t|is\s+not"
     r"|not|won'?t\s+be)\s+coming|backed\s+out|took\s+(?:a|another)\s+(?:place|unit|apartment)"
-    r"|(?:doesn'?t|does\s+not|don'?t)\s+(?:want|need)\s+(?:it|the\s+tour|a\s+tour))"
+    r"|(?:doesn'?t|does\s+not|don'?t)\s+(?:want|need)\s+(?:it|the\s+tour|a\s+tour)"
+    r"|(?:can'?t|cannot|won'?t\s+be\s+able\s+to)\s+make\s+it\b(?!\s+(?:at|on|by|this|next|to)\b))"
 )
 _GO_AHEAD = re.compile(
     rf"{_OPENERS}(?:(?:looks?\s+good|lgtm|sounds\s+good|perfect|all\s+good|that'?s\s+(?:it|right"
@@ -98,7 +107,8 @@ def shape_of(text: str) -> Shape:
     cancel = any(_CANCEL.fullmatch(c) for c in clauses) or bool(_CANCEL.fullmatch(whole))
     # "never mind" alone, or with why the tour is off; "never mind, it's fine" is no cancel.
     weak_cancel = bool(_WEAK_CANCEL.fullmatch(whole)) or (
-        any(_WEAK_CANCEL.fullmatch(c) for c in clauses) and bool(_GONE.search(words))
+        any(_WEAK_CANCEL.fullmatch(c) or _UNDO.fullmatch(c) for c in clauses)
+        and bool(_GONE.search(words))
     )
     negated = bool(re.search(r"\b(?:don'?t|do\s+not|dont|not\s+to|no\s+need\s+to)\s+book", words))
     book = not negated and (

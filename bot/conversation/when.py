@@ -10,6 +10,7 @@ the words leave unclear goes to the resolver as words, so it asks; nothing is gu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from bot.time.words import (
     Reading,
     RelativeDay,
     WeekdayRef,
+    normalise,
     read_phrase,
 )
 
@@ -95,9 +97,18 @@ class TimeChange:
 
 
 def time_change(
-    before: str, reply: str, said: str | None, *, asked: str | None, context: TimeContext
+    before: str,
+    reply: str,
+    said: str | None,
+    *,
+    asked: str | None,
+    context: TimeContext,
+    declined: Sequence[str] = (),
 ) -> TimeChange:
-    """What the reply does to the tour time `before`; `said` is the time the reader found in it."""
+    """What the reply does to the tour time `before`; `said` is the time the reader found in it,
+    `declined` the times it turned down ("forget tuesday")."""
+    if declined and said is None and (kept := _left_over(before, declined, context)):
+        return TimeChange(kept)  # of "tuesday or monday at 2", "forget tuesday" keeps monday
     old = context.resolve(before) if before.strip() else None
     moment = old.local if old is not None and old.status in ("ok", "confirm") else None
     shift = shift_minutes(reply)
@@ -118,6 +129,8 @@ def time_change(
     old_reading = read_phrase(before, day_first=context.date_order == "DMY")
     if old_reading.options and (picked := _option(before, new, context)):
         return TimeChange(picked)
+    if old_reading.options and len({(t.hour % 12, t.minute) for t in old_reading.times}) > 1:
+        return TimeChange(said)  # "sat 11 or sun 2", then "monday": which hour is not said
     if moment is not None and (anchored := _in_the_week(new, moment.date(), context.today)):
         return TimeChange(_on_day(anchored, new, said, moment, context))
     return TimeChange(merged_time(before, said))
@@ -205,15 +218,53 @@ def _bare_number(new: Reading, said: str) -> bool:
 
 def _option(before: str, new: Reading, context: TimeContext) -> str | None:
     """Of the options `before` offers ("sat 11 or sun 2"), the one the reply picks ("sun")."""
-    options = [part for part in _OPTION_SPLIT.split(before) if part.strip()]
     matches: list[str] = []
-    for option in options:
-        offered = read_phrase(option, day_first=context.date_order == "DMY")
+    for option, offered in _options(before, context):
         same_day = new.days and offered.days and _same_days(new, offered)
         same_time = new.times and offered.times and _same_time(new, offered)
         if (same_day and (same_time or not new.times)) or (same_time and not new.days):
-            matches.append(option.strip())
+            matches.append(option)
     return matches[0] if len(matches) == 1 else None
+
+
+def _left_over(before: str, declined: Sequence[str], context: TimeContext) -> str | None:
+    """The one option of `before` that the turned-down words leave, if one is left."""
+    options = _options(before, context)
+    if len(options) < 2:
+        return None
+    out = [read_phrase(words, day_first=context.date_order == "DMY") for words in declined]
+    kept = [
+        option
+        for option, offered in options
+        if not any(
+            (d.days and offered.days and _same_days(d, offered))
+            or (d.times and not d.days and offered.times and _same_time(d, offered))
+            for d in out
+        )
+    ]
+    return kept[0] if len(kept) == 1 else None
+
+
+def _options(before: str, context: TimeContext) -> list[tuple[str, Reading]]:
+    """The options `before` offers, each with its reading; a time said once for all of them
+    ("sat or sun at 2") goes with each option that has none of its own."""
+    day_first = context.date_order == "DMY"
+    options = [part.strip() for part in _OPTION_SPLIT.split(before) if part.strip()]
+    readings = [read_phrase(option, day_first=day_first) for option in options]
+    timed = [r for r in readings if r.times]
+    shared = ""
+    if len(timed) == 1 and readings[-1].times and readings[-1].days:
+        last = normalise(options[-1])
+        for day in readings[-1].days:
+            last = last.replace(day.text, " ")
+        shared = " ".join(last.split())
+    found = []
+    for option, reading in zip(options, readings, strict=True):
+        if shared and not reading.times and reading.days:
+            option = f"{option} {shared}"
+            reading = read_phrase(option, day_first=day_first)
+        found.append((option, reading))
+    return found
 
 
 def _same_days(one: Reading, other: Reading) -> bool:

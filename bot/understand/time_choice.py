@@ -35,7 +35,8 @@ _DECLINED = re.compile(
     r"(?i)\b(?:can'?t|cannot|can\s+not|couldn'?t|won'?t|wont|doesn'?t|does\s+not|don'?t|isn'?t"
     r"|no\s+longer|not\s+(?:on\s+)?(?=\w+day\b)|anymore|is\s+out|out\s+now|fell\s+through"
     r"|cancel(?:led|ed)?|not\s+(?:gonna|going\s+to|be\s+able\s+to)|no\s+good|not\s+good"
-    r"|not\s+(?:work|possible|available))\b"
+    r"|not\s+(?:work|possible|available)|forget|scrap|nix|ditch|skip"
+    r"|drop(?=\s+(?:the\s+)?\w+day\b))\b"  # "drop tuesday", not "drop by tuesday"
 )
 # A month or holiday-like word the time grammar did not read as a date: the day is unknown.
 _UNREAD_DAY = re.compile(

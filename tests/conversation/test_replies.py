@@ -31,6 +31,10 @@ JANE = {
 }
 
 
+TWO_DAYS = {**JANE, "tour_time": "tuesday or monday at 2"}
+TWO_TIMES = {**JANE, "tour_time": "sat 11 or sun 2"}
+
+
 @dataclass(frozen=True)
 class Case:
     reply: str
@@ -150,6 +154,12 @@ CASES = [
     case("cancel", "we don't need it anymore, don't book anything", intent="cancel"),
     case("cancel", "the tour's off, she took a place downtown", intent="cancel"),
     case("cancel", "nah don't bother", intent="cancel"),
+    case("cancel", "oops she can't make it, can we undo?", intent="cancel"),
+    case("cancel", "she can't make it anymore", intent="cancel"),
+    case("cancel", "he won't be able to make it after all, sorry", intent="cancel"),
+    case("not a cancel", "she can't make it", said_has="othing changed"),
+    case("not a cancel", "undo that", said_has="othing changed"),
+    case("not a cancel", "she can't make it at 2, how about 3", when="2026-11-27 15:00"),
     case(
         "not a cancel",
         "cancel the roommate part",
@@ -185,7 +195,21 @@ CASES = [
         when="2026-11-27 15:00",
     ),
     case("several", "virtual please, and book it", changes={"tour_type": "virtual"}, intent="book"),
+    # Options narrowed by what the reply turns down or keeps; a time said once goes with each.
+    case("options", "ok scrap tuesday idea, keep monday", values=TWO_DAYS, when="2026-11-30 14:00"),
+    case("options", "forget tuesday", values=TWO_DAYS, when="2026-11-30 14:00"),
+    case("options", "wait, not monday, tuesday", values=TWO_DAYS, when="2026-12-01 14:00"),
+    case("options", "skip saturday", values=TWO_TIMES, when="2026-11-29 14:00"),
+    case("options", "drop sunday", values=TWO_TIMES, when="2026-11-28 11:00"),
+    case("not a decline", "she'll drop by tuesday at 3", when="2026-12-01 15:00"),
 ]
+
+
+def test_a_new_day_after_options_with_different_hours_asks_for_the_hour() -> None:
+    """ "sat 11 or sun 2", then "let's go with monday": 11 or 2 is not said, so it is asked."""
+    reply = read_reply(TWO_TIMES, "let's go with monday", asked=None, context=CONTEXT)
+    assert reply.values["tour_time"] == "monday"
+    assert CONTEXT.resolve("monday").status == "ask"
 
 
 def local(reply: Reply) -> str | None:
