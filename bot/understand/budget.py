@@ -101,6 +101,9 @@ class _Ways:
             max=Cued(_MAX_WORDS, re.compile(
                 r"(?:<=?|≤|\b(?:under|below|up\s*to|upto|max(?:imum)?|at\s+most|no\s+more\s+than"
                 r"|not\s+more\s+than|no\s+higher\s+than|less\s+than|not\s+over|capped\s+at"
+                r"|top(?:s|ped)?\s+out(?:\s+at)?|caps?\s+(?:out\s+)?at"  # "tops out at 2400"
+                r"|max(?:imum)?\s+(?:i|we|he|she|they)\s+(?:can|could|would|will)\s+"
+                r"(?:do|spend|pay|afford|go)(?:\s+is)?"
                 r"|cap\s+(?:of|is)|tops?|ceiling\s+(?:of|is)|limit\s+(?:of|is)|hasta"
                 r"|m[aá]ximo(?:\s+de)?|menos\s+de"
                 r"|(?:go|stretch|push)\s+(?:to|as\s+high\s+as)"  # "can go to 2200"
