@@ -90,7 +90,8 @@ _BEFORE = re.compile(
     r"|applicant|renter)(?:['’]s\s+name)?(?:\s+(?:is|named))?)|named|name\s+is|name['’]?s|this\s+is"
     r"|i\s+am|i'm|i’m|it['’]?s|call|text|contact|reach|(?:email|e-mail|message|inquiry|voicemail|vm"
     r"|note|referral)\s+from|(?:tour|showing|appointment|meeting)\s+with"
-    r"|(?:fit|squeeze|pencil|slot|get)\s+in|put\s+down|sign\s+up|add)"
+    r"|(?:fit|squeeze|pencil|slot|get)\s+in|put\s+down|sign\s+up|add"
+    r"|soy|me\s+llamo|mi\s+nombre\s+es)"  # Spanish: "soy María López"
     r"(?:[ \t]*+[:\-–][ \t]*+|[ \t]++)"
 )
 # After these, a name may be written in lower case ("book jane doe tmrw 3pm").

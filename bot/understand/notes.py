@@ -19,7 +19,7 @@ _LEADING = frozenset(
     """
     hi hello hey heya yo dear team all folks guys everyone please pls plz kindly thanks thank thx
     ty tyvm cheers and or but also plus so then re fwd fw fyi walk-in walkin reminder
-    can could would you someone book booking schedule add squeeze fit pencil slot
+    can could would you someone book booking schedule add squeeze fit pencil slot hola soy
     """.split()
 )
 # Dropped from the end of a piece.

@@ -66,11 +66,11 @@ _WHICH_TOUR = (
 )
 # A label starts a line or follows a separator ("·", "|", ";", ",", ":" of a heading, " - ").
 _LABEL = re.compile(
-    # ... or stands mid-line after a number or a run of spaces, written with a capital ("Phone:
+    # ... or stands mid-line after a number, a sentence or a run of spaces, with a capital ("Phone:
     # (303) 555-0177 Move-in: 02/01/2027 Beds: 1"): "my budget: 2k" stays words, and "Current
     # Rent: $1,450" is one label, not "Rent".
     r"(?im)(?:^|(?<=[|;•·,:/(])|(?<=[ \t][-–][ \t])"
-    r"|(?<=[\d)\]])(?=[ \t]{1,3}(?-i:[A-Z]))|(?<=\S)(?=[ \t]{2,}(?-i:[A-Z])))"
+    r"|(?<=[\d)\].!?])(?=[ \t]{1,3}(?-i:[A-Z]))|(?<=\S)(?=[ \t]{2,}(?-i:[A-Z])))"
     r"[ \t>*•\-]{0,6}(?:\d{1,2}[.)][ \t]?)?"
     r"(?P<words>"
     + "|".join(_words(words) for words in sorted(_LABELS, key=len, reverse=True))
@@ -81,8 +81,8 @@ _LABEL = re.compile(
 _LABELISH = r"[^\W\d_][\w'’#.\-]*(?:[ \t]+[\w'’#.\-]+){0,3}[ \t]*[:=](?![0-9])"
 _VALUE_END = re.compile(
     r"[·•|;\n]|(?:(?<![ \t])[ \t]++[-–/][ \t]+|,[ \t]*+|(?<![ \t])[ \t]{2,}+)(?=" + _LABELISH + ")"
-    # "Beds: 1 Bath: 1": a capitalised label after one space
-    r"|[ \t](?=[A-Z][a-z]+(?:[ \t][A-Za-z]+){0,2}[ \t]?:(?![0-9]))"
+    # "Beds: 1 Bath: 1", "Beds: 2. Move-in: 1/15": a capitalised label after one space
+    r"|[ \t](?=[A-Z][a-z]+(?:[- \t][A-Za-z]+){0,2}[ \t]?:(?![0-9]))"
     # A comma ends a value too ("Budget: up to $3,000/mo, 12-month lease"), but not inside an
     # amount or a date ("$1,800", "Jan 15, 2027"), nor between sizes ("Beds: Studio, 1 Bed").
     r"|,(?![0-9])(?![ \t]*[0-9]{4}\b)(?P<sizes>(?=[ \t]*(?:studio|[0-9]|one|two|three|or\b)))?"
