@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.time.resolve import DateOrder, ResolvedTime, resolve_time
 from bot.time.words import (
+    WEEKDAYS,
     DateRef,
     DayOfMonth,
     DayRef,
@@ -39,6 +40,14 @@ _NEXT_WEEK = re.compile(
     r"(?i)\bsame\s+(?:time|day)\s+next\s+week\b|\bnext\s+week\s+same\s+(?:time|day)\b"
     r"|\b(?:move|push|bump|make|change|switch|reschedule)\b.*\b(?:to|till|until)\s+next\s+week\b"
 )
+_WEEKDAY_WORD = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+# A week on from the tour's day: "the following week", "the following friday" (of a Friday
+# tour), "the friday after", "a week later". Not "the friday after thanksgiving".
+_FOLLOWING = re.compile(
+    rf"(?i)\b(?:the\s+)?following\s+(?:week\b|(?P<weekday>{_WEEKDAY_WORD})\b)"
+    rf"|\bthe\s+(?P<weekday2>{_WEEKDAY_WORD})\s+after\b(?!\s+\w)"
+    r"|\bthe\s+week\s+after\b(?!\s+\w)|\ba\s+week\s+later\b"
+)
 _IT = r"(?:\s+(?:it|that|the\s+tour|the\s+time))?"
 # Which way a duration moves the tour: "an hour later", "push it back", "move it up".
 _LATER = re.compile(
@@ -53,10 +62,17 @@ _HOUR_CHANGE = re.compile(
     r"(?i)(?:^|\b)(?:make\s+(?:it|that)|change\s+(?:it|that|the\s+time|the\s+tour|time)\s+to"
     r"|(?:move|push|bump|shift|switch)\s+(?:it|that|the\s+tour|the\s+time)?\s*to"
     r"|let'?s\s+(?:do|say|go\s+with)"
-    r"|how\s+about|what\s+about|can\s+we\s+do|could\s+we\s+do|(?:at|for)|then)\s+(?:at\s+)?"
+    r"|how\s+about|what\s+about|(?:can|could)\s+(?:we|you|u|she|he|they)\s+do"
+    r"|(?:she|he|they)\s+(?:said|says|prefers|wants|asked\s+for)|(?:at|for)|then)\s+(?:at\s+)?"
     r"(?P<hour>\d{1,2}(?::[0-5]\d)?)(?![\d:/%$]|[,.]\d|\s*(?:bed|br\b|bd\b|ba\b|bath|month|mo\b|year|yr"
     r"|week|wk|day|hour|hr|min|people|persons?|guests?|kids?|pets?|dogs?|cats?|k\b|of\b|units?))"
+    # An hour ends the thought or goes on in time words: "2 parking spots" is no hour.
+    r"(?=\s*(?:$|[,.!?;:)\-]|(?:[ap]\.?m\b|ish|o'?clock|instead|then|please|pls|on|today"
+    r"|tomorrow|tmrw|tonight|if|or|and|but|works?|would|is|sharp|that|this|next|same|mon|tue|wed"
+    r"|thu|fri|sat|sun|in\s+the|eastern|central|pacific|mountain|[ecmp][sd]?t\b)))"
     r"|(?:^|\b)(?P<hour2>\d{1,2}(?::[0-5]\d)?)\s+it\s+is\b"
+    # "4 instead of 2", "3pm instead"
+    r"|(?:^|\b)(?P<hour4>\d{1,2}(?::[0-5]\d)?)(?:\s*[ap]\.?m\b\.?)?\s+instead\b"
     # "no, 3": a number alone after a word that corrects.
     r"|^(?:no|nope|actually|wait|sorry|oops|correction)[\s,.!:-]+(?P<hour3>\d{1,2}(?::[0-5]\d)?)"
     r"\s*[.!]?$"
@@ -114,13 +130,23 @@ def time_change(
     shift = shift_minutes(reply)
     if shift is None and _NEXT_WEEK.search(reply) and not (said and read_phrase(said).days):
         shift = 7 * 24 * 60
+    if shift is None and moment is not None and (following := _FOLLOWING.search(reply)):
+        # "the following friday" of a Friday tour is a week on; of another day, that Friday.
+        day = following["weekday"] or following["weekday2"]
+        if day is None or WEEKDAYS[moment.weekday()] == day.lower():
+            shift = 7 * 24 * 60
     if shift is not None:
+        clocks = read_phrase(said).times if said else []
+        if moment is not None and clocks and shift % (24 * 60) == 0:
+            # "the following friday at 4", "a week later at 3": that day, at the hour said
+            day = moment.date() + timedelta(minutes=shift)
+            return TimeChange(f"{day:%b} {day.day} {day.year} at {clocks[0].text}")
         return _shifted(moment, old, shift)
     if said is None:
         hour = _HOUR_CHANGE.search(reply)
         if not (hour and before and read_phrase(before).days):
             return TimeChange()
-        said = hour["hour"] or hour["hour2"] or hour["hour3"]
+        said = hour["hour"] or hour["hour2"] or hour["hour3"] or hour["hour4"]
     new = read_phrase(said, day_first=context.date_order == "DMY")
     if _bare_number(new, said) and asked != "tour_time" and not _HOUR_CHANGE.search(reply):
         return TimeChange()  # "maybe 2" beside "1 bed": a number, not a time

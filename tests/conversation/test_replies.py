@@ -202,6 +202,16 @@ CASES = [
     case("options", "skip saturday", values=TWO_TIMES, when="2026-11-29 14:00"),
     case("options", "drop sunday", values=TWO_TIMES, when="2026-11-28 11:00"),
     case("not a decline", "she'll drop by tuesday at 3", when="2026-12-01 15:00"),
+    # A week on from the tour's day, with or without a new hour.
+    case("week on", "make it the following friday", when="2026-12-04 14:00"),
+    case("week on", "the friday after", when="2026-12-04 14:00"),
+    case("week on", "following friday at 4", when="2026-12-04 16:00"),
+    case("week on", "a week later at 3", when="2026-12-04 15:00"),
+    # An hour said as what the prospect wants; a number before a thing is no hour.
+    case("hour", "can she do 4 instead of 2?", when="2026-11-27 16:00"),
+    case("hour", "she said 3ish", when="2026-11-27 15:00"),
+    case("not an hour", "she asked for 2 parking spots", said_has="othing changed"),
+    case("not an hour", "she wants 2 keys", said_has="othing changed"),
 ]
 
 
