@@ -12,6 +12,7 @@ import re
 from bot.booking.form import TOUR_TIME_MAX
 from bot.time.words import normalise
 from bot.understand.message import Message
+from bot.understand.scan import Anchored
 from bot.understand.time_choice import candidates, choose
 
 TIME_WORDS_MAX = 120  # time words scattered over a page: not sure
@@ -148,11 +149,43 @@ _SPELLED_STARTS = frozenset(
 _TRAILING = ",;:!?)]}\"'*_~."
 
 
+_DIGITS = tuple("0123456789")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Where each of `_NOT_THE_TOUR`'s matches can start (None: at a line's start, looked for there).
+_STARTS: list[tuple[str, ...] | None] = [
+    _DIGITS,
+    ("any", "after", "before", "until", "till", "til", "no", "not"),
+    ("avail", "start", "by", "until", "from", "since"),
+    ("lease",),
+    ("good", "happy", "have", "great", "nice"),
+    ("called", "emailed", "texted", "messaged", "reached", "came", "stopped", "walk", "spoke",
+     "talked", "left"),
+    ("call", "text", "ring", "phone", "email", "follow", "get"),
+    ("due", "start", "first", "closing", *_DIGITS, *_MONTHS),
+    None,
+    ("[", "(", "duration", "length", "·"),
+    ("get", "got", "i", "am", "be", "work"),
+    None,
+    (*_WEEKDAYS, "office", "leasing", "business"),
+]  # fmt: skip
+NOT_THE_TOUR = [
+    (Anchored(pattern, starts) if starts else pattern, cues)
+    for (pattern, cues), starts in zip(_NOT_THE_TOUR, _STARTS, strict=True)
+]
+
+
 def take_tour_time(message: Message) -> None:
-    lower = message.search.lower()
-    for pattern, cues in _NOT_THE_TOUR:
+    for pattern, cues in NOT_THE_TOUR:
+        search = message.search
+        lower = search.lower()
         if any(cue in lower for cue in cues):
-            for m in pattern.finditer(message.search):
+            hidden = (
+                pattern.finditer(search, lower)
+                if isinstance(pattern, Anchored)
+                else pattern.finditer(search)
+            )
+            for m in hidden:
                 message.hide(*m.span())
     mentioned = candidates(message)
     chosen = choose(mentioned, message.search)

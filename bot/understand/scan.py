@@ -1,0 +1,57 @@
+"""A pattern looked for only where one of its first words stands.
+
+Python's regular expressions try a pattern that opens with a choice of words ("after|before|
+until") at every position of the text. Finding where those words begin is far cheaper: the
+lower-cased text is scanned for their first letters, which the engine does in C, and the whole
+pattern is tried only there. The matches are the ones `finditer` gives, in the same order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """`pattern`, every match of which starts with one of `starts` (lower case)."""
+
+    pattern: re.Pattern[str]
+    starts: Sequence[str]
+    _finder: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_finder", starts_finder(self.starts))
+
+    def finditer(
+        self, text: str, lower: str | None = None, start: int = 0, end: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        """As `pattern.finditer(text, start, end)`; `lower` is `text.lower()` if known."""
+        end = len(text) if end is None else end
+        lower = text.lower() if lower is None else lower
+        if len(lower) != len(text):  # a letter whose lower case is longer: read it all
+            yield from self.pattern.finditer(text, start, end)
+            return
+        at = start
+        for candidate in self._finder.finditer(lower, start, end):
+            if candidate.start() < at:
+                continue
+            if m := self.pattern.match(text, candidate.start(), end):
+                yield m
+                at = m.end() if m.end() > m.start() else m.start() + 1
+
+
+def starts_finder(words: Sequence[str]) -> re.Pattern[str]:
+    """A pattern that consumes the first letter of each place one of `words` begins: a choice of
+    single letters leads it, so the engine skips ahead to them, and overlapping places are all
+    found ("until" and the "til" inside it)."""
+    branches = []
+    for first, group in groupby(sorted(set(words)), key=lambda word: word[0]):
+        rests = sorted({word[1:] for word in group}, key=len, reverse=True)
+        if "" in rests:
+            branches.append(re.escape(first))
+        else:
+            branches.append(re.escape(first) + "(?=" + "|".join(map(re.escape, rests)) + ")")
+    return re.compile("|".join(branches))

@@ -1,0 +1,54 @@
+"""`Anchored` finds exactly what its pattern's `finditer` finds: on every development message, and
+on texts made of the pieces its patterns look for, cut and joined at random."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.understand.scan import Anchored, starts_finder
+from bot.understand.time_words import NOT_THE_TOUR
+from tests.understand.dev_set import load
+
+ANCHORED = [pattern for pattern, _ in NOT_THE_TOUR if isinstance(pattern, Anchored)]
+MESSAGES = [item["text"] for item in load("messages.yaml")]
+PIECES = [
+    "after 5", "before noon", "until 3pm", "til 4", "no later than 6", "anytime after 2",
+    "available Jan 5", "starting 12/1", "by the 3rd", "from 1/15", "lease ends in March",
+    "good morning", "happy friday", "have a great weekend", "called this morning",
+    "walked in today", "left a vm earlier", "call back tomorrow at 9", "text her at 4",
+    "following up with her monday", "get back to him by 5", "3rd floor", "12th fl.",
+    "start date at work Jan 4", "10/12 is her birthday", "due date 3/2", "[10:02 PM]",
+    "(Tue 7:40 PM)", "(1:02)", "duration: 0:37", "· 4:15", "I get off at 6", "work until 5:30pm",
+    "Mon–Sat 9–6", "office hours 9-5", "leasing hours: 10 to 6", "Tour sat 11am", "Jane Doe",
+    "İstanbul", "ﬁne", "\n", ", ", " - ", "  ", "UNTIL", "After", "tilde", "notable", "1st",
+]  # fmt: skip
+
+
+def same(anchored: Anchored, text: str) -> None:
+    want = [(m.span(), m.group(0)) for m in anchored.pattern.finditer(text)]
+    got = [(m.span(), m.group(0)) for m in anchored.finditer(text, text.lower())]
+    assert got == want, (anchored.pattern.pattern[:60], text)
+
+
+@pytest.mark.parametrize("anchored", ANCHORED, ids=lambda a: a.pattern.pattern[:30])
+def test_the_same_matches_on_every_development_message(anchored: Anchored) -> None:
+    for text in MESSAGES:
+        same(anchored, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(PIECES), max_size=12), cut=st.integers(0, 3))
+def test_the_same_matches_on_pieces_joined_at_random(pieces: list[str], cut: int) -> None:
+    text = " ".join(pieces)[cut:]  # a piece cut at its start too
+    for anchored in ANCHORED:
+        same(anchored, text)
+
+
+def test_a_start_inside_another_is_found() -> None:
+    finder = starts_finder(["until", "til", "t"])
+    assert [m.start() for m in finder.finditer("until")] == [0, 2]
+    assert isinstance(finder, re.Pattern)
