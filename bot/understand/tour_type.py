@@ -49,14 +49,17 @@ _IN_PERSON = re.compile(
     re.I,
 )  # fmt: skip
 # Each looked for only where one of its words is ("sg" in lower case stands for "SG").
-_TOUR_TYPES = (
+TOUR_TYPES = (
     # First: "guided" in "self-guided" is not an agent's tour.
     ("self-guided", Cued(("self", "s/g", "s.g.", "sg", "lock", "unaccomp", "guiad", "own"),
-        _SELF_GUIDED)),
+        _SELF_GUIDED, ("self", "s/g", "s.g.", "lock", "smart", "unaccompanied", "auto", "sg",
+        "tour"))),
     ("virtual", Cued(("virt", "video", "face", "zoom", "skype", "meet", "whats", "stream",
-        "remote", "vt"), _VIRTUAL)),
+        "remote", "vt"), _VIRTUAL, ("virt", "video", "face", "zoom", "skype", "google", "whats",
+        "live", "over", "remote", "vt"))),
     ("in person", Cued(("person", "agent", "guided", "presencial", "persona", "w/", "with",
-        "led", "ip", "i.p", "someone"), _IN_PERSON)),
+        "led", "ip", "i.p", "someone"), _IN_PERSON, ("in", "agent", "guided", "presencial", "en",
+        "con", "with", "w/", "led", "tour", "showing", "walk", "ip", "i"))),
 )  # fmt: skip
 # "not virtual", "can't come in person", "rather than a video call": what the tour is not.
 _NOT = re.compile(
@@ -99,7 +102,7 @@ def _tour_types(text: str, start: int, end: int) -> list[tuple[str, tuple[int, i
     found: list[tuple[str, tuple[int, int]]] = []
     read = bytearray(end - start)  # where a kind was read: "guided" in "self-guided" is not
     lower = text[start:end].lower() if end - start < len(text) else text.lower()
-    for tour_type, pattern in _TOUR_TYPES:
+    for tour_type, pattern in TOUR_TYPES:
         for m in pattern.finditer(text, lower, start, end):
             if read[m.start() - start]:
                 continue

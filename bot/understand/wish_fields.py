@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache, wraps
 
 from bot.understand.message import Message
+from bot.understand.scan import Anchored
 
 # Label words by the field their value holds, besides those lead_email knows.
 _LABEL_WORDS = {
@@ -197,17 +198,27 @@ class Cued:
 
     words: tuple[str, ...]  # lower case; any one of them is in every match
     pattern: re.Pattern[str]
+    starts: tuple[str, ...] = ()  # lower case: one begins every match (tried only there)
 
     def finditer(
         self, text: str, lower: str, start: int = 0, end: int | None = None
     ) -> Iterator[re.Match[str]]:
         if any(word in lower for word in self.words):
-            for count, m in enumerate(
-                self.pattern.finditer(text, start, len(text) if end is None else end)
-            ):
+            end = len(text) if end is None else end
+            found = (
+                _anchored(self.pattern, self.starts).finditer(text, lower, start, end)
+                if self.starts
+                else self.pattern.finditer(text, start, end)
+            )
+            for count, m in enumerate(found):
                 if count == MENTIONS_MAX:
                     raise TooMany(self.pattern.pattern[:40])
                 yield m
+
+
+@lru_cache(maxsize=64)
+def _anchored(pattern: re.Pattern[str], starts: tuple[str, ...]) -> Anchored:
+    return Anchored(pattern, starts)
 
 
 DIGITS = tuple("0123456789")

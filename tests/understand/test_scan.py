@@ -11,9 +11,12 @@ from hypothesis import strategies as st
 
 from bot.understand.scan import Anchored, starts_finder
 from bot.understand.time_words import NOT_THE_TOUR
+from bot.understand.tour_type import TOUR_TYPES
 from tests.understand.dev_set import load
 
-ANCHORED = [pattern for pattern, _ in NOT_THE_TOUR if isinstance(pattern, Anchored)]
+ANCHORED = [pattern for pattern, _ in NOT_THE_TOUR if isinstance(pattern, Anchored)] + [
+    Anchored(cued.pattern, cued.starts) for _, cued in TOUR_TYPES if cued.starts
+]
 MESSAGES = [item["text"] for item in load("messages.yaml")]
 PIECES = [
     "after 5", "before noon", "until 3pm", "til 4", "no later than 6", "anytime after 2",
@@ -25,6 +28,10 @@ PIECES = [
     "(Tue 7:40 PM)", "(1:02)", "duration: 0:37", "· 4:15", "I get off at 6", "work until 5:30pm",
     "Mon–Sat 9–6", "office hours 9-5", "leasing hours: 10 to 6", "Tour sat 11am", "Jane Doe",
     "İstanbul", "ﬁne", "\n", ", ", " - ", "  ", "UNTIL", "After", "tilde", "notable", "1st",
+    "self-guided tour", "SG", "sg tour", "touring it on her own", "lockbox", "smart lock",
+    "virtual showing", "VT", "Burlington, VT 05401", "FaceTime", "over video", "remote tour",
+    "in-person", "IP", "IP 203.0.113.24", "i.p. tour", "with an agent", "w/ the leasing agent",
+    "led by an agent", "tour with someone", "en persona", "con un agente", "guided",
 ]  # fmt: skip
 
 
