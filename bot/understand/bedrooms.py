@@ -12,6 +12,7 @@ import re
 from bot.booking.fields import bedroom_codes
 from bot.understand.message import Message
 from bot.understand.wish_fields import (
+    DIGITS,
     Cued,
     alone,
     bounded,
@@ -75,9 +76,18 @@ _UNIT_CUES = (
     "bed", "bd", "br", "b/r", "rec", "habitaci", "dormitor", "cuarto", "studio", "efficienc",
     "estudio", "monoambiente",
 )  # fmt: skip
-_BEDROOMS = Cued(_UNIT_CUES, _BEDROOMS_PATTERN)
-_WITH_BATHS = Cued(("b", "x"), _WITH_BATHS_PATTERN)
-_BEDS_SLASH_BATHS = Cued(("/",), _BEDS_SLASH_BATHS_PATTERN)
+# Where a size can start: a number, in figures or words, or a studio.
+_SIZE_STARTS = (
+    *DIGITS, "one", "two", "three", "four", "five", "six", "una", "uno", "dos", "tres", "cuatro",
+    "studio", "efficienc", "estudio", "monoambiente",
+)  # fmt: skip
+_BEDROOMS = Cued(_UNIT_CUES, _BEDROOMS_PATTERN, _SIZE_STARTS)
+_WITH_BATHS = Cued(("b", "x"), _WITH_BATHS_PATTERN, DIGITS)
+_BEDS_SLASH_BATHS = Cued(
+    ("/",),
+    _BEDS_SLASH_BATHS_PATTERN,
+    ("want", "need", "looking", "prefer", "interested", "seeking", *DIGITS),
+)
 # "1b" standing alone in an agent's shorthand ("kenji; 1b; 6 mo"); "Apt 1B" is a unit.
 _ALONE = standing_alone(r"[1-4]\s?b", ("1b", "2b", "3b", "4b", "1 b", "2 b", "3 b", "4 b"))
 # "1, 2 or 3 bedrooms" would be read from its "2": a number listed before a list of sizes makes

@@ -9,13 +9,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.understand import bedrooms
 from bot.understand.scan import Anchored, starts_finder
 from bot.understand.time_words import NOT_THE_TOUR
 from bot.understand.tour_type import TOUR_TYPES
 from tests.understand.dev_set import load
 
 ANCHORED = [pattern for pattern, _ in NOT_THE_TOUR if isinstance(pattern, Anchored)] + [
-    Anchored(cued.pattern, cued.starts) for _, cued in TOUR_TYPES if cued.starts
+    Anchored(cued.pattern, cued.starts)
+    for cued in [
+        *(cued for _, cued in TOUR_TYPES),
+        bedrooms._BEDROOMS,
+        bedrooms._WITH_BATHS,
+        bedrooms._BEDS_SLASH_BATHS,
+    ]
+    if cued.starts
 ]
 MESSAGES = [item["text"] for item in load("messages.yaml")]
 PIECES = [
@@ -32,6 +40,9 @@ PIECES = [
     "virtual showing", "VT", "Burlington, VT 05401", "FaceTime", "over video", "remote tour",
     "in-person", "IP", "IP 203.0.113.24", "i.p. tour", "with an agent", "w/ the leasing agent",
     "led by an agent", "tour with someone", "en persona", "con un agente", "guided",
+    "2bd", "1 bedroom or a studio", "2-3 br", "studio or 1bd", "2+ beds", "two bed", "3bd2ba",
+    "2b2b", "2x2", "wants 2/2", "2/2 unit", "1 recámara", "dos habitaciones", "4 bedrooms and up",
+    "$1,900 2br", "#2 bed", "efficiency", "one-bed", "1, 2 or 3 bedrooms",
 ]  # fmt: skip
 
 
