@@ -228,7 +228,8 @@ def _sender_first_name(sender: str | None) -> tuple[str, str] | None:
 # Caitríona O'Donnell", "calling for my son, Ethan Foster", "book for my prospect: Oscar Lindahl".
 _FOR_WHOM = re.compile(
     r"(?i)\b(?:on\s+behalf\s+of|for|coordinating\s+housing\s+for|book(?:ing)?\s+(?:a\s+tour\s+)?for"
-    r"|referr(?:al|ing))\s+(?:my|our|a|the)\s+(?:new\s+)?(?:daughter|son|kid|child|prospect|client"
+    r"|referr(?:al|ing|ed)|recommended|sent)\s+(?:my|our|a|the|his|her|their)\s+(?:new\s+)?"
+    r"(?:daughter|son|kid|child|prospect|client"
     r"|transferee|employee|hire|new\s+hire|tenant|customer|lead|candidate|relocatee|assignee"
     r"|grand(?:son|daughter)|niece|nephew|friend|sister|brother|mom|mother|dad|father|wife"
     r"|husband|partner|fianc[eé]e?|cousin|aunt|uncle|coworker|colleague)\b"

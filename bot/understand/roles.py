@@ -111,6 +111,8 @@ _FOR_ONE = re.compile(
     r"(?:[ \t]{1,8}(?:a|the)[ \t]{1,8}(?:tour|showing|viewing|visit))?[ \t]{1,8}for"
     r"|on[ \t]{1,8}behalf[ \t]{1,8}of)[ \t]{1,8}an?[ \t]{1,8}$"
 )
+# Whom a resident or a colleague sends to the office: "referred her friend Maya Singh".
+_REFERRED = re.compile(r"(?i)\b(?:referr(?:ed|ing)|recommend(?:ed|ing)|sen[dt](?:ing)?)[ \t]{1,8}$")
 # Who wants the tour, said of someone a writer books for: "my son is looking for a 1br".
 _WANTS = re.compile(
     r"(?:[ \t]*+,)?[ \t]*+(?i:wants|would[ \t]+like|['’]d[ \t]+like|needs|hopes|plans|"
@@ -205,6 +207,7 @@ def find_people(text: str) -> list[Person]:
             (bool(m.group("pos")) and bool(_FOR.search(before)))
             or (owned and bool(_FOR_CHAIN.search(before)))
             or (not m.group("pos") and bool(_FOR_ONE.search(before)))
+            or bool(_REFERRED.search(before))
         ) and not with_writer
         if not beneficiary and not with_writer and (role in _FOR_WHOM_ROLES or not kin):
             # "my daughter Ava wants a studio": the tour is hers, unless she comes along ("too")

@@ -100,11 +100,22 @@ _NOT_THE_TOUR = [
     # The line a voicemail, text or chat export starts with: who, from which number, when.
     (
         re.compile(
-            r"(?im)^[ \t]*(?:new\s+)?(?:sms|texts?(?:\s+messages?)?|voicemail(?:\s+transcript"
-            r"(?:ion)?)?|vm|missed\s+call|messages?|chat(?:\s+transcript)?|whatsapp|imessage"
-            r"|messenger)\b[ \t]*(?:from\b|[·(\-–—]|\+?\d|transcript)(?:[^\n:]|:\d)*"
+            r"(?im)^[ \t]*(?:from\s+)?(?:new\s+)?(?:sms|texts?(?:\s+messages?)?|voicemail"
+            r"(?:\s+transcript(?:ion)?)?|vm|missed\s+call|messages?|chat(?:\s+transcript)?|whatsapp"
+            r"|imessage|messenger)\b[ \t]*(?:from\b|[·(\-–—]|\+?\d|transcript"
+            # its number may be taken already: then a date opens what is left
+            r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)"
+            r"[a-z]*\.?,?\s+\d)(?:[^\n:]|:\d)*"
         ),
         ("sms", "text", "voicemail", "vm", "call", "message", "chat", "whatsapp", "messenger"),
+    ),
+    # When a call was logged, not when the tour is: "Call log 12/6 4:12pm — spoke w/ …".
+    (
+        re.compile(
+            rf"(?i)\b(?:call|phone)\s+(?:log|notes?|record)\b[ \t:\-–—]*(?:{_DAY})?[ \t,@]*"
+            r"(?:at[ \t]+)?(?:\d{1,2}:\d\d(?:[ \t]*[ap]\.?m\b\.?)?)?"
+        ),
+        ("log", "note", "record"),
     ),
     # Timestamps of a chat export and a voicemail's length: "[10:02 PM]", "(Tue 7:40 PM)", "(1:02)".
     (
@@ -164,6 +175,7 @@ _STARTS: list[tuple[str, ...] | None] = [
     ("call", "text", "ring", "phone", "email", "follow", "get"),
     ("due", "start", "first", "closing", *_DIGITS, *_MONTHS),
     None,
+    ("call", "phone"),
     ("[", "(", "duration", "length", "·"),
     ("get", "got", "i", "am", "be", "work"),
     None,
