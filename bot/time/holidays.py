@@ -21,6 +21,10 @@ def _nth_weekday(month: int, weekday: int, n: int) -> Callable[[int], date]:
     return on
 
 
+def _day_before(holiday: Callable[[int], date]) -> Callable[[int], date]:
+    return lambda year: holiday(year) - timedelta(days=1)
+
+
 def _fixed(month: int, day: int) -> Callable[[int], date]:
     return lambda year: date(year, month, day)
 
@@ -49,13 +53,20 @@ HOLIDAYS: dict[str, Callable[[int], date]] = {
     "mlk day": _nth_weekday(1, 0, 3),
     "presidents day": _nth_weekday(2, 0, 3),
 }
+# A holiday's eve is the day before it, whatever it is called ("xmas eve", "thanksgiving eve").
 HOLIDAY = re.compile(
-    r"\b(" + "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True)) + r")\b"
+    r"\b((?:"
+    + "|".join(re.escape(h) for h in sorted(HOLIDAYS, key=len, reverse=True))
+    + r")(?:\s+eve)?)\b"
 )
 
 
 def holiday_on_or_after(name: str, today: date) -> date:
     """The next time the holiday falls, today included."""
-    on = HOLIDAYS[name]
+    name = " ".join(name.split())
+    if name not in HOLIDAYS and name.endswith(" eve"):
+        on = _day_before(HOLIDAYS[name.removesuffix(" eve")])
+    else:
+        on = HOLIDAYS[name]
     this_year = on(today.year)
     return this_year if this_year >= today else on(today.year + 1)

@@ -41,6 +41,12 @@ _ZONE_WORD = re.compile(
 _ZONE_FILLER = re.compile(r"(?:\s|\b(?:at|on|the|time)\b|-|,)*")
 _ZONE_FILLER_END = re.compile(r"(?:\s|\b(?:at|on|the|time)\b|-|,)*$")
 _OPTIONS = re.compile(r"\b(?:or|either)\b")
+_HOUR_OR = re.compile(r"(?<![\d/:.])(\d{1,2})(?::([0-5]\d))?\s*(?:or|/)\s*(?:at\s+)?$")
+_OR_HOUR = re.compile(
+    r"\s*(?:or|/)\s*(?:at\s+)?(\d{1,2})(?::([0-5]\d))?\b(?![:/.]\d)"
+    r"(?!\s*(?:bed|br\b|bd\b|ba\b|bath|people|persons?|guests?|kids?|pets?|dogs?|cats?|units?"
+    r"|k\b|%|months?|mo\b|years?|yr))"
+)
 _OR = re.compile(r"\s*(?:or|and|/)?\s*")  # "PT or ET": the second zone word is one too
 _IANA = re.compile(r"\b([a-z]+(?:/[a-z_+-]+){1,2})\b")
 
@@ -212,6 +218,14 @@ _NTH_WEEKDAY = re.compile(
     r"[a-z]+)?"
 )
 
+# A count of days or weeks from a day other than today: "two weeks from friday", "3 days after
+# the 15th". A calendar can tell, the grammar does not try: asked.
+_COUNT_FROM_A_DAY = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|seven|\d{1,2})\s+(?:days?|weeks?)\s+(?:from|after)\s+"
+    r"(?:this\s+|next\s+|the\s+)?(?:" + _WD[1:-1] + r"|\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2}"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+)
+
 _DURATION = re.compile(
     r"\bin\s+(?:about\s+|around\s+|roughly\s+|like\s+)?(half\s+an?|" + _COUNT[1:-1] + r")\s*"
     r"(hours?|hrs?|h|minutes?|mins?|m)\b(\s+and\s+a\s+half)?"
@@ -347,7 +361,7 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
         if _NEGATION.search(t.text, max(0, m.start() - 16), m.start()):
             reading.negated.append(m.group(0))
 
-    reading.unsure = [m.group(0) for m in t.find(_NTH_WEEKDAY)]
+    reading.unsure = [m.group(0) for m in t.find(_NTH_WEEKDAY) + t.find(_COUNT_FROM_A_DAY)]
     reading.past = [m.group(0) for m in t.find(_PAST)]
 
     for m in t.find(_DURATION) + t.find(_DURATION_FROM_NOW):
@@ -514,6 +528,17 @@ def _read_times(t: _Text, reading: Reading, day_ends: list[int], day_first: bool
             reading.unsure.append(m.group(0))
         else:
             add(m, m.start(), _clock(m.group(1), m.group(2), meridiem, m.group(0)))
+
+    # "at 3 or 4", "2/3": a bare number offered beside a clock is another clock.
+    for clock_start, clock_end, _ in list(times):
+        om = _OR_HOUR.match(t.text, clock_end)
+        if om and t.free(*om.span(1)):
+            t.claim(*om.span(1), CLOCK)
+            add(om, om.start(1), _clock(om.group(1), om.group(2), None, om.group(0).strip()))
+        ob = _HOUR_OR.search(t.text, max(0, clock_start - 12), clock_start)  # "1 / 2pm"
+        if ob and t.free(*ob.span(1)):
+            t.claim(*ob.span(1), CLOCK)
+            add(ob, ob.start(1), _clock(ob.group(1), ob.group(2), None, ob.group(1)))
 
     times.sort(key=lambda item: item[0])
     reading.times = [clock for _, _, clock in times]

@@ -120,6 +120,26 @@ def test_one_weekday_named_two_ways_is_one_day_or_a_question(
         assert one.status == "ok" and one.starts_at == r.starts_at, (text, alone, r, one)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    day=st.sampled_from(["tomorrow", "friday", "sat", "12/15", "next week tuesday", "the 15th"]),
+    first=st.integers(1, 12),
+    second=st.integers(1, 12),
+    at=st.sampled_from(["at ", "", "around "]),
+    joint=st.sampled_from([" or ", " / ", ", or ", " or maybe "]),
+    meridiem=st.sampled_from(["", "pm", "am"]),
+)
+def test_two_hours_offered_are_a_question_never_one_of_them(
+    day: str, first: int, second: int, at: str, joint: str, meridiem: str
+) -> None:
+    """ "tmrw at 3 or 4": the agent offered two hours; booking either one is a guess."""
+    if first == second:
+        return
+    text = f"{day} {at}{first}{joint}{second}{meridiem}"
+    r = resolve_time(text, zone="America/New_York", now=NOW)
+    assert r.status in ("ask", "reject"), (text, r)
+
+
 # A time phrase as pieces; a zone may stand between any two of them, or at either end.
 PIECES = st.tuples(
     st.sampled_from(["tomorrow", "friday", "on friday", "12/5", "next week tuesday", "the 15th"]),
