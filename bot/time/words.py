@@ -297,7 +297,11 @@ _BARE_AFTER_WORD = re.compile(
     + _NOT_A_TIME
 )
 _BARE = re.compile(r"^\s*(\d{1,2})\b" + _NOT_A_TIME)
-_HOUR_AFTER_DAY = re.compile(r"\s+(?:at\s+)?(\d{1,2})\b" + _NOT_A_TIME)
+# ("saturday morning 9", "tomorrow afternoon 3": the part of the day may stand between)
+_HOUR_AFTER_DAY = re.compile(
+    r"\s+(?:(?:in\s+the\s+)?(?:morning|afternoon|evening|night)\s+)?(?:at\s+)?(\d{1,2})\b"
+    + _NOT_A_TIME
+)
 _PERIOD = re.compile(
     r"\b(?:in\s+the\s+)?(morning|afternoon|evening|night|after\s+lunch|lunchtime)\b"
 )
