@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.delivery.steps import DeliveryPolicy, Pause, Reporter, Steps, no_pause
+from bot.logs import reason
 from bot.propexo.client import PropexoClient
 from bot.store import Booking, BookingNotFound, BookingState, Store
 
@@ -64,13 +65,23 @@ class Worker:
         return len(self._tasks)
 
     async def run(self) -> None:
+        failing: str | None = None  # the last failure's reason, said once until rounds work
         while not self._stopping:
             try:
                 await self.pause()
                 async with self._round:
                     await self.run_once()
-            except Exception:  # a database hiccup must not end the worker
-                logger.exception("worker round failed; trying again")
+            except Exception as exc:  # a database hiccup must not end the worker
+                why = reason(exc).splitlines()[0]  # a database's first line; not its statement
+                if failing is None:
+                    logger.exception("delivery round failed; trying again every round")
+                elif why != failing:
+                    logger.warning("delivery round failed again: %s", why)
+                failing = why
+            else:
+                if failing is not None:
+                    logger.warning("delivery rounds work again after: %s", failing)
+                failing = None
             # Wakes that come in a burst (every finished step wakes it) make one round, not many.
             await asyncio.sleep(self.batch_pause)
             pause = await self._until_due()

@@ -576,3 +576,30 @@ async def test_a_released_booking_goes_at_once_and_one_a_worker_took_is_left_alo
     still = await store.get_booking(taken.id)
     assert still is not None and still.state is BookingState.SENDING
     assert still.next_attempt_at == claimed.next_attempt_at  # its lease, not cut short
+
+
+async def test_a_store_that_keeps_failing_is_logged_once_not_every_round(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path, caplog: Any
+) -> None:
+    """Rounds fail while the database cannot answer: one traceback says so, not one a round,
+    and a line says when rounds work again."""
+    caplog.set_level("WARNING", logger="bot.delivery.worker")
+    async with sqlite_store(tmp_path) as store:
+        client = propexo_at(propexo_sim.url)
+        worker = Worker(store, client, thread_for(store, slack), policy=FAST_POLICY, tick=0.02)
+        async with store.engine.begin() as connection:
+            await connection.exec_driver_sql("ALTER TABLE bookings RENAME TO bookings_away")
+        running = asyncio.create_task(worker.run())
+        await asyncio.sleep(0.5)  # many rounds, every one failing
+        async with store.engine.begin() as connection:
+            await connection.exec_driver_sql("ALTER TABLE bookings_away RENAME TO bookings")
+        await asyncio.sleep(0.3)
+        await worker.stop(grace=1)
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await client.aclose()
+    failed = [r for r in caplog.records if r.getMessage().startswith("delivery round failed")]
+    assert [r.levelname for r in failed] == ["ERROR"], [r.getMessage() for r in failed]
+    assert failed[0].exc_info is not None
+    assert any("delivery rounds work again" in r.getMessage() for r in caplog.records)
