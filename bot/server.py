@@ -70,13 +70,15 @@ def web_app(tourbot: Tourbot, bolt: AsyncApp) -> web.Application:
             return await to_aiohttp_response(answer)
 
     async def healthz(_: web.Request) -> web.Response:
-        return web.json_response(
-            {
-                "ok": True,
-                "uptime_seconds": round(time.monotonic() - started, 1),
-                "deliveries_in_flight": tourbot.deliveries_in_flight,
-            }
-        )
+        problem = await tourbot.store.problem()  # healthy means bookings can be stored
+        answer: dict[str, object] = {
+            "ok": problem is None,
+            "uptime_seconds": round(time.monotonic() - started, 1),
+            "deliveries_in_flight": tourbot.deliveries_in_flight,
+        }
+        if problem is not None:
+            answer["problem"] = problem
+        return web.json_response(answer, status=200 if problem is None else 503)
 
     async def start(_: web.Application) -> None:
         bolt.client.session = session = slack_session()

@@ -67,13 +67,8 @@ async def fresh_database(server_url: str = POSTGRES_URL) -> AsyncIterator[str]:
         try:
             yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
         finally:
-            # Killed workers may leave sessions behind for a moment: end them, then drop.
-            await _outside_transaction(
-                admin,
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
-                f'DROP DATABASE IF EXISTS "{name}"',
-            )
+            # Killed workers may leave sessions behind: FORCE ends them in the same step.
+            await _outside_transaction(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
 
