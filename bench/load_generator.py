@@ -47,7 +47,19 @@ class LoadGenerator:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, self._exchange, (url, list(requests)))
 
-    def _exchange(self, message: tuple[str, list[Request]]) -> list[Answer]:
+    async def stream(
+        self, url: str, requests: Sequence[Request], in_flight: int, rate: float = 0.0
+    ) -> list[Answer]:
+        """POST every request to `url`, at most `in_flight` under way: each connection sends its
+        next request once its last is answered and, given a `rate` (requests a second), not
+        before that request's turn. Answers come back in request order."""
+        loop = asyncio.get_running_loop()
+        message = (url, list(requests), in_flight, rate)
+        return await loop.run_in_executor(None, self._exchange, message)
+
+    def _exchange(
+        self, message: tuple[str, list[Request]] | tuple[str, list[Request], int, float]
+    ) -> list[Answer]:
         self._pipe.send(message)
         answers: list[Answer] = self._pipe.recv()
         return answers
@@ -68,6 +80,9 @@ def _serve(pipe: Connection) -> None:
     loop = asyncio.new_event_loop()
     pools: dict[tuple[str, int], list[_Exchange]] = {}
     while (message := pipe.recv()) is not None:
+        if len(message) == 4:
+            pipe.send(loop.run_until_complete(_stream(pools, *message)))
+            continue
         url, requests = message
         pipe.send(loop.run_until_complete(_burst(pools, url, requests)))
     for pool in pools.values():
@@ -96,6 +111,39 @@ async def _burst(
             )
         )
     )
+
+
+async def _stream(
+    pools: dict[tuple[str, int], list[_Exchange]],
+    url: str,
+    requests: list[Request],
+    width: int,
+    rate: float,
+) -> list[Answer]:
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    pool = pools.setdefault((host, port), [])
+    pool[:] = [exchange for exchange in pool if exchange.open]
+    loop = asyncio.get_running_loop()
+    while len(pool) < width:
+        _, exchange = await loop.create_connection(_Exchange, host, port)
+        pool.append(exchange)
+    head = f"POST {parts.path or '/'} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+    answers: list[Answer | None] = [None] * len(requests)
+    following = iter(range(len(requests)))
+    started = loop.time()
+
+    async def lane(exchange: _Exchange) -> None:
+        for index in following:  # shared: each lane takes the next request not yet sent
+            if rate > 0:
+                await asyncio.sleep(max(0.0, started + index / rate - loop.time()))
+            if not exchange.open:
+                _, exchange = await loop.create_connection(_Exchange, host, port)
+            body, headers = requests[index]
+            answers[index] = await exchange.send(_request(head, body, headers))
+
+    await asyncio.gather(*(lane(exchange) for exchange in pool[:width]))
+    return [answer for answer in answers if answer is not None]
 
 
 def _request(head: str, body: bytes, headers: dict[str, str]) -> bytes:

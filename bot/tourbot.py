@@ -25,7 +25,15 @@ from bot.portfolio.prospects import ProspectSearch
 from bot.propexo.client import Community, PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
 from bot.settings import Settings
-from bot.store import Added, Booking, BookingState, NewBooking, Store, StoreUnavailable
+from bot.store import (
+    Added,
+    Booking,
+    BookingState,
+    NewBooking,
+    NotSavedInTime,
+    Store,
+    StoreUnavailable,
+)
 from bot.time.clock import Clock, system_clock
 from bot.time.resolve import ResolvedTime, describe, resolve_time, short_when, warm_up
 from bot.time.zones import TourZone, tour_zone
@@ -199,12 +207,19 @@ class Tourbot:
             values, settings=self.settings, zone=zone.zone, now=now or self.clock()
         )
 
-    async def duplicates(self, draft: BookingDraft, *, request_key: str) -> list[Booking]:
-        """Live bookings for the same prospect at the same moment, other than this request's."""
+    async def duplicates(
+        self, draft: BookingDraft, *, request_key: str, within: float | None = None
+    ) -> list[Booking]:
+        """Live bookings for the same prospect at the same moment, other than this request's;
+        NotSavedInTime (certain: it only reads) when the store has not answered `within` s."""
         key = _prospect_key(draft.appointment.body())
         if key is None or draft.time.starts_at is None:
             return []
-        return await self.store.duplicates_of(key, draft.time.starts_at, excluding=request_key)
+        reading = self.store.duplicates_of(key, draft.time.starts_at, excluding=request_key)
+        try:
+            return await asyncio.wait_for(reading, within)
+        except TimeoutError:
+            raise NotSavedInTime(certain=True) from None
 
     # -- accepting and delivering ----------------------------------------------------------------
 
@@ -216,14 +231,16 @@ class Tourbot:
         origin: Origin,
         zone: TourZone,
         values: Mapping[str, str],
+        within: float | None = None,
     ) -> tuple[Booking, bool]:
         """Store the booking (once per `request_key`); True if this call created it.
 
         It is held back for a few seconds so its thread can be opened first (`release`); if
         this process dies before that, the worker sends it after the hold and opens the thread.
+        Raises NotSavedInTime when the store has not answered `within` seconds.
         """
         new = _new_booking(draft, request_key, origin, zone, values, self.who(draft, values))
-        return await self.store.add_booking(new)
+        return await self.store.add_booking(new, within=within)
 
     async def accept_unless_doubled(
         self,
@@ -233,11 +250,12 @@ class Tourbot:
         origin: Origin,
         zone: TourZone,
         values: Mapping[str, str],
+        within: float | None = None,
     ) -> Added:
         """As `accept`, unless the prospect already has a live booking at that moment (what
         `duplicates` finds): then nothing is stored and `doubles` holds those. One round trip."""
         new = _new_booking(draft, request_key, origin, zone, values, self.who(draft, values))
-        return await self.store.add_booking_unless_doubled(new)
+        return await self.store.add_booking_unless_doubled(new, within=within)
 
     async def release(self, booking: Booking) -> None:
         """The booking's thread is open: deliver it now, unless a worker already took it (the

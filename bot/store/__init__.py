@@ -13,6 +13,7 @@ from bot.store.bookings import (
 from bot.store.budget import BudgetUnit
 from bot.store.database import StoreUnavailable, database_url
 from bot.store.dialogues import Dialogue, Dialogues, NewDialogue
+from bot.store.intake import NotSavedInTime
 from bot.store.schema import BookingState, DialogueState, metadata
 from bot.store.store import Store
 
@@ -29,6 +30,7 @@ __all__ = [
     "InvalidTransition",
     "NewBooking",
     "NewDialogue",
+    "NotSavedInTime",
     "Store",
     "StoreUnavailable",
     "database_url",

@@ -1,12 +1,15 @@
 """Booking conversations and handled Slack deliveries, kept beside the bookings.
 
 A conversation changes by compare-and-set on its `version`, so two replies handled at once (or by
-two instances) never overwrite each other; a delivery is handled by whoever records it first.
+two instances) never overwrite each other; a delivery is handled by whoever records it first, and
+a delivery this process is still recording is not recorded again (`sight`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -20,10 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.schema import DialogueRow, DialogueState, SeenEventRow
+from bot.store.sightings import Sightings
 
 Transaction = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+
 DIALOGUE_COLUMNS = tuple(DialogueRow.__table__.c)
 SEEN_KEPT = timedelta(days=1)  # Slack retries within minutes; a day is ample
+SIGHTED_IN_MEMORY = 10_000  # deliveries this process remembers claiming (Slack's retries: minutes)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,9 +79,19 @@ def _dialogue(row: Row[Any]) -> Dialogue:
 class Dialogues:
     """The conversations table; made by `Store`, sharing its engine and clock."""
 
-    def __init__(self, transaction: Transaction, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        transaction: Transaction,
+        clock: Callable[[], datetime],
+        *,
+        urgent: Transaction | None = None,
+    ) -> None:
+        """`urgent` transactions go first on SQLite: records of deliveries an ack may wait for."""
         self._transaction = transaction
         self._clock = clock
+        self._sightings = Sightings(urgent or transaction, clock)
+        # Key -> its record in the store, under way or done: claimed in this process.
+        self._sighted: OrderedDict[str, asyncio.Task[bool] | None] = OrderedDict()
 
     async def start(self, new: NewDialogue) -> tuple[Dialogue, bool]:
         """A conversation in `new`'s thread: a new one (True), or the one already open there
@@ -220,17 +236,33 @@ class Dialogues:
             ).scalar_one_or_none()
         return when
 
+    def sight(self, key: str) -> asyncio.Task[bool] | None:
+        """Claim a Slack delivery in this process at once, and record it in the store (as
+        `first_sighting`). None if this process claimed it already (a retry that arrived while
+        the first was still being recorded or handled); else the record under way, True once it
+        is this delivery's first record anywhere. A record that fails gives up the claim."""
+        if key in self._sighted:
+            return None
+        record = asyncio.create_task(self.first_sighting(key), name="first-sighting")
+        self._sighted[key] = record
+        while len(self._sighted) > SIGHTED_IN_MEMORY:
+            self._sighted.popitem(last=False)
+
+        def settled(done: asyncio.Task[bool]) -> None:
+            if self._sighted.get(key) is not done:
+                return
+            if done.cancelled() or done.exception() is not None:
+                del self._sighted[key]  # not recorded: a retry may try again
+            else:
+                self._sighted[key] = None  # remembered without the task
+
+        record.add_done_callback(settled)
+        return record
+
     async def first_sighting(self, key: str) -> bool:
         """Record a Slack delivery; False if it was recorded before (a retry, a second event
-        for the same message): the caller then does nothing."""
-        try:
-            async with self._transaction() as connection:
-                await connection.execute(
-                    insert(SeenEventRow).values(key=key[:255], seen_at=self._clock())
-                )
-        except IntegrityError:
-            return False
-        return True
+        for the same message): the caller then does nothing. Written in batches."""
+        return await self._sightings.record(key)
 
     async def _one(self, where: Any) -> Dialogue | None:
         async with self._transaction() as connection:

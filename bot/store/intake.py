@@ -1,19 +1,22 @@
 """Adding new bookings: written in batches as they arrive, each once per request key, and left out
-when the prospect already has a live booking at that moment (a likely double).
+when the prospect already has a live booking at that moment (a likely double). A caller may give
+up waiting (`within`): its booking is then never stored, or it is told the outcome is unknown.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, bindparam, delete, insert, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.bookings import (
@@ -42,7 +45,24 @@ LIVE_AT_MOMENTS = (
 )
 GATHER_PAUSE = 0.001  # seconds a batch of new bookings waits for more to arrive, again and again
 GATHER_AT_MOST = 0.05  # ... while they keep arriving, and no longer than this
-PROSPECT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")  # held until the transaction ends
+# Each held until the transaction ends; unnest gives the keys in the array's order.
+PROSPECT_LOCKS = text(
+    "SELECT pg_advisory_xact_lock(k) "
+    "FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, n) ORDER BY n"
+)
+COMMIT_GRACE = 0.2  # seconds a caller past its time still waits for a commit already under way
+
+
+class NotSavedInTime(Exception):
+    """The store did not answer within the time given. `certain`: the booking is not stored and
+    never will be from this request; otherwise its commit was under way and may have stored it
+    (the same request key finds it)."""
+
+    def __init__(self, *, certain: bool) -> None:
+        self.certain = certain
+        super().__init__(
+            "the booking was not stored" if certain else "the booking may or may not be stored"
+        )
 
 
 @dataclass
@@ -50,6 +70,29 @@ class _Arrival:
     new: NewBooking
     unless_doubled: bool
     added: asyncio.Future[Added]
+    # waiting -> committing (its row is in a transaction about to commit), or -> abandoned (its
+    # caller gave up first, so the row is left out). Both moves happen without an await between
+    # test and set, so the writer and the caller never both win.
+    state: str = "waiting"
+
+    def abandon(self) -> bool:
+        """Give up waiting; False if the commit that stores it is already under way."""
+        if self.state == "committing":
+            return False
+        self.state = "abandoned"
+        self.added.cancel()
+        return True
+
+    def commit(self) -> bool:
+        """The writer is about to commit this one's row; False if its caller gave up."""
+        if self.state == "abandoned":
+            return False
+        self.state = "committing"
+        return True
+
+    @property
+    def waiting(self) -> bool:
+        return self.state != "abandoned"
 
 
 class Intake:
@@ -60,19 +103,51 @@ class Intake:
         self._db = db
         self._queue: list[_Arrival] = []
         self._writer: asyncio.Task[None] | None = None
+        # PostgreSQL: a connection kept for new bookings, so an agent's booking never queues
+        # behind every other transaction for one of the pool's (measured: seconds under load).
+        self._kept: AsyncConnection | None = None
+        self._trouble = False  # the kept connection failed: the ordinary way until one succeeds
 
-    async def add_booking(self, new: NewBooking) -> tuple[Booking, bool]:
+    async def close(self) -> None:
+        """Let the batch being written finish, then give back the kept connection."""
+        if self._writer is not None and not self._writer.done():
+            await asyncio.wait({self._writer}, timeout=10)
+        if self._kept is not None:
+            await self._kept.close()
+            self._kept = None
+
+    @contextlib.asynccontextmanager
+    async def _kept_transaction(self) -> AsyncIterator[AsyncConnection]:
+        """PostgreSQL: a transaction on the kept connection (opened again after a failure)."""
+        if self._kept is None or self._kept.closed or self._kept.invalidated:
+            self._kept = await self._db.engine.connect()
+        kept = self._kept
+        try:
+            async with kept.begin():
+                yield kept
+        except DBAPIError as exc:
+            if not isinstance(exc, IntegrityError):  # a double is no trouble with the connection
+                self._kept = None
+                await kept.close()  # a broken connection goes back to the pool invalidated
+            raise
+
+    async def add_booking(
+        self, new: NewBooking, *, within: float | None = None
+    ) -> tuple[Booking, bool]:
         """Store `new` as `accepted`. If its request key is already stored, return that booking
         and False instead: the same request twice is one booking, even when both race.
-        Bookings added at the same time are written together, in one transaction."""
-        added = await self._add(new, unless_doubled=False)
+        Bookings added at the same time are written together, in one transaction. Raises
+        NotSavedInTime when not stored `within` seconds (see `NotSavedInTime.certain`)."""
+        added = await self._add(new, unless_doubled=False, within=within)
         assert added.booking is not None
         return added.booking, added.created
 
-    async def add_booking_unless_doubled(self, new: NewBooking) -> Added:
+    async def add_booking_unless_doubled(
+        self, new: NewBooking, *, within: float | None = None
+    ) -> Added:
         """As `add_booking`, unless the prospect already has a live booking at that moment (as
         `duplicates_of` finds them): then nothing is stored, and `doubles` holds those."""
-        return await self._add(new, unless_doubled=True)
+        return await self._add(new, unless_doubled=True, within=within)
 
     async def duplicates_of(
         self, prospect_key: str, starts_at: datetime, *, excluding: str | None = None
@@ -87,19 +162,31 @@ class Intake:
             where = and_(where, BookingRow.request_key != excluding)
         return await read_many(self._db, where, order=(BookingRow.created_at,), limit=5)
 
-    async def _add(self, new: NewBooking, *, unless_doubled: bool) -> Added:
+    async def _add(self, new: NewBooking, *, unless_doubled: bool, within: float | None) -> Added:
         loop = asyncio.get_running_loop()
         arrival = _Arrival(new, unless_doubled, loop.create_future())
         self._queue.append(arrival)
         writer = self._writer
         if writer is None or writer.done() or writer.get_loop() is not loop:
             self._writer = loop.create_task(self._write_queued(), name="booking-intake")
-        return await arrival.added
+        if within is None:
+            return await arrival.added
+        with contextlib.suppress(TimeoutError):
+            # Shielded: giving up must go through `abandon`, never cancel the batch's write.
+            return await asyncio.wait_for(asyncio.shield(arrival.added), within)
+        if arrival.abandon():
+            raise NotSavedInTime(certain=True)
+        with contextlib.suppress(TimeoutError):
+            return await asyncio.wait_for(asyncio.shield(arrival.added), COMMIT_GRACE)
+        raise NotSavedInTime(certain=arrival.abandon())  # a failed commit hands it back
 
     async def _write_queued(self) -> None:
         while self._queue:
             await self._gather()
-            batch, self._queue = self._queue, []
+            batch = [arrival for arrival in self._queue if arrival.waiting]
+            self._queue = []
+            if not batch:
+                continue
             try:
                 results = await self._add_together(batch)
             except Exception as exc:
@@ -109,7 +196,8 @@ class Intake:
                 # A request key stored already (a double click), or a row the database refuses:
                 # each on its own, so one booking's trouble is never another's.
                 for arrival in batch:
-                    await _settle(arrival, self._add_alone(arrival))
+                    if arrival.waiting:
+                        await _settle(arrival, self._add_alone(arrival))
                 continue
             for arrival, added in zip(batch, results, strict=True):
                 if not arrival.added.done():
@@ -126,20 +214,55 @@ class Intake:
             await asyncio.sleep(GATHER_PAUSE)
 
     async def _add_together(self, arrivals: Sequence[_Arrival]) -> list[Added]:
-        """One transaction for all; IntegrityError if any request key is stored already."""
+        """One transaction for all; IntegrityError if any request key is stored already. The
+        rows of arrivals whose callers gave up by the time the rows are written are taken out
+        before the commit, so what a caller was told (not stored) stays true."""
+        if self._db.dialect == "postgresql" and not self._trouble:
+            try:
+                return await self._write(arrivals, self._kept_transaction)
+            except IntegrityError:
+                raise
+            except DBAPIError:
+                # Once more the ordinary way, which first checks what the database came back as.
+                self._trouble = True
+        results = await self._write(arrivals, lambda: self._db.transaction(urgent=True))
+        self._trouble = False
+        return results
+
+    async def _write(
+        self,
+        arrivals: Sequence[_Arrival],
+        transaction: Callable[[], AbstractAsyncContextManager[AsyncConnection]],
+    ) -> list[Added]:
         now = self._db.clock()
         stored: dict[str, Booking] = {}
-        async with self._db.transaction(urgent=True) as connection:
-            if connection.dialect.name == "postgresql":
-                # Instances adding for the same prospect take turns, so each sees the other's.
-                for key in sorted({a.new.prospect_key for a in arrivals if a.new.prospect_key}):
-                    await connection.execute(PROSPECT_LOCK, {"key": _lock_key(key)})
-            doubles = await _doubles(connection, [a.new for a in arrivals if a.unless_doubled])
-            kept = _kept_rows(arrivals, doubles, now)  # also finds doubles within this batch
-            if kept:
-                await connection.execute(ADD_BOOKINGS, kept)
-                # Every value is ours (the id too): the stored bookings need no reading back.
-                stored = {row["request_key"]: _stored(row) for row in kept}
+        try:
+            async with transaction() as connection:
+                if connection.dialect.name == "postgresql":
+                    # Instances adding for the same prospect take turns, so each sees the other's.
+                    # One round trip for the batch's locks, taken in key order (no deadlock).
+                    keys = {a.new.prospect_key for a in arrivals if a.new.prospect_key}
+                    if keys:
+                        locks = sorted(_lock_key(key) for key in keys)
+                        await connection.execute(PROSPECT_LOCKS, {"keys": locks})
+                wanted = [a for a in arrivals if a.waiting]
+                doubles = await _doubles(connection, [a.new for a in wanted if a.unless_doubled])
+                kept = _kept_rows(wanted, doubles, now)  # also finds doubles within this batch
+                if kept:
+                    await connection.execute(ADD_BOOKINGS, kept)
+                    # Every value is ours (the id too): the stored bookings need no reading back.
+                    stored = {row["request_key"]: _stored(row) for row in kept}
+                gone = {a.new.request_key for a in arrivals if not a.commit()} & set(stored)
+                if gone:  # their callers were told "not stored" while the rows were written
+                    await connection.execute(
+                        delete(BookingRow).where(BookingRow.request_key.in_(sorted(gone)))
+                    )
+                    stored = {key: booking for key, booking in stored.items() if key not in gone}
+        except BaseException:
+            for arrival in arrivals:  # rolled back: a caller may give up on them again
+                if arrival.state == "committing":
+                    arrival.state = "waiting"
+            raise
         return [
             Added(stored.get(key), key in stored, doubles.get(key, []))
             for key in (a.new.request_key for a in arrivals)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
+from functools import partial
 from types import TracebackType
 from typing import Any, Self
 
@@ -77,7 +78,9 @@ class Store:
         self._claims = Claims(self._db)
         self._budget = RateBudget(self._db)
         self._zones = UserZones(self._db)
-        self.dialogues = Dialogues(self._db.transaction, clock)
+        self.dialogues = Dialogues(
+            self._db.transaction, clock, urgent=partial(self._db.transaction, urgent=True)
+        )
 
     @classmethod
     def from_url(
@@ -99,12 +102,18 @@ class Store:
         """Bring the schema up to date; StoreUnavailable when the database cannot be opened."""
         await self._db.create_schema()
 
+    async def problem(self) -> str | None:
+        """Why the store cannot take bookings now, in a sentence; None when it can. Quick (a
+        second and a half at most), and it mends what it safely can on the way."""
+        return await self._db.problem()
+
     async def checkpoint(self) -> None:
         """SQLite: copy the write-ahead log into the database file, holding nobody up."""
         await self._db.checkpoint()
 
     async def close(self) -> None:
         """Close the connections once the transactions under way are done."""
+        await self._intake.close()
         await self._db.close()
 
     async def __aenter__(self) -> Self:
@@ -124,13 +133,18 @@ class Store:
 
     # Adding bookings
 
-    async def add_booking(self, new: NewBooking) -> tuple[Booking, bool]:
-        """Store `new` as `accepted`, or return the booking its request key stored, and False."""
-        return await self._intake.add_booking(new)
+    async def add_booking(
+        self, new: NewBooking, *, within: float | None = None
+    ) -> tuple[Booking, bool]:
+        """Store `new` as `accepted`, or return the booking its request key stored, and False;
+        NotSavedInTime if the database has not answered `within` seconds."""
+        return await self._intake.add_booking(new, within=within)
 
-    async def add_booking_unless_doubled(self, new: NewBooking) -> Added:
+    async def add_booking_unless_doubled(
+        self, new: NewBooking, *, within: float | None = None
+    ) -> Added:
         """As `add_booking`, unless the prospect has a live booking at that moment already."""
-        return await self._intake.add_booking_unless_doubled(new)
+        return await self._intake.add_booking_unless_doubled(new, within=within)
 
     async def duplicates_of(
         self, prospect_key: str, starts_at: datetime, *, excluding: str | None = None
