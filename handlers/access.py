@@ -21,7 +21,7 @@ from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.access import AccessPolicy, Decision, MemberLookup
+from bot.access import LOOKUP_DEADLINE, AccessPolicy, Decision, MemberLookup
 from handlers.modals import ReplyTo, tell_agent
 
 logger = logging.getLogger(__name__)
@@ -75,9 +75,20 @@ def register(app: AsyncApp, policy: AccessPolicy, known_thread: KnownThread | No
     ) -> BoltResponse | None:
         try:
             request = slack_request(body, user_id=context.user_id)
-            if request.dm_thread and known_thread and await known_thread(*request.dm_thread):
-                request = replace(request, channel_id=None)  # carries on what was allowed
-            decision = await policy.check(request.user_id, request.channel_id)
+            decision = None
+            if request.dm_thread and known_thread:
+                # Bounded like the group lookup: a stalled store must not hold Slack's ack.
+                try:
+                    kept = await asyncio.wait_for(known_thread(*request.dm_thread), LOOKUP_DEADLINE)
+                except TimeoutError:
+                    logger.warning("the store did not say within %.1f s whose DM thread this is",
+                                   LOOKUP_DEADLINE)  # fmt: skip
+                    decision = Decision("unavailable")
+                else:
+                    if kept:
+                        request = replace(request, channel_id=None)  # carries on, as allowed
+            if decision is None:
+                decision = await policy.check(request.user_id, request.channel_id)
         except Exception:  # a bug or an odd payload must not open the door, nor leave Slack waiting
             logger.exception("access check failed; refusing")
             request = SlackRequest("other", context.user_id, None, body)

@@ -362,7 +362,7 @@ class Conversations:
             saved = await self._save_turn(dialogue, values, "not_ready", agent_zone)
             return saved or summary
         draft = self.tourbot.check(values, zone)
-        request_key = f"dialogue:{dialogue.id}"
+        request_key = booking_key(dialogue.id)
         who = self.tourbot.who(draft, values) or "the prospect"
         summary_line = f"Tour for {who} · {short_when(draft.time)}"
         if not confirmed and draft.needs_confirmation:
@@ -488,6 +488,24 @@ class Conversations:
     @staticmethod
     def _now() -> datetime:
         return datetime.now(UTC)
+
+
+def booking_key(dialogue_id: str) -> str:
+    """The one request key of a conversation's booking, whether Book in its thread or its form
+    ("Edit in form") makes it: a conversation books once, whichever is pressed first."""
+    return f"dialogue:{dialogue_id}"
+
+
+async def conversation_booked(dialogues: Dialogues, dialogue_id: str) -> bool:
+    """Whether the conversation already made its booking (Book in its thread)."""
+    dialogue = await dialogues.get(dialogue_id)
+    return dialogue is not None and dialogue.state is DialogueState.BOOKED
+
+
+ALREADY_BOOKED = (
+    "This conversation was already booked in its thread, so this form booked nothing more. "
+    "Close it and see the thread; to book another tour, start a new /tour."
+)
 
 
 async def booked_in_form(

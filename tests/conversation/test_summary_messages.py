@@ -5,6 +5,7 @@ from the very first message after start."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -62,6 +63,24 @@ async def test_booking_in_the_form_takes_the_buttons_off_the_summary(chat: Runni
     assert "Booked in the form: see below." in shown(thread.bot_messages()[0])
     await chat.agent.click(DEFAULT_CHANNEL_ID, summary.ts, "dialogue_book", book)
     await chat.slack.wait_for("chat.postEphemeral")
+    assert len(chat.propexo.state.appointments) == 1
+
+
+async def test_a_form_opened_from_a_conversation_booked_in_its_thread_books_nothing_more(
+    chat: RunningBot,
+) -> None:
+    """Edit in form, then Book in the thread, then Submit: one booking, and the form says why it
+    booked nothing (it changed the time: no look for doubles would have caught it)."""
+    thread = Thread(chat)
+    summary = await thread.start(f"{MENTION} book Jane Doe jane@example.com friday at 2pm")
+    book = str(buttons(summary)[0]["value"])
+    await thread.click("dialogue_edit")
+    [opened] = await chat.slack.wait_for("views.open")
+    await chat.agent.click(DEFAULT_CHANNEL_ID, summary.ts, "dialogue_book", book)
+    assert await booking_states(chat, 1) == [BookingState.CONFIRMED]
+    answer = await chat.agent.submit(opened.response["view"]["id"], {"tour_time": "friday at 5pm"})
+    assert "already booked in its thread" in json.dumps(answer)
+    await asyncio.sleep(0.3)
     assert len(chat.propexo.state.appointments) == 1
 
 
