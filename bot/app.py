@@ -76,6 +76,7 @@ def build_app(tourbot: Tourbot, *, signing_secret: str | None = None) -> AsyncAp
     work = ListenerWork()
     work.watch(app)
     tourbot.finish_before_closing(work.finished)
+    tourbot.count_work_under_way(lambda: work.running)
     return app
 
 

@@ -99,6 +99,7 @@ class Tourbot:
         self._job_tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self._first_finish: list[Callable[[], Awaitable[None]]] = []
+        self._under_way: Callable[[], int] = lambda: 0
         self.keep_running("checkpoints", self._checkpoints)
 
     @classmethod
@@ -147,6 +148,15 @@ class Tourbot:
     def finish_before_closing(self, work: Callable[[], Awaitable[None]]) -> None:
         """`close` first waits (at most its grace) for `work()`: e.g. listeners after their ack."""
         self._first_finish.append(work)
+
+    def count_work_under_way(self, count: Callable[[], int]) -> None:
+        """`count()` is how many requests the front end is still working on after their ack."""
+        self._under_way = count
+
+    @property
+    def work_under_way(self) -> int:
+        """Requests still being worked on after their ack (0 when the front end does not say)."""
+        return self._under_way()
 
     def keep_running(
         self, name: str, job: Callable[[asyncio.Event], Coroutine[Any, Any, None]]

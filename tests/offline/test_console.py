@@ -10,10 +10,16 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.cli import main
+from bot.offline.console.io import Output
+from bot.offline.console.screen import Screen
+from bot.offline.propexo import SimulatorServer
+from bot.offline.slack import SlackStandIn
+from tests.harness import running_bot
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo.tour"
@@ -230,7 +236,7 @@ def test_a_pushed_views_buttons_are_pressed_by_their_labels(
         "--now",
         "2026-11-25T10:00",
     )
-    assert status == 0
+    assert status == 0, out
     in_order(
         out,
         "Confirm the time> click Book at this time",
@@ -589,3 +595,18 @@ def test_a_script_line_that_cannot_be_done_stops_the_script(
     status, out = play(script, tmp_path, capsys)
     assert status == 1
     assert says in out
+
+
+async def test_the_console_waits_for_a_request_still_being_worked_on(
+    slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
+) -> None:
+    """A /tour whose form waits for the first community list makes no Slack call for a while
+    after its ack; the console must not take that quiet for the end, or the script's next line
+    ("submit") finds no form open."""
+    propexo_sim.add_fault("GET /crm/v1/communities/", "latency", seconds=0.6)
+    async with running_bot(slack, propexo_sim, tmp_path / "t.db") as bot:
+        screen = Screen(bot, Output(lambda line: None), zone=ZoneInfo(ZONE))
+        response = await bot.agent.command("Jane Doe jane@example.com tomorrow at 3pm at maple")
+        assert response.status_code == 200
+        assert await screen.settle(5.0)
+        assert bot.slack.calls_to("views.open"), "the console called it done before the form"

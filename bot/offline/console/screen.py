@@ -202,8 +202,9 @@ class Screen:
     # -- waiting for the bot ---------------------------------------------------------------------
 
     async def settle(self, limit: float, *, bookings: bool = False) -> bool:
-        """Wait until the bot has made no Slack call for a moment (and, with `bookings`, none of
-        the agent's bookings is still on its way), `limit` seconds at most. False if it wasn't."""
+        """Wait until the bot has made no Slack call for a moment and works on no request (and,
+        with `bookings`, none of the agent's bookings is still on its way), `limit` seconds at
+        most. False if it wasn't."""
         loop = asyncio.get_running_loop()
         start = loop.time()
         count, changed = len(self.slack.calls), start
@@ -212,6 +213,8 @@ class Screen:
             now = loop.time()
             if (seen := len(self.slack.calls)) != count:
                 count, changed = seen, now
+            elif self.bot.tourbot.work_under_way:
+                changed = now  # a request is still being worked on: its Slack calls may follow
             elif bookings and await self._bookings_busy():
                 # The store moves first and Slack hears second: quiet counts from the move.
                 changed = now
