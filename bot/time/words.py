@@ -224,6 +224,11 @@ _COUNT_FROM_A_DAY = re.compile(
     r"\b(?:a|an|one|two|three|four|five|six|seven|\d{1,2})\s+(?:days?|weeks?)\s+(?:from|after)\s+"
     r"(?:this\s+|next\s+|the\s+)?(?:" + _WD[1:-1] + r"|\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2}"
     r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    # "the saturday after next", "the friday after the 12th", "the monday before christmas":
+    # a weekday counted from another day, which people count apart
+    r"|\b(?:the\s+)?(?:" + _WD[1:-1] + r")\s+(?:after|before)\s+(?:next\b|the\s+\d|\d{1,2}/"
+    r"|(?:this|that)\s+(?:one|week)|(?:" + _WD[1:-1] + r")\b|jan|feb|mar|apr|may|jun|jul|aug"
+    r"|sep|oct|nov|dec|christmas|xmas|thanksgiving|new\s+year|easter|labor|memorial)"
 )
 
 _DURATION = re.compile(
