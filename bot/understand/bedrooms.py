@@ -16,12 +16,10 @@ from bot.understand.wish_fields import (
     Cued,
     alone,
     bounded,
-    hide_all,
     labelled,
     newest,
     older_labels,
     standing_alone,
-    take_all,
 )
 
 _NUMBER_WORDS = {
@@ -127,11 +125,11 @@ def take_bedrooms(message: Message) -> None:
             message.take(field.start, field.end)
             break
         unread.append((field.start, field.end))  # "Beds: 2 or 3ish" stays in the notes
-    hide_all(message, unread)
+    message.hide_all(unread)
     found, with_baths = _said(message, 0, len(message.text))
     if "bedrooms" in message.values:
         # The same size said again in the message goes with the label's.
-        take_all(message, (span for value, span in found if value == message.values["bedrooms"]))
+        message.take_all((span for value, span in found if value == message.values["bedrooms"]))
         return
     if _take_said(message, found, with_baths):
         return
@@ -214,10 +212,10 @@ def _take_said(message: Message, found: Said, with_baths: Said) -> bool:
     if len(values) == 1 and "" not in values:
         start, end = mentions[0][1]
         message.set("bedrooms", values.pop(), source=message.text[start:end])
-        take_all(message, (span for _, span in mentions if span not in baths))
-        hide_all(message, (span for _, span in mentions if span in baths))
+        message.take_all((span for _, span in mentions if span not in baths))
+        message.hide_all((span for _, span in mentions if span in baths))
         return True
-    hide_all(message, (span for _, span in mentions))
+    message.hide_all((span for _, span in mentions))
     return False
 
 

@@ -18,12 +18,10 @@ from bot.understand.wish_fields import (
     Cued,
     alone,
     bounded,
-    hide_all,
     labelled,
     newest,
     older_labels,
     standing_alone,
-    take_all,
 )
 
 _DIGIT_WORDS = {
@@ -232,8 +230,8 @@ def take_budget(message: Message) -> None:
     else:
         if "rent_min" not in message.values and "rent_max" not in message.values:
             _take(message, _mentions(message, text, 0, len(message.text), labelled=False))
-    hide_all(message, unread)
-    hide_all(message, (m.span() for m in _MONEY_LEFT.finditer(message.search)))  # no time
+    message.hide_all(unread)
+    message.hide_all(m.span() for m in _MONEY_LEFT.finditer(message.search))  # no time
 
 
 def _hide_other_money(message: Message) -> None:
@@ -243,7 +241,7 @@ def _hide_other_money(message: Message) -> None:
     for words, pattern in _NOT_BUDGET_AFTER:
         if any(word in lower for word in words):
             spans += [m.span() for m in pattern.finditer(message.search)]
-    hide_all(message, spans)
+    message.hide_all(spans)
 
 
 Mention = tuple[Decimal | None, Decimal | None, tuple[int, int]]
@@ -261,7 +259,7 @@ def _take(message: Message, said: list[Mention]) -> bool:
     lows = {low for low, _, _ in said if low is not None}
     highs = {high for _, high, _ in said if high is not None}
     if len(lows) > 1 or len(highs) > 1:
-        hide_all(message, (span for _, _, span in said))
+        message.hide_all((span for _, _, span in said))
         return False
     start, end = said[0][2]
     source = message.text[start:end]
@@ -269,7 +267,7 @@ def _take(message: Message, said: list[Mention]) -> bool:
         message.set("rent_min", _dollars(lows.pop()), source=source)
     if highs:
         message.set("rent_max", _dollars(highs.pop()), source=source)
-    take_all(message, (_with_cue(message.search, *span) for _, _, span in said))
+    message.take_all((_with_cue(message.search, *span) for _, _, span in said))
     return True
 
 
@@ -294,7 +292,7 @@ def _hide_listing_prices(message: Message) -> None:
         ):
             listed.append(prices[0].span())
         start = end + 1
-    hide_all(message, listed)
+    message.hide_all(listed)
 
 
 @dataclass(frozen=True)

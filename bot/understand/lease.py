@@ -13,7 +13,6 @@ from bot.understand.wish_fields import (
     Cued,
     alone,
     bounded,
-    hide_all,
     labelled,
     older_labels,
     standing_alone,
@@ -101,10 +100,10 @@ def take_lease(message: Message) -> None:
         if m and (months := _months(m.group(1), m.group(2) or "months")):
             message.set("lease_term", months, source=message.text[field.start : field.end])
             message.take(field.start, field.end)
-            hide_all(message, unread)
+            message.hide_all(unread)
             return
         unread.append((field.start, field.end))  # "Lease: 6 or 12" stays in the notes
-    hide_all(message, unread)
+    message.hide_all(unread)
     if "lease_term" not in message.values:
         take_one(message, "lease_term", _said(message, 0, len(message.text)))
 
@@ -165,7 +164,7 @@ def _months_alone(
             times.append(m.span())
         elif not m.group(2).lower().startswith("month"):
             found.append(m)
-    hide_all(message, times)
+    message.hide_all(times)
     return found
 
 

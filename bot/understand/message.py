@@ -121,11 +121,13 @@ class Message:
 
     def hide_all(self, spans: Iterable[tuple[int, int]]) -> None:
         """`hide` every piece."""
-        self._hidden += [(start, end) for start, end in spans if end > start]
+        for start, end in spans:
+            self.hide(start, end)
 
     def take_all(self, spans: Iterable[tuple[int, int]]) -> None:
-        """`take` every piece (what was taken last stays as it was)."""
-        self._taken += [(start, end) for start, end in spans if end > start]
+        """`take` every piece."""
+        for start, end in spans:
+            self.take(start, end)
 
     def take_words(self, words: str, *, prefix: re.Pattern[str] | None = None) -> None:
         """Take every whole-word occurrence of `words` (and of `prefix`, ending where it starts)."""

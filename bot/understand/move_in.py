@@ -15,11 +15,9 @@ from bot.understand.message import Message
 from bot.understand.wish_fields import (
     Cued,
     bounded,
-    hide_all,
     labelled,
     newest,
     older_labels,
-    take_all,
 )
 
 _ANY_DATE_DAY = date(2000, 1, 1)  # for checking that a date exists, not that it is ahead
@@ -82,7 +80,7 @@ def take_move_in(message: Message) -> None:
             message.take(field.start, m.end())
             break
         unread.append((field.start, field.end))  # "Move-in: ASAP" or "Feb 2027": no tour time
-    hide_all(message, unread)
+    message.hide_all(unread)
     lower = message.search.lower()
     if "mov" not in lower and "lease" not in lower and not _MI.search(message.search):
         return
@@ -90,8 +88,8 @@ def take_move_in(message: Message) -> None:
     if "move_in_date" not in message.values:
         _take_said(message, said)
     search = message.search  # "moving in 2 weeks" holds no tour time
-    hide_all(
-        message, ((_after_lease(search, m.start()), m.end()) for m in _MOVE_CLAUSE.finditer(search))
+    message.hide_all(
+        (_after_lease(search, m.start()), m.end()) for m in _MOVE_CLAUSE.finditer(search)
     )
 
 
@@ -117,7 +115,7 @@ def _said(message: Message, start: int, end: int) -> Said:
             doubts.append((m.start(), another.end()))
         elif meant := _meant(m.group("date")):
             said.append((meant, (_after_lease(text, m.start()), m.end()), m.group("date")))
-    hide_all(message, doubts)
+    message.hide_all(doubts)
     return said
 
 
@@ -126,11 +124,11 @@ def _take_said(message: Message, said: Said) -> bool:
     newer = {span for _, span in newest(message.text, [(key, span) for key, span, _ in said])}
     said = [mention for mention in said if mention[1] in newer]
     if len({key for key, _, _ in said}) != 1:
-        hide_all(message, (span for _, span, _ in said))
+        message.hide_all((span for _, span, _ in said))
         return False
     written = said[0][2]
     message.set("move_in_date", _date_text(written), source=written)
-    take_all(message, (span for _, span, _ in said))
+    message.take_all((span for _, span, _ in said))
     return True
 
 

@@ -14,7 +14,6 @@ from bot.understand.wish_fields import (
     bounded,
     labelled,
     older_labels,
-    take_all,
     take_one,
 )
 
@@ -93,7 +92,7 @@ def take_tour_type(message: Message) -> None:
     found = _tour_types(message.search, 0, len(message.search))
     if "tour_type" in message.values:
         # The label said it: a mention elsewhere that agrees goes; one that differs stays.
-        take_all(message, (span for value, span in found if value == message.values["tour_type"]))
+        message.take_all((span for value, span in found if value == message.values["tour_type"]))
         return
     take_one(message, "tour_type", _changed_to(message.search, found))
 

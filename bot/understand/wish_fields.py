@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 
 from bot.understand.message import Message
@@ -199,6 +199,11 @@ class Cued:
     words: tuple[str, ...]  # lower case; any one of them is in every match
     pattern: re.Pattern[str]
     starts: tuple[str, ...] = ()  # lower case: one begins every match (tried only there)
+    _anchored: Anchored | None = field(init=False, repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.starts:
+            object.__setattr__(self, "_anchored", Anchored(self.pattern, self.starts))
 
     def finditer(
         self, text: str, lower: str, start: int = 0, end: int | None = None
@@ -206,8 +211,8 @@ class Cued:
         if any(word in lower for word in self.words):
             end = len(text) if end is None else end
             found = (
-                _anchored(self.pattern, self.starts).finditer(text, lower, start, end)
-                if self.starts
+                self._anchored.finditer(text, lower, start, end)
+                if self._anchored
                 else self.pattern.finditer(text, start, end)
             )
             for count, m in enumerate(found):
@@ -216,24 +221,7 @@ class Cued:
                 yield m
 
 
-@lru_cache(maxsize=64)
-def _anchored(pattern: re.Pattern[str], starts: tuple[str, ...]) -> Anchored:
-    return Anchored(pattern, starts)
-
-
 DIGITS = tuple("0123456789")
-
-
-def take_all(message: Message, spans: Iterable[tuple[int, int]]) -> None:
-    """`message.take` for every span."""
-    for span in spans:
-        message.take(*span)
-
-
-def hide_all(message: Message, spans: Iterable[tuple[int, int]]) -> None:
-    """`message.hide` for every span."""
-    for span in spans:
-        message.hide(*span)
 
 
 def take_one(message: Message, key: str, found: Sequence[tuple[str, tuple[int, int]]]) -> bool:
@@ -244,9 +232,9 @@ def take_one(message: Message, key: str, found: Sequence[tuple[str, tuple[int, i
     if len(values) == 1 and "" not in values:
         start, end = found[0][1]
         message.set(key, values.pop(), source=message.text[start:end])
-        take_all(message, (span for _, span in found))
+        message.take_all(span for _, span in found)
         return True
-    hide_all(message, (span for _, span in found))
+    message.hide_all(span for _, span in found)
     return False
 
 
