@@ -13,12 +13,13 @@ import httpx
 
 from bot.propexo.appointments import CREATE_APPOINTMENT_PATH, Appointments
 from bot.propexo.appointments import created_appointment_id as _appointment_id
-from bot.propexo.crm import CrmReads
+from bot.propexo.crm import MAX_PAGE, CrmReads
 from bot.propexo.models import (
     SETTLED_STATUSES,
     Community,
     CreatedAppointment,
     OutcomeStatus,
+    Page,
     Prospect,
     UpdatedAppointment,
     WriteStatus,
@@ -33,6 +34,7 @@ __all__ = [
     "CreatedAppointment",
     "Json",
     "OutcomeStatus",
+    "Page",
     "PropexoClient",
     "Prospect",
     "RequestGate",
@@ -188,3 +190,32 @@ class PropexoClient:
         self, text: str, *, integration_id: str | None = None, limit: int = 25
     ) -> list[Prospect]:
         return await self._crm.search_prospects(text, integration_id=integration_id, limit=limit)
+
+    async def prospect_page(
+        self,
+        integration_id: str | None,
+        *,
+        offset: int,
+        limit: int = MAX_PAGE,
+        updated_since: datetime | None = None,
+    ) -> Page[Prospect]:
+        return await self._crm.prospect_page(
+            integration_id, offset=offset, limit=limit, updated_since=updated_since
+        )
+
+    async def community_page(
+        self,
+        integration_id: str | None,
+        *,
+        offset: int,
+        limit: int = MAX_PAGE,
+        updated_since: datetime | None = None,
+    ) -> Page[Community]:
+        return await self._crm.community_page(
+            integration_id, offset=offset, limit=limit, updated_since=updated_since
+        )
+
+    async def find_prospects(
+        self, integration_id: str | None, *, email: str | None = None, phone: str | None = None
+    ) -> list[Prospect]:
+        return await self._crm.find_prospects(integration_id, email=email, phone=phone)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
 
-from bot.propexo.reading import text_at
+from bot.propexo.reading import text_at, time_at
 
+T = TypeVar("T")
 SETTLED_STATUSES = frozenset({"SUCCESS", "PARTIAL_SUCCESS", "FAILURE"})
 OutcomeStatus = Literal["NO_SHOW", "COMPLETE"]
 
@@ -63,6 +65,7 @@ class Community:
     name: str | None
     integration_id: str | None
     timezone: str | None
+    updated_at: datetime | None
     raw: Mapping[str, object] = field(repr=False)
 
     @classmethod
@@ -72,6 +75,7 @@ class Community:
             name=text_at(record, "name"),
             integration_id=text_at(record, "integration_id"),
             timezone=text_at(record, "timezone", "time_zone"),
+            updated_at=time_at(record, "updated_at"),
             raw=record,
         )
 
@@ -85,6 +89,7 @@ class Prospect:
     phone: str | None
     community_id: str | None
     integration_id: str | None
+    updated_at: datetime | None
     raw: Mapping[str, object] = field(repr=False)
 
     @classmethod
@@ -97,6 +102,7 @@ class Prospect:
             phone=text_at(record, "phone_1", "phone", "primary_phone", "phone_2"),
             community_id=text_at(record, "community_id", "crm_community_id"),
             integration_id=text_at(record, "integration_id"),
+            updated_at=time_at(record, "updated_at"),
             raw=record,
         )
 
@@ -119,3 +125,22 @@ class Prospect:
             return True
         name = self.name.casefold()
         return bool(name) and all(word in name for word in needle.split())
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list read in order of `updated_at`, as an incremental sync reads it.
+
+    - `records`: the page's records of the integration asked for (others are dropped).
+    - `has_more`: Propexo's `meta.hasMore`; without it, whether the page came back full.
+    - `next_offset`: where the next page starts (dropped records count: they took places).
+    - `newest_update`: the newest `updated_at` the page covered, dropped records included, so
+      a cursor kept from it moves past them too; None when no record carried one.
+
+    Propexo's list `meta` documents no total count, so a page has none.
+    """
+
+    records: list[T]
+    has_more: bool
+    next_offset: int
+    newest_update: datetime | None

@@ -4,6 +4,7 @@ oddly typed field reads as absent instead of raising."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 
 
 def as_mapping(value: object) -> Mapping[str, object]:
@@ -23,3 +24,16 @@ def text_at(record: Mapping[str, object], *keys: str) -> str | None:
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
     return None
+
+
+def time_at(record: Mapping[str, object], key: str) -> datetime | None:
+    """An ISO 8601 timestamp as an aware datetime (a zone-less one is taken as UTC); None when
+    missing or not a timestamp."""
+    value = record.get(key)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -19,17 +19,12 @@ __all__ = ["http"]  # the fixtures, from propexo_sim_kit
 
 def test_prospects_are_paged(http: httpx.Client) -> None:
     first = http.get("/crm/v1/prospects/").json()
-    assert first["meta"] == {
-        "offset": 0,
-        "limit": 100,
-        "orderBy": [],
-        "hasMore": True,
-        "total": 300,
-    }
+    # Propexo's meta holds no total count (its pagination docs list exactly these four).
+    assert first["meta"] == {"offset": 0, "limit": 100, "orderBy": [], "hasMore": True}
     assert len(first["results"]) == 100
 
     last = http.get("/crm/v1/prospects/", params={"offset": 250, "limit": 250}).json()
-    assert last["meta"]["hasMore"] is False and last["meta"]["total"] == 300
+    assert last["meta"]["hasMore"] is False
     assert [r["id"] for r in last["results"]][:2] == ["prsp_0251", "prsp_0252"]
     assert len(last["results"]) == 50
 
@@ -51,12 +46,12 @@ def test_bad_paging_is_refused(
 
 
 def test_order_by_sorts_and_unknown_filters_are_ignored(http: httpx.Client) -> None:
-    params = {"order-by": "last_name:desc", "limit": "250", "email_1": "nobody@example.com"}
+    params = {"order-by": "last_name:desc", "limit": "250", "first_name": "Nobody", "x": "1"}
     answer = http.get("/crm/v1/prospects", params=params).json()
 
     names = [r["last_name"] for r in answer["results"]]
     assert names == sorted(names, reverse=True) and names[0] != names[-1]
-    assert answer["meta"]["total"] == 300
+    assert len(names) == 250 and answer["meta"]["hasMore"] is True
     assert answer["meta"]["orderBy"] == [{"last_name": "desc"}]
 
 

@@ -22,6 +22,7 @@ from aiohttp.typedefs import Handler
 
 from bot.offline.propexo import schema, seed
 from bot.offline.propexo.faults import Fault, FaultSpecError
+from bot.offline.propexo.records import TIMESTAMP_FIELDS, Direction, ListQuery
 from bot.offline.propexo.state import RecordedRequest, SimulatorState, utc_now_iso
 from bot.settings import DEFAULT_TOUR_TYPES
 
@@ -51,7 +52,11 @@ class SimulatorConfig:
     tour_types: tuple[str, ...] = DEFAULT_TOUR_TYPES
     include_appointment_id: bool = False  # put the new id in the create's `result`
     integration_id: str = seed.DEFAULT_INTEGRATION_ID
-    prospect_count: int = 300
+    prospect_count: int = seed.CLASSIC_PROSPECTS
+    community_count: int = seed.CLASSIC_COMMUNITIES
+    # Filter lists by `email_1=`/`phone_1=` (communities: `email=`/`phone=`); False ignores them,
+    # as Propexo may (its docs do not say which fields a list filters on).
+    honours_field_filters: bool = True
 
 
 def error_response(
@@ -126,6 +131,7 @@ class Simulator:
             rate_window=self.config.rate_window,
             integration_id=self.config.integration_id,
             prospect_count=self.config.prospect_count,
+            community_count=self.config.community_count,
         )
         self._create_fields = schema.create_appointment_fields(self.config.tour_types)
         self._availability_fields = schema.availability_fields(self.config.tour_types)
@@ -154,6 +160,8 @@ class Simulator:
             ("POST", "/_sim/faults", self._sim_add_faults),
             ("DELETE", "/_sim/faults", self._sim_clear_faults),
             ("DELETE", "/_sim/faults/{fault_id}", self._sim_remove_fault),
+            ("POST", "/_sim/prospects", self._sim_put_prospects),
+            ("POST", "/_sim/communities", self._sim_put_communities),
             ("POST", "/_sim/settle", self._sim_settle),
             ("POST", "/_sim/reset", self._sim_reset),
         ]
@@ -414,17 +422,46 @@ class Simulator:
     # -- reads -----------------------------------------------------------------------------------
 
     async def _list_communities(self, request: web.Request) -> web.StreamResponse:
-        return _page(request, self.state.communities)
+        query = self._list_query(request, self.state.communities.filterable)
+        if isinstance(query, web.Response):
+            return query
+        return _page(query, *self.state.community_page(query))
 
     async def _get_community(self, request: web.Request) -> web.StreamResponse:
         community_id = request.match_info["community_id"]
-        for community in self.state.communities:
-            if community["id"] == community_id:
-                return web.json_response({"meta": {}, "result": community})
-        return _not_found(f"Community '{community_id}' was not found.")
+        community = self.state.community(community_id)
+        if community is None:
+            return _not_found(f"Community '{community_id}' was not found.")
+        return web.json_response({"meta": {}, "result": community})
 
     async def _list_prospects(self, request: web.Request) -> web.StreamResponse:
-        return _page(request, self.state.prospects)
+        query = self._list_query(request, self.state.prospects.filterable)
+        if isinstance(query, web.Response):
+            return query
+        return _page(query, *self.state.prospect_page(query))
+
+    def _list_query(
+        self, request: web.Request, filterable: Sequence[str]
+    ) -> ListQuery | web.Response:
+        """The list read the query string asks for, or the 400 listing what is wrong with it.
+        Other parameters are ignored, as are the field filters when they are not honoured."""
+        params = request.query
+        issues: list[schema.Issue] = []
+        offset = _query_int(params.get("offset", "0"), "offset", None)
+        limit = _query_int(params.get("limit", "100"), "limit", MAX_LIMIT)
+        gte = _query_time(params.get("updated_at_gte", ""), "updated_at_gte", up=True)
+        lte = _query_time(params.get("updated_at_lte", ""), "updated_at_lte", up=False)
+        order = _query_order(params.get("order-by", ""))
+        for value in (offset, limit, gte, lte, order):
+            if isinstance(value, dict):
+                issues.append(value)
+        if issues:
+            return zod_error(issues)
+        assert isinstance(offset, int) and isinstance(limit, int) and isinstance(order, tuple)
+        assert not isinstance(gte, dict) and not isinstance(lte, dict)
+        honoured = filterable if self.config.honours_field_filters else ()
+        filters = tuple((name, params[name]) for name in honoured if params.get(name, "").strip())
+        return ListQuery(offset, limit, order, gte, lte, filters)
 
     # -- control endpoints (no auth, not rate limited) -------------------------------------------
 
@@ -432,7 +469,8 @@ class Simulator:
         return web.json_response(
             {
                 "integration_id": self.config.integration_id,
-                "community_ids": [c["id"] for c in self.state.communities],
+                "community_ids": self.state.community_ids(),
+                "prospect_count": len(self.state.prospects),
                 "tour_types": list(self.config.tour_types),
                 "settle": self.config.settle,
                 "rate_limit": self.config.rate_limit,
@@ -478,6 +516,18 @@ class Simulator:
             return _not_found(f"No fault with id '{fault_id}'.")
         return web.json_response({"removed": fault_id})
 
+    async def _sim_put_prospects(self, request: web.Request) -> web.StreamResponse:
+        records = await _records_to_put(request, self.state.prospects.fields)
+        if isinstance(records, web.Response):
+            return records
+        return web.json_response({"prospects": self.state.put_prospects(records)})
+
+    async def _sim_put_communities(self, request: web.Request) -> web.StreamResponse:
+        records = await _records_to_put(request, self.state.communities.fields)
+        if isinstance(records, web.Response):
+            return records
+        return web.json_response({"communities": self.state.put_communities(records)})
+
     async def _sim_settle(self, request: web.Request) -> web.StreamResponse:
         return web.json_response({"settled": self.state.settle_writes()})
 
@@ -493,6 +543,9 @@ def _parse_body(raw: bytes) -> object:
         return json.loads(raw)
     except ValueError:
         return _NOT_JSON
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _parse_utc(text: str) -> datetime:
@@ -533,53 +586,77 @@ def _query_int(value: str, name: str, maximum: int | None) -> int | schema.Issue
     return number
 
 
-def _sort_key(value: object) -> tuple[int, float, str]:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return (0, float(value), "")
-    return (1, 0.0, str(value))
+def _query_time(text: str, name: str, *, up: bool) -> int | schema.Issue | None:
+    """An ISO 8601 bound as epoch milliseconds (records keep milliseconds: a `gte` bound is
+    rounded up and an `lte` bound down, so both stay exact); None when absent or empty."""
+    if not text.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return {
+            "code": "invalid_string",
+            "validation": "datetime",
+            "message": "Invalid datetime",
+            "path": [name],
+        }
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    micros = (moment - _EPOCH) // timedelta(microseconds=1)
+    return -(-micros // 1000) if up else micros // 1000
 
 
-def _page(request: web.Request, records: Sequence[dict[str, object]]) -> web.Response:
-    """One page of a list read. Unknown query filters are ignored: Propexo documents none."""
-    issues: list[schema.Issue] = []
-    offset = _query_int(request.query.get("offset", "0"), "offset", None)
-    limit = _query_int(request.query.get("limit", "100"), "limit", MAX_LIMIT)
-    for value in (offset, limit):
-        if isinstance(value, dict):
-            issues.append(value)
-    order: list[tuple[str, str]] = []
-    for part in filter(None, request.query.get("order-by", "").split(",")):
+def _query_order(text: str) -> tuple[tuple[str, Direction], ...] | schema.Issue:
+    order: list[tuple[str, Direction]] = []
+    for part in filter(None, text.split(",")):
         name, _, direction = part.strip().partition(":")
-        if not name or direction.lower() not in ("asc", "desc"):
-            issues.append(
-                {
-                    "validation": "regex",
-                    "code": "invalid_string",
-                    "message": "Invalid: use field:asc or field:desc",
-                    "path": ["order-by"],
-                }
-            )
-            continue
-        order.append((name, direction.lower()))
-    if issues:
-        return zod_error(issues)
-    assert isinstance(offset, int) and isinstance(limit, int)
-    rows = list(records)
-    for name, direction in reversed(order):
-        present = [r for r in rows if r.get(name) is not None]
-        missing = [r for r in rows if r.get(name) is None]
-        present.sort(key=lambda r: _sort_key(r[name]), reverse=direction == "desc")
-        rows = present + missing  # nulls last either way
-    results = rows[offset : offset + limit]
+        direction = direction.lower()
+        if not name or direction not in ("asc", "desc"):
+            return {
+                "validation": "regex",
+                "code": "invalid_string",
+                "message": "Invalid: use field:asc or field:desc",
+                "path": ["order-by"],
+            }
+        order.append((name, "asc" if direction == "asc" else "desc"))
+    return tuple(order)
+
+
+def _page(query: ListQuery, results: list[dict[str, object]], has_more: bool) -> web.Response:
+    """One page of a list read. Its `meta` holds what Propexo's documents: no total count."""
     return web.json_response(
         {
             "meta": {
-                "offset": offset,
-                "limit": limit,
-                "orderBy": [{name: direction} for name, direction in order],
-                "hasMore": offset + limit < len(rows),
-                "total": len(rows),
+                "offset": query.offset,
+                "limit": query.limit,
+                "orderBy": [{name: direction} for name, direction in query.order],
+                "hasMore": has_more,
             },
             "results": results,
         }
     )
+
+
+async def _records_to_put(
+    request: web.Request, fields: Sequence[str]
+) -> list[dict[str, object]] | web.Response:
+    """The records a `/_sim/` put sends (an object or a list of them), or a 400 saying why not.
+    Timestamps are the simulator's to set."""
+    try:
+        data = await request.json()
+    except ValueError:
+        return _refused("Send a record as a JSON object (or a list of them).")
+    items = data if isinstance(data, list) else [data]
+    settable = set(fields) - TIMESTAMP_FIELDS
+    for item in items:
+        if not isinstance(item, dict):
+            return _refused("Each record must be a JSON object.")
+        unknown = sorted(set(item) - settable)
+        if unknown:
+            return _refused(
+                f"Unknown or read-only field(s): {', '.join(unknown)}. "
+                f"Settable: {', '.join(sorted(settable))}."
+            )
+        if "id" in item and not (isinstance(item["id"], str) and item["id"]):
+            return _refused("A record's id must be a non-empty string.")
+    return items

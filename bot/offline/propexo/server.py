@@ -12,7 +12,11 @@ from typing import Self
 from bot.offline.loop_thread import LoopThread
 from bot.offline.propexo.app import DEFAULT_API_KEY, Simulator, SimulatorConfig
 from bot.offline.propexo.faults import Fault, FaultKind
-from bot.offline.propexo.seed import DEFAULT_INTEGRATION_ID
+from bot.offline.propexo.seed import (
+    CLASSIC_COMMUNITIES,
+    CLASSIC_PROSPECTS,
+    DEFAULT_INTEGRATION_ID,
+)
 from bot.offline.propexo.state import SimulatorState
 from bot.settings import DEFAULT_TOUR_TYPES
 
@@ -42,7 +46,9 @@ class SimulatorServer:
         tour_types: Sequence[str] = DEFAULT_TOUR_TYPES,
         include_appointment_id: bool = False,
         integration_id: str = DEFAULT_INTEGRATION_ID,
-        prospect_count: int = 300,
+        prospect_count: int = CLASSIC_PROSPECTS,
+        community_count: int = CLASSIC_COMMUNITIES,
+        honours_field_filters: bool = True,
     ) -> None:
         self.host, self.port = host, port
         self.simulator = Simulator(
@@ -58,6 +64,8 @@ class SimulatorServer:
                 include_appointment_id=include_appointment_id,
                 integration_id=integration_id,
                 prospect_count=prospect_count,
+                community_count=community_count,
+                honours_field_filters=honours_field_filters,
             )
         )
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -204,7 +212,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--integration-id", default=DEFAULT_INTEGRATION_ID, help="the one integration it knows"
     )
     parser.add_argument(
-        "--prospects", type=_positive_int, default=300, help="how many prospects to seed"
+        "--prospects",
+        type=_positive_int,
+        default=CLASSIC_PROSPECTS,
+        help=f"how many prospects to seed (default {CLASSIC_PROSPECTS}; e.g. 500000)",
+    )
+    parser.add_argument(
+        "--communities",
+        type=_positive_int,
+        default=CLASSIC_COMMUNITIES,
+        help=f"how many communities to seed (default {CLASSIC_COMMUNITIES}; e.g. 5000)",
+    )
+    parser.add_argument(
+        "--ignore-field-filters",
+        action="store_true",
+        help="ignore email_1=/phone_1= on list reads (Propexo does not say it honours them)",
     )
     parser.set_defaults(run=run)
 
@@ -221,6 +243,8 @@ def run(args: argparse.Namespace) -> int:
         include_appointment_id=args.appointment_ids,
         integration_id=args.integration_id,
         prospect_count=args.prospects,
+        community_count=args.communities,
+        honours_field_filters=not args.ignore_field_filters,
     )
     try:
         asyncio.run(_serve(Simulator(config), args.host, args.port))

@@ -1,4 +1,5 @@
-"""What the simulator remembers: bookings, write jobs, the request log, faults and the rate window.
+"""What the simulator remembers: its CRM records, bookings, write jobs, the request log, faults
+and the rate window.
 
 The server thread writes it while tests read it from theirs, so every access holds one lock and
 readers get copies.
@@ -10,15 +11,26 @@ import copy
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
 from bot.offline.propexo import seed
 from bot.offline.propexo.faults import Fault
+from bot.offline.propexo.records import ListQuery, RecordTable
 
 JobKind = Literal["create_appointment", "update_appointment"]
+
+
+_BOOKED_PROSPECT_FIELDS = (
+    "first_name", "last_name", "email_1", "phone_1", "community_id", "move_in_date",
+    "desired_num_bedrooms",
+)  # fmt: skip
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 def utc_now_iso() -> str:
@@ -98,17 +110,20 @@ class SimulatorState:
         rate_limit: int,
         rate_window: float,
         integration_id: str = seed.DEFAULT_INTEGRATION_ID,
-        prospect_count: int = 300,
+        prospect_count: int = seed.CLASSIC_PROSPECTS,
+        community_count: int = seed.CLASSIC_COMMUNITIES,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settle = settle
         self.rate_limit = rate_limit
         self.rate_window = rate_window
         self.integration_id = integration_id
-        self.communities = seed.communities(integration_id)
-        self.prospects = seed.prospects(prospect_count, integration_id)
-        self._community_ids = {str(c["id"]) for c in self.communities}
-        self._prospect_ids = {str(p["id"]) for p in self.prospects}
+        community_rows = seed.community_rows(community_count, integration_id)
+        self.communities = seed.community_table(community_rows)
+        community_ids = [str(row[0]) for row in community_rows]
+        self.prospects = seed.prospect_table(
+            seed.prospect_rows(prospect_count, integration_id, community_ids)
+        )
         self._clock = clock
         self._lock = threading.RLock()
         self._appointments: dict[str, BookedAppointment] = {}
@@ -117,6 +132,9 @@ class SimulatorState:
         self._faults: list[Fault] = []
         self._window_started: float | None = None
         self._window_used = 0
+        # Creates for a new prospect whose write has not settled: once one succeeds, EliseAI has
+        # the prospect, and the prospect list shows it.
+        self._pending_prospects: list[str] = []
 
     # -- reading, for tests and the control endpoints --------------------------------------------
 
@@ -221,13 +239,91 @@ class SimulatorState:
             self._window_used += 1
             return self._window_used
 
+    # -- CRM records ----------------------------------------------------------------------------
+
+    def prospect_page(self, query: ListQuery) -> tuple[list[dict[str, object]], bool]:
+        """One page of the prospect list and whether more follow."""
+        with self._lock:
+            self._add_settled_prospects()
+            return self.prospects.page(query)
+
+    def community_page(self, query: ListQuery) -> tuple[list[dict[str, object]], bool]:
+        with self._lock:
+            return self.communities.page(query)
+
+    def community(self, community_id: str) -> dict[str, object] | None:
+        with self._lock:
+            return self.communities.get(community_id)
+
+    def community_ids(self) -> list[str]:
+        with self._lock:
+            return self.communities.ids()
+
+    def prospect(self, prospect_id: str) -> dict[str, object] | None:
+        with self._lock:
+            self._add_settled_prospects()
+            return self.prospects.get(prospect_id)
+
+    def put_prospects(self, records: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+        """Add or update prospects (by `id`; a new one without gets one), updated now."""
+        with self._lock:
+            self._add_settled_prospects()
+            return self._put(self.prospects, "prsp", records, _now_ms())
+
+    def put_communities(self, records: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+        with self._lock:
+            return self._put(self.communities, "cmty", records, _now_ms())
+
+    def _put(
+        self,
+        table: RecordTable,
+        prefix: str,
+        records: Sequence[Mapping[str, object]],
+        now_ms: int,
+    ) -> list[dict[str, object]]:
+        new = {"integration_id": self.integration_id, "integration_vendor": seed.VENDOR}
+        put = []
+        for record in records:
+            record_id = str(record.get("id") or f"{prefix}_{uuid.uuid4().hex[:20]}")
+            put.append(table.put(table.merged(record_id, record, now_ms, new)))
+        return put
+
+    def _add_settled_prospects(self) -> None:
+        """Put the prospect of every create that has settled successfully since the last look
+        in the list, updated when its write settled. Called before any look at the prospects,
+        so no read sees the list without one that settled before the read."""
+        now = self._clock()
+        waiting = []
+        for job_id in self._pending_prospects:
+            job = self._jobs.get(job_id)
+            if job is None:
+                continue
+            if job.settle_at > now:
+                waiting.append(job_id)
+            elif job.status(now) == "SUCCESS":
+                settled_ms = _now_ms() - round((now - job.settle_at) * 1000)
+                self._add_booked_prospect(self._appointments[job.appointment_id], settled_ms)
+        self._pending_prospects = waiting
+
+    def _add_booked_prospect(self, appointment: BookedAppointment, settled_ms: int) -> None:
+        # Its id is the write's created_record_id (the simulator reports the appointment's).
+        body = appointment.body
+        values = {name: body.get(name) for name in _BOOKED_PROSPECT_FIELDS if name in body}
+        values["status"] = "NEW"
+        new = {"integration_id": body.get("integration_id"), "integration_vendor": seed.VENDOR}
+        table = self.prospects
+        table.put(table.merged(appointment.id, values, settled_ms, new))
+
     # -- writes ----------------------------------------------------------------------------------
 
     def knows_community(self, community_id: str) -> bool:
-        return community_id in self._community_ids
+        with self._lock:
+            return community_id in self.communities
 
     def knows_prospect(self, prospect_id: str) -> bool:
-        return prospect_id in self._prospect_ids
+        with self._lock:
+            self._add_settled_prospects()
+            return prospect_id in self.prospects
 
     def book(
         self, body: dict[str, object], errors: Sequence[str], *, job_id: str | None = None
@@ -239,6 +335,8 @@ class SimulatorState:
                 id=appointment_id, job_id=job.id, body=body, received_at=utc_now_iso()
             )
             self._appointments[appointment_id] = booked
+            if "prospect_id" not in body:
+                self._pending_prospects.append(job.id)
             return self._snapshot(booked)
 
     def job(self, job_id: str) -> tuple[WriteJob, str] | None:
@@ -262,6 +360,8 @@ class SimulatorState:
             appointment = self._appointments.get(job.appointment_id)
             if job.kind == "create_appointment" and appointment is not None:
                 appointment.job_id = new.id
+                if "prospect_id" not in appointment.body:
+                    self._pending_prospects.append(new.id)
             return new.id
 
     def record_outcome(self, appointment_id: str, outcome: dict[str, object]) -> str | None:
@@ -307,3 +407,6 @@ class SimulatorState:
             self._requests.clear()
             self._faults.clear()
             self._window_started, self._window_used = None, 0
+            self._pending_prospects.clear()
+            self.prospects.restore()
+            self.communities.restore()
