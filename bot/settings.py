@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     allowed_usergroups: Annotated[tuple[str, ...], NoDecode] = ()
     # Propexo's per-minute budget, shared by every instance through the database.
     propexo_rate_limit: int = Field(default=150, ge=1)
+    # The copy of Propexo's prospects and communities: the most of the budget its reads may use,
+    # and how often Propexo is asked for what changed (seconds).
+    sync_budget_share: float = Field(default=0.2, gt=0, le=1)
+    sync_interval: float = Field(default=120.0, gt=0)
     log_format: Literal["text", "json"] = "text"
     # DEBUG shows Tourbot's own detail; libraries stay at their floor (bot/logs.py) regardless.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

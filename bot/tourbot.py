@@ -18,17 +18,19 @@ from typing import Any
 
 from bot.booking import BookingDraft, prepare_booking
 from bot.delivery.budget import SharedBudget
-from bot.delivery.steps import DeliveryPolicy, Pause, Reporter, no_pause
+from bot.delivery.steps import DeliveryPolicy, Pause, Reporter, Update, no_pause
 from bot.delivery.worker import Worker
-from bot.logs import reason
+from bot.portfolio.communities import CommunityList
 from bot.portfolio.prospects import ProspectSearch
-from bot.propexo.client import Community, PropexoClient, Prospect
-from bot.propexo.errors import PropexoError
+from bot.portfolio.sync import Pace, PortfolioSync
+from bot.propexo.client import PropexoClient
 from bot.settings import Settings
 from bot.store import (
     Added,
     Booking,
     BookingState,
+    KnownCommunity,
+    KnownProspect,
     NewBooking,
     NotSavedInTime,
     Store,
@@ -42,7 +44,6 @@ from bot.understand import read_request
 logger = logging.getLogger(__name__)
 
 ZONE_MAX_AGE = timedelta(hours=12)
-COMMUNITY_TTL = 600.0  # seconds a community list is reused
 FIRST_LIST_WAIT = 0.8  # seconds a request waits for the first community list (trigger_id: 3 s)
 OPTIONS_DEADLINE = 2.0  # Slack wants options within 3 s
 THREAD_HOLD = timedelta(seconds=10)  # time to open a booking's thread before it is sent
@@ -86,15 +87,21 @@ class Tourbot:
         self.policy = policy or DeliveryPolicy(rate_limit=settings.propexo_rate_limit)
         if propexo.gate is None:  # every request counts against the budget all instances share
             propexo.gate = SharedBudget(store, self.policy.rate_limit)
-        self.prospects = ProspectSearch(
-            propexo, settings.propexo_integration_id, deadline=OPTIONS_DEADLINE
+        integration_id = settings.propexo_integration_id
+        self.prospects = ProspectSearch(store, propexo, integration_id, deadline=OPTIONS_DEADLINE)
+        self.community_list = CommunityList(store, integration_id)
+        self.sync = PortfolioSync(
+            store,
+            propexo,
+            integration_id or "",
+            pace=Pace(limit=self.policy.rate_limit, share=settings.sync_budget_share),
+            interval=settings.sync_interval,
+            on_communities=self.community_list.refresh,
         )
         self.worker: Worker | None = None
         self._worker_task: asyncio.Task[None] | None = None
-        self._communities: tuple[float, list[Community]] | None = None
+        self._sync_task: asyncio.Task[None] | None = None
         self._zones: dict[str, tuple[float, str]] = {}  # user id -> (when read, zone)
-        self._community_read: asyncio.Task[list[Community]] | None = None  # one at a time
-        self._first_list = asyncio.Event()  # the first read of the communities has ended
         self._jobs: list[tuple[str, Callable[[asyncio.Event], Coroutine[Any, Any, None]]]] = []
         self._job_tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
@@ -124,16 +131,31 @@ class Tourbot:
             await self.close()  # nothing has started yet: this closes the clients it holds
             raise
         warm_up()
-        if lookups:  # the form's selects; a lone worker needs neither
-            self.prospects.refresh_soon()  # so the first search has a list to look in
-            self._read_communities()
-        if report is not None and self.settings.run_worker:
-            self.worker = Worker(self.store, self.propexo, report, policy=self.policy, pause=pause)
-            self._worker_task = asyncio.create_task(self.worker.run(), name="worker")
         self._stopping.clear()
+        if lookups:  # the form's selects and the reader's names; a lone worker needs neither
+            self.community_list.refresh()
+            self._sync_task = asyncio.create_task(self.sync.run(self._stopping), name="sync")
+        if report is not None and self.settings.run_worker:
+            self.worker = Worker(
+                self.store, self.propexo, self._learning(report), policy=self.policy, pause=pause
+            )
+            self._worker_task = asyncio.create_task(self.worker.run(), name="worker")
         self._job_tasks = [
             asyncio.create_task(job(self._stopping), name=n) for n, job in self._jobs
         ]
+
+    def _learning(self, report: Reporter) -> Reporter:
+        """`report`, and once a booking that made a new prospect is confirmed, that prospect
+        searchable at once (see `ProspectSearch.learn_from`)."""
+
+        async def told(booking: Booking, update: Update) -> None:
+            try:
+                await report(booking, update)
+            finally:
+                if update.kind == "confirmed":
+                    self.prospects.learn_from(booking.body)
+
+        return told
 
     async def _checkpoints(self, stopping: asyncio.Event) -> None:
         """Every second, the store's checkpoint (SQLite), off every agent's path."""
@@ -181,8 +203,11 @@ class Tourbot:
             self._worker_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker_task
-        if self._community_read is not None and not self._community_read.done():
-            self._community_read.cancel()
+        if self._sync_task is not None:
+            self._sync_task.cancel()  # a page read half-way is read again by the next start
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sync_task
+        await self.community_list.close()
         await self.prospects.close()
         await self.propexo.aclose()
         await self.store.close()
@@ -345,55 +370,30 @@ class Tourbot:
         return values
 
     async def known_communities_ready(self) -> list[tuple[str, str]]:
-        """`known_communities`, once the first read of the list has ended (waiting for it at
-        most FIRST_LIST_WAIT): the first request after start matches the names the tenth does.
-        Once a read has ended, even in failure, nobody waits again; later reads refresh it."""
-        if not self._first_list.is_set():
-            self._read_communities()
+        """`known_communities`, once the store's copy has been read and, on a first start with
+        an empty copy, Propexo's first page of them (waiting at most FIRST_LIST_WAIT): the
+        first request after start matches the names the tenth does."""
+        known = await self.community_list.current()
+        if not known and not self.sync.communities_read.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._first_list.wait(), FIRST_LIST_WAIT)
+                await asyncio.wait_for(self.sync.communities_read.wait(), FIRST_LIST_WAIT)
+            with contextlib.suppress(Exception):  # logged by the read; the copy at hand serves
+                await asyncio.shield(self.community_list.refresh())
         return self.known_communities()
 
     def known_communities(self) -> list[tuple[str, str]]:
-        """(id, name) of the communities read so far, for matching names in free text."""
-        known = self._communities[1] if self._communities else []
-        return [(c.id, c.name) for c in known if c.name]
+        """(id, name) of the communities at hand, for matching names in free text."""
+        return [(c.id, c.name) for c in self.community_list.known if c.name]
 
     def community_name(self, community_id: str) -> str:
-        """The community's name if the list has been read, else its id (never a wait)."""
-        known = self._communities[1] if self._communities else []
-        return next((c.name for c in known if c.id == community_id and c.name), community_id)
+        """The community's name if the copy at hand has it, else its id (never a wait)."""
+        return self.community_list.name_of(community_id) or community_id
 
-    async def communities(self) -> list[Community]:
-        """The integration's communities, reused for ten minutes; stale ones if Propexo fails."""
-        if self._communities and time.monotonic() - self._communities[0] < COMMUNITY_TTL:
-            return self._communities[1]
-        # Shielded: a caller that gives up does not cut short the read others wait for.
-        return await asyncio.shield(self._read_communities())
+    async def communities(self) -> list[KnownCommunity]:
+        """The integration's communities, from the store's copy (in memory once read)."""
+        return await self.community_list.current()
 
-    def _read_communities(self) -> asyncio.Task[list[Community]]:
-        """The read of the community list under way, or a new one: one at a time, shared."""
-        if self._community_read is None or self._community_read.done():
-            self._community_read = asyncio.create_task(
-                self._fetch_communities(), name="communities"
-            )
-        return self._community_read
-
-    async def _fetch_communities(self) -> list[Community]:
-        try:
-            found = await asyncio.wait_for(
-                self.propexo.list_communities(self.settings.propexo_integration_id),
-                OPTIONS_DEADLINE,
-            )
-        except (PropexoError, TimeoutError) as exc:
-            logger.warning("communities unavailable: %s", reason(exc))
-            self._first_list.set()
-            return self._communities[1] if self._communities else []
-        self._communities = (time.monotonic(), found)
-        self._first_list.set()
-        return found
-
-    async def search_prospects(self, text: str) -> list[Prospect]:
+    async def search_prospects(self, text: str) -> list[KnownProspect]:
         return await self.prospects.search(text)
 
     def prospect_name(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -20,12 +19,8 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         if event.get("tab", "home") != "home":
             return
         user_id = event["user"]
-        bookings = await tourbot.store.bookings_for_user(user_id, limit=50)
-        now = datetime.now(UTC)
-        upcoming = sorted(
-            (b for b in bookings if b.starts_at >= now and b.state in LIVE),
-            key=lambda b: b.starts_at,
-        )
-        await client.views_publish(user_id=user_id, view=home_view(upcoming[:15], bookings[:10]))
+        upcoming = await tourbot.store.upcoming_for_user(user_id, LIVE, limit=15)
+        recent = await tourbot.store.bookings_for_user(user_id, limit=10)
+        await client.views_publish(user_id=user_id, view=home_view(upcoming, recent))
 
     app.event("app_home_opened")(show_home)

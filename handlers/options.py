@@ -1,6 +1,7 @@
 """Options for the modal's external selects: communities and existing prospects.
 
-Slack wants them within 3 seconds; the look-ups give up at 2 and answer with what they have.
+Slack wants them within 3 seconds: both come from the store's copy (a prospect's exact email or
+phone it lacks is asked of Propexo, giving up at 2 seconds).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.models.blocks import OptionGroup
 
 from bot.tourbot import Tourbot
 from handlers.blocks import option
@@ -27,11 +29,17 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
             await ack(options=[])
             return
         found = await tourbot.search_prospects(query)
-        await ack(
-            options=[option(prospect_label(p.name, p.email, p.phone), p.id) for p in found][
-                :MAX_OPTIONS
-            ]
-        )
+        options = [option(prospect_label(p.name, p.email, p.phone), p.id) for p in found]
+        progress = await tourbot.prospects.progress()
+        if progress.complete:
+            await ack(options=options[:MAX_OPTIONS])
+            return
+        # Said, not hidden: during the first read an empty list would mean "no such prospect".
+        loading = f"Still loading prospects ({progress.records_read:,} read so far)"
+        if options:
+            await ack(option_groups=[OptionGroup(label=loading, options=options[:MAX_OPTIONS])])
+        else:  # a value with a space is never an id: picked, the form asks for a real one
+            await ack(options=[option(f"{loading}: try again soon", "still loading")])
 
     app.options("community")(community_options)
     app.options("prospect")(prospect_options)

@@ -6,6 +6,7 @@ delivery policy and signing secret, and a SQLite file per test.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -47,8 +48,11 @@ async def running_bot(
     read_timeout: float = 1.0,
     policy: DeliveryPolicy = FAST_POLICY,
     clock: Clock = system_clock,
+    copied: bool = True,
     **settings: Any,
 ) -> AsyncIterator[RunningBot]:
+    """`copied`: yield once the first read of Propexo's lists has ended, as for a bot that has
+    been running a while (False: at once, while it is still under way)."""
     config = offline_settings(
         slack,
         propexo,
@@ -59,4 +63,7 @@ async def running_bot(
     async with offline_bot(
         slack, propexo, config, policy=policy, read_timeout=read_timeout, clock=clock
     ) as bot:
+        if copied:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(bot.tourbot.sync.round_ended.wait(), 10)
         yield bot

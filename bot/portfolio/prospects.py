@@ -1,81 +1,127 @@
-"""Finding existing prospects while the agent types: a list kept fresh in the background.
-
-Propexo's docs name no search filter for CRM prospects, so the integration's prospects are
-listed (every page) and searched here. A search never waits on Propexo for long: it answers
-from the list it has, refreshing it behind the scenes when it has aged.
-"""
+"""Finding existing prospects while the agent types: the store's copy, searched by its index, and
+Propexo asked directly for an exact email or phone the copy does not hold (yet)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
+import re
+from collections import OrderedDict
+from collections.abc import Mapping
 
 from bot.logs import reason
-from bot.propexo.client import PropexoClient, Prospect
+from bot.portfolio.sync import known_prospect
+from bot.propexo.client import PropexoClient
 from bot.propexo.errors import PropexoError
+from bot.store import KnownProspect, ListProgress, Store
+from bot.store.portfolio import PROSPECTS, digits_of
 
 logger = logging.getLogger(__name__)
+REMEMBERED = 2_000  # prospects recently shown, whose names are known without a wait
+FULL_PHONE = 10  # digits in a whole (US) phone number
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE_TYPED = re.compile(r"\+?[\d\s().\-]+")
 
 
 class ProspectSearch:
     def __init__(
         self,
+        store: Store,
         propexo: PropexoClient,
         integration_id: str | None,
         *,
-        max_age: float = 300.0,
         deadline: float = 2.0,
     ) -> None:
+        self.store = store
         self.propexo = propexo
-        self.integration_id = integration_id
-        self.max_age = max_age
+        self.integration_id = integration_id or ""
         self.deadline = deadline  # Slack wants options within 3 s
-        self._prospects: list[Prospect] | None = None
-        self._fetched_at = 0.0
-        self._refreshing: asyncio.Task[None] | None = None
+        self._shown: OrderedDict[str, KnownProspect] = OrderedDict()
+        self._learning: set[asyncio.Task[None]] = set()
 
-    async def search(self, text: str, *, limit: int = 25) -> list[Prospect]:
-        """Prospects whose name, email or phone holds `text`; from the list at hand when
-        Propexo is slow, and an empty list only when no list has ever arrived."""
+    async def search(self, text: str, *, limit: int = 25) -> list[KnownProspect]:
+        """Prospects whose name, email or phone holds `text`, best first (see
+        `Portfolio.search_prospects`); a whole email or phone the copy lacks is asked of
+        Propexo, within the deadline."""
         if len(text.strip()) < 2:
             return []
-        if self._prospects is None or self._aged:
-            refresh = self.refresh_soon()
-            if self._prospects is None:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(refresh), self.deadline)
-        found = [p for p in self._prospects or [] if p.matches(text)]
-        found.sort(key=lambda p: (p.name.casefold(), p.id))
+        found = await self.store.portfolio.search_prospects(self.integration_id, text, limit=limit)
+        if not found and (exact := _exact(text)):
+            found = await self._ask_propexo(*exact)
+        for prospect in found:
+            self._remember(prospect)
         return found[:limit]
 
+    async def progress(self) -> ListProgress:
+        """How far the copy has been read (`complete` once the first read has ended)."""
+        return await self.store.portfolio.progress(PROSPECTS, self.integration_id)
+
     def name_of(self, prospect_id: str) -> str | None:
-        """The name of the prospect with that id in the list at hand (never a wait)."""
-        found = next((p for p in self._prospects or [] if p.id == prospect_id), None)
+        """The name of a prospect a search showed lately (never a wait)."""
+        found = self._shown.get(prospect_id)
         return found.name if found is not None and found.name else None
 
-    def refresh_soon(self) -> asyncio.Task[None]:
-        """Start reading the list again, unless a read is already under way."""
-        if self._refreshing is None or self._refreshing.done():
-            self._refreshing = asyncio.create_task(self._refresh(), name="prospect-refresh")
-        return self._refreshing
+    async def add(self, prospect: KnownProspect) -> None:
+        """A prospect known now (created through Tourbot, or found by asking): searchable at
+        once, before Propexo's list shows it."""
+        await self.store.portfolio.save_prospects(self.integration_id, [prospect])
+        self._remember(prospect)
 
-    @property
-    def _aged(self) -> bool:
-        return time.monotonic() - self._fetched_at > self.max_age
-
-    async def _refresh(self) -> None:
+    async def _ask_propexo(self, email: str | None, phone: str | None) -> list[KnownProspect]:
         try:
-            prospects = await self.propexo.list_prospects(self.integration_id)
-        except PropexoError as exc:
-            logger.warning("prospect list unavailable: %s", reason(exc))
+            answer = await asyncio.wait_for(
+                self.propexo.find_prospects(self.integration_id or None, email=email, phone=phone),
+                self.deadline,
+            )
+        except (PropexoError, TimeoutError) as exc:
+            logger.info("exact prospect look-up unavailable: %s", reason(exc))
+            return []
+        found = [known_prospect(p) for p in answer if p.id]
+        if found:
+            await self.store.portfolio.save_prospects(self.integration_id, found)
+        return found
+
+    def learn_from(self, body: Mapping[str, object]) -> None:
+        """A booking that made a new prospect is in EliseAI: ask Propexo for that prospect by
+        the booking's email (or phone) and keep it, so agents find it at once, not only after
+        the next read of the list (the write status names the appointment, not the prospect)."""
+        if body.get("prospect_id"):
             return
-        self._prospects = prospects
-        self._fetched_at = time.monotonic()
+        email, phone = body.get("email_1"), body.get("phone_1")
+        if not isinstance(email, str) and not isinstance(phone, str):
+            return
+        task = asyncio.create_task(
+            self._learn(
+                email if isinstance(email, str) else None,
+                None if isinstance(email, str) else str(phone),
+            ),
+            name="learn-prospect",
+        )
+        self._learning.add(task)
+        task.add_done_callback(self._learning.discard)
+
+    async def _learn(self, email: str | None, phone: str | None) -> None:
+        for prospect in await self._ask_propexo(email, phone):
+            self._remember(prospect)
 
     async def close(self) -> None:
-        if self._refreshing is not None and not self._refreshing.done():
-            self._refreshing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._refreshing
+        for task in list(self._learning):
+            task.cancel()
+        await asyncio.gather(*self._learning, return_exceptions=True)
+
+    def _remember(self, prospect: KnownProspect) -> None:
+        self._shown[prospect.id] = prospect
+        self._shown.move_to_end(prospect.id)
+        while len(self._shown) > REMEMBERED:
+            self._shown.popitem(last=False)
+
+
+def _exact(text: str) -> tuple[str | None, str | None] | None:
+    """(email, phone) when `text` is a whole email address or phone number, else None."""
+    typed = text.strip()
+    if _EMAIL.fullmatch(typed):
+        return typed, None
+    digits = digits_of(typed)
+    if _PHONE_TYPED.fullmatch(typed) and len(digits) >= FULL_PHONE:
+        return None, "+" + digits if len(digits) > FULL_PHONE else "+1" + digits
+    return None

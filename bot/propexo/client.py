@@ -58,8 +58,6 @@ class PropexoClient:
     - `pace_below`, `rate_window`: once less than this share of the limit is left, requests are
       spread over the rest of the window (Propexo's is a minute).
     - `page_size`: records per page when reading lists (Propexo allows at most 250).
-    - `prospect_cache_seconds`: how long `search_prospects` reuses the prospect list (Propexo's
-      reads lag its last sync anyway); 0 reads it every time.
 
     Each call is documented where it is made: `Appointments` and `CrmReads`.
     """
@@ -79,7 +77,6 @@ class PropexoClient:
         pace_below: float = 0.25,
         rate_window: float = 60.0,
         page_size: int = 250,
-        prospect_cache_seconds: float = 300.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._transport = Transport(
@@ -97,9 +94,7 @@ class PropexoClient:
             http_transport=transport,
         )
         self._appointments = Appointments(self._transport)
-        self._crm = CrmReads(
-            self._transport, page_size=page_size, prospect_cache_seconds=prospect_cache_seconds
-        )
+        self._crm = CrmReads(self._transport, page_size=page_size)
 
     @property
     def gate(self) -> RequestGate | None:
@@ -185,11 +180,6 @@ class PropexoClient:
 
     async def list_prospects(self, integration_id: str | None = None) -> list[Prospect]:
         return await self._crm.list_prospects(integration_id)
-
-    async def search_prospects(
-        self, text: str, *, integration_id: str | None = None, limit: int = 25
-    ) -> list[Prospect]:
-        return await self._crm.search_prospects(text, integration_id=integration_id, limit=limit)
 
     async def prospect_page(
         self,

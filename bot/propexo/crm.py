@@ -1,12 +1,9 @@
-"""Propexo's CRM records Tourbot reads: communities, and prospects (listed page by page and
-searched here, with a short-lived cache; read one page at a time, oldest update first, by an
-incremental sync; or looked up by email or phone)."""
+"""Propexo's CRM records Tourbot reads: communities and prospects, listed whole or one page at a
+time in order of change (for the copy Tourbot keeps), and a prospect looked up by email or phone."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
@@ -20,14 +17,9 @@ MAX_PAGE = 250  # Propexo's largest `limit`
 class CrmReads:
     """The community and prospect calls of `PropexoClient`, sent through its `transport`."""
 
-    def __init__(
-        self, transport: Transport, *, page_size: int, prospect_cache_seconds: float
-    ) -> None:
+    def __init__(self, transport: Transport, *, page_size: int) -> None:
         self._transport = transport
         self._page_size = page_size
-        self._prospect_cache_seconds = prospect_cache_seconds
-        self._prospect_lock = asyncio.Lock()
-        self._prospect_cache: dict[str | None, tuple[float, list[Prospect]]] = {}
 
     async def list_communities(self, integration_id: str | None = None) -> list[Community]:
         records = await self._list_all("/crm/v1/communities/", integration_id)
@@ -43,26 +35,7 @@ class CrmReads:
     async def list_prospects(self, integration_id: str | None = None) -> list[Prospect]:
         """Every prospect, read page by page (as of Propexo's last sync, often hours old)."""
         records = await self._list_all("/crm/v1/prospects/", integration_id)
-        prospects = [Prospect.from_record(r) for r in records]
-        self._prospect_cache[integration_id] = (time.monotonic(), prospects)
-        return prospects
-
-    async def search_prospects(
-        self, text: str, *, integration_id: str | None = None, limit: int = 25
-    ) -> list[Prospect]:
-        """Prospects whose name, email or phone holds `text`, filtered here since Propexo's
-        list filters are not documented. Reuses the list for `prospect_cache_seconds`."""
-        if not text.strip():
-            return []
-        async with self._prospect_lock:  # one page-through at a time, shared by everyone
-            cached = self._prospect_cache.get(integration_id)
-            if cached and time.monotonic() - cached[0] < self._prospect_cache_seconds:
-                prospects = cached[1]
-            else:
-                prospects = await self.list_prospects(integration_id)
-        found = [p for p in prospects if p.matches(text)]
-        found.sort(key=lambda p: (p.name.casefold(), p.id))
-        return found[:limit]
+        return [Prospect.from_record(r) for r in records]
 
     async def prospect_page(
         self,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -110,21 +109,6 @@ class Prospect:
     def name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
-    def matches(self, text: str) -> bool:
-        """Whether `text` is a fragment of this prospect's name, email or phone.
-
-        A phone fragment compares digits only, so "555 201" finds "+15552017788".
-        """
-        needle = text.strip().casefold()
-        if not needle:
-            return False
-        digits = re.sub(r"\D", "", needle)
-        if len(digits) >= 3 and re.fullmatch(r"[\d\s()+.\-]+", needle):
-            return self.phone is not None and digits in re.sub(r"\D", "", self.phone)
-        if self.email and needle in self.email.casefold():
-            return True
-        name = self.name.casefold()
-        return bool(name) and all(word in name for word in needle.split())
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Where Tourbot keeps its bookings, rate budget, users' time zones and Slack conversations, in
-SQLite or PostgreSQL: `Store` is the one object callers use, built from a part per table.
+"""Where Tourbot keeps its bookings, rate budget, users' time zones, Slack conversations and its
+copy of Propexo's prospects and communities, in SQLite or PostgreSQL: `Store` is the one object
+callers use, built from a part per table.
 """
 
 from bot.store.bookings import (
@@ -14,6 +15,7 @@ from bot.store.budget import BudgetUnit
 from bot.store.database import StoreUnavailable, database_url
 from bot.store.dialogues import Dialogue, Dialogues, NewDialogue
 from bot.store.intake import NotSavedInTime
+from bot.store.portfolio import KnownCommunity, KnownProspect, ListProgress, Portfolio
 from bot.store.schema import BookingState, DialogueState, metadata
 from bot.store.store import Store
 
@@ -28,9 +30,13 @@ __all__ = [
     "DialogueState",
     "Dialogues",
     "InvalidTransition",
+    "KnownCommunity",
+    "KnownProspect",
+    "ListProgress",
     "NewBooking",
     "NewDialogue",
     "NotSavedInTime",
+    "Portfolio",
     "Store",
     "StoreUnavailable",
     "database_url",

@@ -329,6 +329,21 @@ class Bookings:
             limit=limit,
         )
 
+    async def upcoming_for_user(
+        self, user_id: str, states: Collection[BookingState], *, limit: int = 15
+    ) -> list[Booking]:
+        """The user's bookings in `states` whose tour has not started yet, soonest first."""
+        return await read_many(
+            self._db,
+            and_(
+                BookingRow.user_id == user_id,
+                BookingRow.starts_at >= self._db.clock(),
+                BookingRow.state.in_([BookingState(state).value for state in states]),
+            ),
+            order=(BookingRow.starts_at, BookingRow.id),
+            limit=limit,
+        )
+
     async def bookings_in_state(self, *states: BookingState) -> list[Booking]:
         """Bookings in any of `states`, oldest first."""
         return await read_many(

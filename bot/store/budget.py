@@ -113,6 +113,14 @@ class RateBudget:
                     insert(RateUnitRow).values(granted_at=unit.granted_at, leaves_at=now + window)
                 )
 
+    async def budget_in_use(self) -> int:
+        """How many units count now (a reader can see how busy every instance is)."""
+        async with self._db.transaction() as connection:
+            counted = await connection.execute(
+                select(func.count()).where(RateUnitRow.leaves_at > self._db.clock())
+            )
+        return int(counted.scalar_one())
+
     async def give_back_budget(self, unit: BudgetUnit) -> None:
         """Return the unit at once: its request never reached Propexo, so Propexo never counted
         it."""

@@ -91,6 +91,7 @@ class BookingRow(Base):
         ),
         Index(None, "state", "next_attempt_at"),  # the worker's "what is due" query
         Index(None, "user_id", "created_at"),  # an agent's own bookings, newest first
+        Index(None, "user_id", "starts_at"),  # an agent's upcoming tours, soonest first
         Index(None, "prospect_key", "starts_at"),  # same prospect, same time: a likely double
         Index(None, "thread_channel_id", "status_ts"),  # is this message a booking's?
     )
@@ -206,3 +207,76 @@ class SeenEventRow(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+# Byte order on PostgreSQL whatever the database's collation, so "names starting with" is a range
+# its index answers (the keys are lower case without accents, so the order is still a-z).
+NameKey = Text().with_variant(Text(collation="C"), "postgresql")
+
+
+class ProspectRow(Base):
+    """A prospect as Propexo last listed it (or as Tourbot created it), searched by the agents'
+    selects. `search` is what a search looks in: the name, the email and the phone's digits, in
+    lower case without accents; each database indexes it for substrings (see SEARCH_INDEXES)."""
+
+    __tablename__ = "prospects"
+    __table_args__ = (
+        UniqueConstraint("integration_id", "propexo_id"),
+        Index(None, "integration_id", "name_key"),  # ordered results; a name's first letters
+        Index(None, "integration_id", "email_key"),  # an exact email first
+        Index(None, "integration_id", "phone_digits"),  # an exact phone first
+    )
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    integration_id: Mapped[str] = mapped_column(String(128))
+    propexo_id: Mapped[str] = mapped_column(Text)
+    first_name: Mapped[str | None] = mapped_column(Text)
+    last_name: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    community_id: Mapped[str | None] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(NameKey)
+    email_key: Mapped[str | None] = mapped_column(Text)
+    phone_digits: Mapped[str | None] = mapped_column(String(32))
+    search: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # Propexo's
+
+
+class CommunityRow(Base):
+    """A community as Propexo last listed it: the select's options, the names the reader knows."""
+
+    __tablename__ = "communities"
+    __table_args__ = (UniqueConstraint("integration_id", "propexo_id"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    integration_id: Mapped[str] = mapped_column(String(128))
+    propexo_id: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # Propexo's
+
+
+class PortfolioSyncRow(Base):
+    """How far the copy of one Propexo list has been read, and which instance reads it now.
+
+    Reads go in order of `updated_at`: `cursor` is the newest `updated_at` read and `at_cursor`
+    how many records carrying exactly it have been read, so the next read starts right after
+    them, whether it is the first read resumed after a restart or a later one asking for changes.
+    """
+
+    __tablename__ = "portfolio_sync"
+
+    list_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    integration_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    cursor: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    at_cursor: Mapped[int] = mapped_column(Integer)
+    records_read: Mapped[int] = mapped_column(Integer)
+    first_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when it was complete
+    last_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last complete round
+    reader: Mapped[str | None] = mapped_column(String(64))  # the instance holding the lease
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# Made by the migrations only, per database, so the models cannot describe them: SQLite's FTS5
+# table (and the tables it keeps) and PostgreSQL's trigram index over prospects.search.
+SEARCH_INDEXES = ("prospect_search", "ix_prospects_search_trigram")

@@ -1,5 +1,6 @@
 """The booking store: the one object the rest of Tourbot calls, made of one part per thing stored
-(bookings, their intake, scheduled claims, the rate budget, time zones, conversations).
+(bookings, their intake, scheduled claims, the rate budget, time zones, conversations, and the
+copy of Propexo's prospects and communities).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from bot.store.database import (
 )
 from bot.store.dialogues import Dialogues
 from bot.store.intake import Intake
+from bot.store.portfolio import Portfolio
 from bot.store.schema import BookingState
 from bot.store.zones import UserZones
 
@@ -78,6 +80,7 @@ class Store:
         self._claims = Claims(self._db)
         self._budget = RateBudget(self._db)
         self._zones = UserZones(self._db)
+        self.portfolio = Portfolio(self._db)  # prospects and communities, as Propexo lists them
         self.dialogues = Dialogues(
             self._db.transaction, clock, urgent=partial(self._db.transaction, urgent=True)
         )
@@ -208,6 +211,12 @@ class Store:
         """The user's bookings, newest first."""
         return await self._bookings.bookings_for_user(user_id, limit=limit)
 
+    async def upcoming_for_user(
+        self, user_id: str, states: Collection[BookingState], *, limit: int = 15
+    ) -> list[Booking]:
+        """The user's bookings in `states` whose tour is still ahead, soonest first."""
+        return await self._bookings.upcoming_for_user(user_id, states, limit=limit)
+
     async def bookings_in_state(self, *states: BookingState) -> list[Booking]:
         """Bookings in any of `states`, oldest first."""
         return await self._bookings.bookings_in_state(*states)
@@ -255,6 +264,10 @@ class Store:
     async def give_back_budget(self, unit: BudgetUnit) -> None:
         """Return the unit at once: its request never reached Propexo."""
         await self._budget.give_back_budget(unit)
+
+    async def budget_in_use(self) -> int:
+        """How many units of the shared budget count now, every instance's together."""
+        return await self._budget.budget_in_use()
 
     # Users' time zones
 

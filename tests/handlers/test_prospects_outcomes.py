@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from bot.offline.propexo import SimulatorServer
@@ -35,27 +36,66 @@ async def test_search_by_a_name_an_email_or_a_phone(bot: RunningBot, query: str)
     assert all(len(text) <= 75 for text, _ in found)
 
 
-async def test_a_slow_propexo_answers_from_the_list_at_hand(bot: RunningBot) -> None:
+async def test_a_slow_propexo_does_not_slow_a_search(bot: RunningBot) -> None:
     view_id = await open_form(bot, "")
-    assert await options(bot, view_id, "prospect", "jane")  # the list has arrived
-    bot.tourbot.prospects.max_age = 0  # it has aged: the next search refreshes it…
-    bot.propexo.add_fault(f"GET {PROSPECTS}*", "latency", seconds=5, times=None)  # …slowly
+    bot.propexo.add_fault(f"GET {PROSPECTS}*", "latency", seconds=5, times=None)
     started = time.monotonic()
     found = await options(bot, view_id, "prospect", "jane")
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 1.0  # answered from the store's copy
     assert ("Jane Doe · jane.doe@… · +1 555 …", "prsp_0001") in found
 
 
-async def test_a_first_search_against_a_slow_propexo_is_empty_not_an_error(
+async def test_a_search_during_the_first_read_says_it_is_still_loading(
     slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
 ) -> None:
     propexo_sim.add_fault(f"GET {PROSPECTS}*", "latency", seconds=5, times=None)
-    async with running_bot(slack, propexo_sim, tmp_path / "t.db") as bot:
+    async with running_bot(slack, propexo_sim, tmp_path / "t.db", copied=False) as bot:
         view_id = await open_form(bot, "")
         started = time.monotonic()
         response = await bot.agent.suggest(view_id, "prospect", "jane")
         assert time.monotonic() - started < 2.9  # inside Slack's 3 seconds
-        assert response.status_code == 200 and response.json() == {"options": []}
+        assert response.status_code == 200
+        [loading] = response.json()["options"]
+        assert loading["text"]["text"] == (
+            "Still loading prospects (0 read so far): try again soon"
+        )
+        # Picked anyway, it is refused as a prospect, with a sentence, not booked.
+        assert " " in loading["value"]
+
+
+async def test_a_whole_email_or_phone_the_copy_lacks_is_asked_of_propexo(
+    bot: RunningBot,
+) -> None:
+    added = {"first_name": "Odile", "last_name": "Vantongeren", "email_1": "odile@example.org"}
+    response = await asyncio.to_thread(
+        httpx.post, f"{bot.propexo.url}/_sim/prospects", json=added, timeout=5
+    )
+    [created] = response.json()["prospects"]
+    view_id = await open_form(bot, "")
+    assert await options(bot, view_id, "prospect", "vantongeren") == []  # not copied yet
+    found = await options(bot, view_id, "prospect", "Odile@Example.org")
+    assert [value for _, value in found] == [created["id"]]
+    # Kept: found by any part of it from now on, with no further request to Propexo.
+    bot.propexo.state.clear_requests()
+    assert [v for _, v in await options(bot, view_id, "prospect", "vantong")] == [created["id"]]
+    assert not [r for r in bot.propexo.state.requests if r.path.startswith(PROSPECTS)]
+
+
+async def test_a_prospect_booked_as_new_is_found_once_the_tour_is_confirmed(
+    bot: RunningBot,
+) -> None:
+    view_id = await open_form(bot, "Wilhelmina Quarry wq@example.net tomorrow at 3pm")
+    await bot.slack.wait_for("views.update")
+    await bot.agent.submit(view_id)
+    await wait_for_reply(bot, 2)  # submitted, then confirmed
+    view_id = await open_form(bot, "")
+    for _ in range(50):
+        found = await options(bot, view_id, "prospect", "quarry")
+        if found:
+            break
+        await asyncio.sleep(0.05)
+    [(label, _)] = found
+    assert label.startswith("Wilhelmina Quarry · wq@…")
 
 
 async def test_booking_an_existing_prospect_sends_its_id(bot: RunningBot) -> None:

@@ -432,10 +432,11 @@ def test_a_question_mark_lists_the_communities_to_pick_from(
         out,
         "  Community [—] (type to search): ?",
         "  Community: one of these, by number or by enough of its name:",
-        "    1. Maple Court Apartments",
-        "    2. Riverside Lofts",
+        "    1. Cedar Ridge Townhomes",  # by name
+        "    2. Harbor View Residences",
+        "    4. Maple Court Apartments",
         "  Community [—] (type to search): 2",
-        "  Community: Riverside Lofts",
+        "  Community: Harbor View Residences",
         "  Existing prospect [—] (type to search): ?",
         "  Existing prospect: type at least 2 characters",
     )

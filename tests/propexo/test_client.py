@@ -484,46 +484,6 @@ async def test_smaller_pages_and_the_integration_filter(propexo_sim: SimulatorSe
     assert queries[0]["integration_id"] == DEFAULT_INTEGRATION_ID
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Jane Doe", ["prsp_0001"]),
-        ("doe JANE", ["prsp_0001"]),
-        ("jane.doe@", ["prsp_0001"]),
-        ("(555) 201-7788", ["prsp_0001"]),
-        ("202 555 0179", ["prsp_0003"]),
-        ("marcus.reyes@example", ["prsp_0002"]),
-        ("Ana Lima", ["prsp_0003"]),
-        ("nobody-like-this", []),
-    ],
-)
-async def test_search_finds_a_name_an_email_or_a_phone(
-    propexo: PropexoClient, text: str, expected: list[str]
-) -> None:
-    assert [p.id for p in await propexo.search_prospects(text)] == expected
-
-
-async def test_a_phone_fragment_compares_digits_only(propexo: PropexoClient) -> None:
-    found = await propexo.search_prospects("555 201")
-
-    assert "prsp_0001" in [p.id for p in found]
-    assert all(p.phone and "555201" in p.phone.replace("+", "") for p in found)
-
-
-async def test_search_reuses_the_list_for_a_while(
-    propexo_sim: SimulatorServer, propexo: PropexoClient
-) -> None:
-    assert await propexo.search_prospects("   ") == []
-    await propexo.search_prospects("Jane")
-    await propexo.search_prospects("Marcus")
-    assert len(propexo_sim.state.requests) == 2  # one page-through of two pages
-
-    async with client_for(propexo_sim, prospect_cache_seconds=0) as uncached:
-        await uncached.search_prospects("Jane")
-        await uncached.search_prospects("Marcus")
-    assert len(propexo_sim.state.requests) == 6
-
-
 async def test_communities(propexo_sim: SimulatorServer, propexo: PropexoClient) -> None:
     communities = await propexo.list_communities()
     harbor = await propexo.get_community("cmty_harbor_view")
@@ -583,7 +543,7 @@ async def test_logs_hold_no_contact_details_and_no_key(
         await propexo.create_appointment(BODY)
     with pytest.raises(PropexoRejected):
         await propexo.create_appointment({**BODY, "phone_1": "call me"})
-    await propexo.search_prospects("jane.doe@example.com")
+    await propexo.find_prospects(None, email="jane.doe@example.com")
 
     assert f"POST {CREATE} -> 200" in caplog.text
     for secret in ("jane.private", "2025550143", "jane.doe@example.com", propexo_sim.api_key):

@@ -90,8 +90,12 @@ async def reachable_postgres() -> str:
     if not _postgres_problem:
         probe = Store.from_url(POSTGRES_URL, connect_args={"timeout": 3})
         try:
-            async with probe.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            async with probe.engine.begin() as connection:
+                # Once, in public: a test schema's own copy would go with its schema (and with
+                # it every other test's trigram index).
+                await connection.execute(
+                    text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+                )
             _postgres_problem.append(None)
         except Exception as error:
             _postgres_problem.append(f"{type(error).__name__}: {error}")

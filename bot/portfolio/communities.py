@@ -1,0 +1,65 @@
+"""The communities at hand: the store's copy held in memory (a few thousand names at most), so the
+form's select and the free-text reader answer at once at any count."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from bot.store import KnownCommunity, Store
+
+logger = logging.getLogger(__name__)
+FRESH_FOR = 30.0  # seconds the copy in memory is used before the store's is read again
+
+
+class CommunityList:
+    def __init__(self, store: Store, integration_id: str | None) -> None:
+        self.store = store
+        self.integration_id = integration_id or ""
+        self._known: list[KnownCommunity] = []
+        self._read_at: float | None = None
+        self._reading: asyncio.Task[list[KnownCommunity]] | None = None
+        self.loaded = asyncio.Event()  # set once the store has been read (even if empty)
+
+    @property
+    def known(self) -> list[KnownCommunity]:
+        """The copy at hand, by name (never a wait); stale ones are refreshed behind the scenes."""
+        if self._read_at is None or time.monotonic() - self._read_at > FRESH_FOR:
+            self.refresh()
+        return self._known
+
+    async def current(self) -> list[KnownCommunity]:
+        """The copy, read from the store first when none has been yet."""
+        if self._read_at is None:
+            with contextlib.suppress(Exception):  # logged by the read; an empty list says it
+                await asyncio.shield(self.refresh())
+        return self.known
+
+    def name_of(self, community_id: str) -> str | None:
+        return next((c.name for c in self._known if c.id == community_id and c.name), None)
+
+    def refresh(self) -> asyncio.Task[list[KnownCommunity]]:
+        """Read the store's copy again (one read at a time, shared)."""
+        if self._reading is None or self._reading.done():
+            self._reading = asyncio.create_task(self._read(), name="communities")
+        return self._reading
+
+    async def _read(self) -> list[KnownCommunity]:
+        try:
+            found = await self.store.portfolio.communities(self.integration_id)
+        except Exception as exc:  # the copy at hand stays in use; the next read tries again
+            logger.warning("communities unavailable from the store: %s", exc)
+            found = self._known
+        else:
+            self._known = found
+        self._read_at = time.monotonic()
+        self.loaded.set()
+        return found
+
+    async def close(self) -> None:
+        if self._reading is not None and not self._reading.done():
+            self._reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reading
