@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.understand.message import Message
@@ -44,6 +44,8 @@ class _Index:
     near: dict[str, frozenset[str]]  # one letter deleted: the own words it may be a typo of
     ids: dict[str, int]
     longest: int  # the longest own word: a word much longer is no typo of one
+    # Each word's candidates, as `_candidates` finds them: a long message repeats its words.
+    seen: dict[str, dict[int, bool]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @lru_cache(maxsize=8)
@@ -122,9 +124,7 @@ def _mentions(
         if (i := index.ids.get(m.group(0).lower())) is not None:
             found.append((i, start + m.start(), start + m.end()))
     words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text, start, end)]
-    joined = [
-        bool(_GAP.fullmatch(text, words[k][1], words[k + 1][0])) for k in range(len(words) - 1)
-    ]
+    joined = _Joined(text, words)
     i = 0
     while i < len(words):
         best = _best_at(words, joined, i, index, loose=loose)
@@ -139,11 +139,27 @@ def _mentions(
     return found
 
 
-def _best_at(
-    words: list[tuple[int, int, str]], joined: list[bool], i: int, index: _Index, *, loose: bool
-) -> tuple[int, int, int] | None:
-    """The community named by the words around word i, if word i is one of its own words."""
-    word = _SAME.get(words[i][2], words[i][2])
+class _Joined:
+    """Whether words k and k + 1 are joined by a gap a name may have: worked out only for the
+    words next to a candidate, which most words of a long message are not."""
+
+    def __init__(self, text: str, words: list[tuple[int, int, str]]) -> None:
+        self.text = text
+        self.words = words
+        self.known: dict[int, bool] = {}
+
+    def __getitem__(self, k: int) -> bool:
+        if (joined := self.known.get(k)) is None:
+            joined = bool(_GAP.fullmatch(self.text, self.words[k][1], self.words[k + 1][0]))
+            self.known[k] = joined
+        return joined
+
+
+def _candidates(word: str, index: _Index) -> dict[int, bool]:
+    """The communities `word` may name: True when it is one of their own words, False when it
+    is one edit from one."""
+    if (known := index.seen.get(word)) is not None:
+        return known
     candidates = {c: True for c in index.exact.get(word, ()) if word in index.known[c].own}
     if 4 <= len(word) <= index.longest + 1:  # one edit from a known word, or none
         for variant in _deletions(word):
@@ -151,6 +167,22 @@ def _best_at(
                 if own != word and _distance(own, word) <= 1:
                     for c in index.exact[own]:
                         candidates.setdefault(c, False)
+    if len(index.seen) < _SEEN_MAX:
+        index.seen[word] = candidates
+    return candidates
+
+
+_SEEN_MAX = 50_000  # words remembered per list of communities
+
+
+def _best_at(
+    words: list[tuple[int, int, str]], joined: _Joined, i: int, index: _Index, *, loose: bool
+) -> tuple[int, int, int] | None:
+    """The community named by the words around word i, if word i is one of its own words."""
+    word = _SAME.get(words[i][2], words[i][2])
+    candidates = _candidates(word, index)
+    if not candidates:
+        return None
     scored: list[tuple[int, int, int, int]] = []  # (words covered, community, first, last)
     for community, exact in candidates.items():
         known = index.known[community]

@@ -128,7 +128,7 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
     """Take headers and record labels. Returns the sender's display name and email, if a person."""
     text = message.text
     sender_name = sender_email = None
-    headers = list(_HEADER.finditer(text))
+    headers = list(_HEADER.finditer(text)) if ":" in text else []  # each ends its name with ":"
     is_email = any(m.group(1).lower() in _EMAIL_HEADERS for m in headers)
     for m in headers:
         name = m.group(1).lower()
@@ -181,6 +181,8 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
 
 def _labels(text: str) -> list[re.Match[str]]:
     """Every label, at the start of a line or after another field's value, in order."""
+    if ":" not in text and "：" not in text and "=" not in text:
+        return []  # every label ends with one of them
     found = list(_LABEL.finditer(text))
     starts = [m.start() for m in found]  # in order, and apart: finditer's matches never overlap
     for m in _MID_LABEL.finditer(text):

@@ -8,10 +8,12 @@ name to the agent. Names keep the case and accents they were written with.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Literal
 
 from bot.booking.form import NAME_MAX
 from bot.understand.message import Message
+from bot.understand.scan import may_hold
 
 _STOP = frozenset(
     """
@@ -94,6 +96,10 @@ _BEFORE = re.compile(
     r"|soy|me\s+llamo|mi\s+nombre\s+es)"  # Spanish: "soy María López"
     r"(?:[ \t]*+[:\-–][ \t]*+|[ \t]++)"
 )
+_BEFORE_CUES = (
+    "for book schedul prospect client lead customer applicant renter name this am i'm i’m it call "
+    "text contact reach from with in put sign add soy llamo nombre"
+).split()  # one is in every match of `_BEFORE`
 # After these, a name may be written in lower case ("book jane doe tmrw 3pm").
 _STRONG = re.compile(
     r"(?i)^(?:for|book\w*|prospect|client|lead|named|name\s+is|name['’]?s|this\s+is|it['’]?s|i'?m)"
@@ -237,8 +243,13 @@ _FOR_WHOM = re.compile(
 )
 
 
+_FOR_WHOM_CUES = ("behalf", "for", "referr", "recommended", "sent")
+
+
 def _written_for(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
     text = message.search
+    if not may_hold(text, _FOR_WHOM_CUES, ignore_case=True):
+        return None
     for cue in _FOR_WHOM.finditer(text):
         if m := _RUN.match(text, cue.end()):
             found = _name_words(m.group(1).split(), mode="title", not_names=not_names)
@@ -254,12 +265,23 @@ _SPELLED_CUE = re.compile(
 )
 
 
+_SPELLED_CUES = ("name", "this", "it", "im", "i'm")  # one is in every match of `_SPELLED_CUE`
+
+
+def _letters(spelling: str) -> int:
+    """How many letters "C-O-L-M" or "A.B.C" spells."""
+    return len(spelling) - spelling.count("-") - spelling.count(".")
+
+
 def _spelled(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
     """The words a caller spells out are the name, in the order spelled; a spelling that matches
     no word said ("oh con co, sorry, Okonkwo, O-K-O-N-K-W-O") is the name as spelled."""
     text = message.search
-    spellings = [m for m in _SPELLING.finditer(text) if len(re.sub(r"[-.]", "", m[0])) >= 3]
-    if not spellings or not _SPELLED_CUE.search(text, max(0, spellings[0].start() - 80)):
+    # Only the first two are read: a page of spellings is not gone through.
+    spellings = list(islice((m for m in _SPELLING.finditer(text) if _letters(m[0]) >= 3), 2))
+    if not spellings or not may_hold(text, _SPELLED_CUES, ignore_case=True):
+        return None
+    if not _SPELLED_CUE.search(text, max(0, spellings[0].start() - 80)):
         return None
     words: list[str] = []
     cue = _SPELLED_CUE.search(text, max(0, spellings[0].start() - 80))
@@ -335,13 +357,19 @@ _TITLED = re.compile(
 )
 
 
+_TITLES = ("mr", "ms", "miss", "mx", "dr")  # one is in every match of `_TITLED`
+
+
 def _introduced(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
-    for m in _HERE.finditer(message.search):
+    here = _HERE.finditer(message.search) if "here" in message.search else ()
+    for m in here:
         words = m.group(1).split()
         for start in range(len(words) - 1):
             found = _name_words(words[start:], mode="title", not_names=not_names)
             if found and len(found) == len(words) - start:
                 return split_name(found)
+    if not may_hold(message.search, _TITLES, ignore_case=True):
+        return None
     for m in _TITLED.finditer(message.search):
         family = m.group(1).rstrip(".")
         if family[0].isupper() and is_name(family) and family.lower() not in not_names:
@@ -388,7 +416,13 @@ _SIGNATURE = re.compile(
 )
 
 
+# One is in every match of `_SIGNATURE` (and of `_SIGN_OFF`, with "respectfully" and "take").
+_SIGN_OFF_CUES = "thank thx best regards cheers sincerely xo - — – ~".split()
+
+
 def _signed(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
+    if not may_hold(message.search, _SIGN_OFF_CUES, ignore_case=True):
+        return None
     for m in _SIGNATURE.finditer(message.search):
         words = m.group(1).split()
         if len(words) > 1:
@@ -405,7 +439,8 @@ def _signed(message: Message, not_names: frozenset[str]) -> tuple[str, str] | No
 
 def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
     text = message.search
-    for cue in _BEFORE.finditer(text):
+    cues = _BEFORE.finditer(text) if may_hold(text, _BEFORE_CUES, ignore_case=True) else ()
+    for cue in cues:
         if (m := _RUN.match(text, cue.end())) and not _companion(text, m.start(1)):
             words = m.group(1).split()
             lower = bool(_STRONG.match(cue.group(0))) and words[0][0].islower()
@@ -426,7 +461,9 @@ def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
                 if _companion(text, verb.start() - len(" ".join(words[start:]))):
                     break
                 return split_name(found)
-    for start in [_opening_end(text), *(m.end() for m in _SIGN_OFF.finditer(text))]:
+    signed = may_hold(text, (*_SIGN_OFF_CUES, "respectfully", "take"), ignore_case=True)
+    sign_offs = _SIGN_OFF.finditer(text) if signed else ()
+    for start in [_opening_end(text), *(m.end() for m in sign_offs)]:
         if m := _TIGHT_RUN.match(text, start):
             words = m.group(1).split()
             closed = bool(_RUN_CLOSED.match(text, m.end(1)))

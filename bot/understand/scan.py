@@ -55,3 +55,15 @@ def starts_finder(words: Sequence[str]) -> re.Pattern[str]:
         else:
             branches.append(re.escape(first) + "(?=" + "|".join(map(re.escape, rests)) + ")")
     return re.compile("|".join(branches))
+
+
+def may_hold(text: str, cues: Sequence[str], *, ignore_case: bool = False) -> bool:
+    """False only when no match of a pattern, one of whose `cues` is in every match, can be in
+    `text`: a substring test spares a regex scan of a long text. With `ignore_case` (the pattern
+    is case-insensitive, the cues lower case) only ASCII text is tested, where `str.lower` folds
+    case exactly as the pattern does ("ſ" matches "s" in a pattern, and is not "s" lowered)."""
+    if ignore_case:
+        if not text.isascii():
+            return True
+        text = text.lower()
+    return any(cue in text for cue in cues)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 from bot.time.words import (
     ClockTime,
@@ -20,6 +21,7 @@ from bot.time.words import (
     read_phrase,
 )
 from bot.understand.message import Message
+from bot.understand.scan import may_hold
 
 # Where one thought ends: a sentence, a line, a field separator, a dash between clauses.
 _CLAUSE_END = re.compile(
@@ -152,6 +154,14 @@ _TIMEISH = re.compile(
     rf"|\b(?:at|around|about|past|to|til|till|after|by)\s+{_HOUR_WORD}\b"
     rf"|\b{_HOUR_WORD}[\s-](?:thirty|fifteen|forty|fifty|twenty|o'?\s?clock|oh|[ap]\.?m)"
 )
+# One of these is in every match of `_TIMEISH` (an hour word in each of its last two ways).
+_TIMEISH_CUES = (
+    *"0123456789",
+    *"today tonight tomorrow tmr tmw yesterday yday noon midnight morning afternoon evening night"
+    " week ago mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec half"
+    " quarter christmas xmas thanksgiving new halloween labor memorial".split(),
+    *_HOUR_WORD[3:-1].split("|"),
+)
 # Past this many times mentioned, a message names no one tour time: stop reading.
 MOST_CANDIDATES = 12
 
@@ -161,10 +171,14 @@ def candidates(message: Message) -> list[Candidate]:
     the writer turned down are left out."""
     text = message.search
     # Found in the text as written: the headers that mark a quote are taken out of `search`.
-    quote_from = min((m.start() for m in _QUOTED_FROM.finditer(message.text)), default=len(text))
+    if not may_hold(text, _TIMEISH_CUES, ignore_case=True):
+        return []  # no clause names a day or a time
+    # The first match starts first: finditer's matches come in order.
+    quote = _QUOTED_FROM.search(message.text)
+    quote_from = quote.start() if quote else len(text)
     found = _Found([], set(), [])
     start = 0
-    for end in [m.start() for m in _CLAUSE_END.finditer(text)] + [len(text)]:
+    for end in chain((m.start() for m in _CLAUSE_END.finditer(text)), (len(text),)):
         if end > start and _TIMEISH.search(text, start, end):
             _in_clause(text, start, end, quote_from, found)
             if len(found.candidates) > MOST_CANDIDATES:

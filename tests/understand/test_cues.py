@@ -1,0 +1,127 @@
+"""A pattern skipped when its cues are not in the text (`may_hold`) is one none of whose matches
+could be there: every match of each pattern holds one of its cues, on the development messages
+and on texts made of the words its patterns look for, cut and joined at random."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.understand import names, time_choice
+from bot.understand.scan import may_hold
+from tests.understand.dev_set import load
+
+# (pattern, its cues, whether the cues are lower case and read case-insensitively)
+CUED = [
+    (time_choice._TIMEISH, time_choice._TIMEISH_CUES, True),
+    (names._BEFORE, names._BEFORE_CUES, True),
+    (names._FOR_WHOM, names._FOR_WHOM_CUES, True),
+    (names._SPELLED_CUE, names._SPELLED_CUES, True),
+    (names._TITLED, names._TITLES, True),
+    (names._SIGNATURE, names._SIGN_OFF_CUES, True),
+    (names._SIGN_OFF, (*names._SIGN_OFF_CUES, "respectfully", "take"), True),
+    (names._HERE, ("here",), False),
+]
+MESSAGES = [item["text"] for item in load("messages.yaml")]
+WORDS = [
+    "for",
+    "Jane Doe",
+    "booked",
+    "schedule",
+    "prospect's name is",
+    "I am",
+    "I'm",
+    "It’s",
+    "call",
+    "email from",
+    "tour with",
+    "fit in",
+    "put down",
+    "sign up",
+    "add",
+    "soy",
+    "me llamo",
+    "mi nombre es",
+    "on behalf of",
+    "sent my",
+    "referred our",
+    "new",
+    "daughter",
+    "C-O-L-M",
+    "name is",
+    "this is",
+    "im",
+    "Mrs.",
+    "Dr",
+    "Johnson",
+    "here",
+    "Rahul Mehta",
+    "Thanks,",
+    "thank you",
+    "Best",
+    "-",
+    "—",
+    "~",
+    "Sam",
+    "tomorrow",
+    "at two",
+    "nine o'clock",
+    "ten thirty",
+    "3pm",
+    "Mon",
+    "half past",
+    "new year",
+    "ſat",
+    "İstanbul",
+    "K",
+    "\n",
+    " ",
+    ", ",
+    "  ",
+    "xo",
+    "Regards",
+    "take care",
+    "respectfully",
+    "christmas",
+    "yday",
+    "tmrw",
+    "weekend",
+    "quarter",
+]
+
+
+def _cue_in_every_match(
+    text: str, pattern: re.Pattern[str], cues: tuple[str, ...], folded: bool
+) -> None:
+    for m in pattern.finditer(text):
+        words = m.group(0).lower() if folded else m.group(0)
+        assert any(cue in words for cue in cues), (pattern.pattern[:40], m.group(0))
+
+
+@pytest.mark.parametrize("text", MESSAGES)
+def test_development_messages(text: str) -> None:
+    for pattern, cues, folded in CUED:
+        found = pattern.search(text) is not None
+        assert may_hold(text, cues, ignore_case=folded) or not found
+        if text.isascii() or not folded:
+            _cue_in_every_match(text, pattern, tuple(cues), folded)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS), max_size=12), st.lists(st.sampled_from(" ,.\n-:"), max_size=12)
+)
+def test_words_cut_and_joined(words: list[str], joins: list[str]) -> None:
+    text = "".join(w + (joins[i] if i < len(joins) else " ") for i, w in enumerate(words))
+    for pattern, cues, folded in CUED:
+        if pattern.search(text) is not None:
+            assert may_hold(text, cues, ignore_case=folded), (pattern.pattern[:40], text)
+
+
+def test_non_ascii_text_is_always_read() -> None:
+    assert may_hold("ſat", ("sat",), ignore_case=True)  # "ſ" matches "s" case-insensitively
+    assert not may_hold("nothing", ("sat",), ignore_case=True)
+    assert not may_hold("Here", ("here",))
