@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.booking.form import FIELD_LABELS
 from bot.booking.text import visible
-from bot.understand.community import name_words, take_community
+from bot.understand.community import take_community
 from bot.understand.contact import take_contacts, take_unreadable, unreadable
 from bot.understand.lead_email import read_lead_email, take_spent_labels
 from bot.understand.message import FormValues, LeftOut, Message
@@ -79,7 +79,7 @@ def read_message(text: str, *, communities: Sequence[tuple[str, str]] = ()) -> R
     take_tour_type(message)
     take_community(message, communities)
     _hide_labelled(message, exclude=_FREE_LABELS)
-    take_name(message, sender_name, name_words(communities) if communities else frozenset())
+    take_name(message, sender_name, message.place_words)
     _hide_labelled(message, exclude=("time", "message"))
     take_tour_time(message)
     take_spent_labels(message)

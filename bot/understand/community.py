@@ -74,12 +74,6 @@ def _index(communities: tuple[tuple[str, str], ...]) -> _Index:
     )
 
 
-def name_words(communities: Communities) -> frozenset[str]:
-    """Every word of the known names, which are never a prospect's name."""
-    index = _index(tuple(communities))
-    return frozenset(word for known in index.known for word in known.own)
-
-
 def take_community(message: Message, communities: Communities) -> None:
     if not communities:
         return
@@ -89,11 +83,15 @@ def take_community(message: Message, communities: Communities) -> None:
     mentions: list[tuple[int, int, int]] = []  # (community, start, end)
     for start, end in regions:
         mentions += _mentions(message.search, start, end, index, loose=bool(labels))
+    places = [message.search[s:e] for _, s, e in mentions]
     if not mentions:
         for label in message.labelled("subject"):  # read, not taken: the header is gone already
-            mentions += _mentions(message.text, label.value_start, label.end, index, loose=False)
+            found = _mentions(message.text, label.value_start, label.end, index, loose=False)
+            places += [message.text[s:e] for _, s, e in found]
+            mentions += found
+    message.place_words = frozenset(w.lower() for place in places for w in _WORD.findall(place))
     named = {community for community, _, _ in mentions}
-    if len(named) != 1:
+    if len(named) != 1 or min(named) < 0:
         return
     message.set("community", index.known[named.pop()].id)
     for label in labels:
@@ -134,9 +132,23 @@ def _mentions(
         community, first, last = best
         found.append((community, words[first][0], words[last][1]))
         i = last + 1
-    if any(community < 0 for community, _, _ in found):
-        return [(-1, 0, 0), (-2, 0, 0)]  # two communities fit one mention equally well
-    return found
+    return _outermost(found)  # a community of -1: two fit one mention equally well
+
+
+def _outermost(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The mentions not inside a longer one: "park square", read from its own word before a
+    later word read "park square senior living", is part of that one. In one sweep by start:
+    a mention ending no later than the furthest end so far lies inside the one that reached it.
+    """
+    kept: list[tuple[int, int, int]] = []
+    reach, reaching = -1, (-1, -1)
+    for community, start, end in sorted(found, key=lambda m: (m[1], -m[2])):
+        if end <= reach and (start, end) != reaching:
+            continue
+        kept.append((community, start, end))
+        if end > reach:
+            reach, reaching = end, (start, end)
+    return kept
 
 
 class _Joined:
@@ -183,7 +195,7 @@ def _best_at(
     candidates = _candidates(word, index)
     if not candidates:
         return None
-    scored: list[tuple[int, int, int, int]] = []  # (words covered, community, first, last)
+    scored: list[tuple[tuple[int, int, bool], int, int, int]] = []  # (score, community, span)
     for community, exact in candidates.items():
         known = index.known[community]
         first, last = i, i
@@ -195,13 +207,21 @@ def _best_at(
             first -= 1
         covered = last - first + 1
         if covered >= 2 or loose or (exact and len(word) >= 4):
-            scored.append((covered, community, first, last))
+            said = {_SAME.get(w, w) for _, _, w in words[first : last + 1]}
+            spelt = len(said & set(known.words))
+            # More words, then more of them spelt as the name has them, then the whole name
+            # said: "maple court apartments" is Maple Court Apartments, not Maple Court
+            # Apartment Homes; "linden square" is Linden Square, not Linden Square Living.
+            whole = set(known.words) - {"the"} <= said
+            scored.append(((covered, spelt, whole), community, first, last))
     if not scored:
         return None
     scored.sort(reverse=True)
-    covered, community, first, last = scored[0]
-    if len(scored) > 1 and scored[1][0] == covered:
-        return -1, first, last
+    score, community, first, last = scored[0]
+    if len(scored) > 1 and scored[1][0] == score:
+        # Two names fit equally: a place named unclearly, unless one word is all there is
+        # ("Stone", with many "Stone …" communities), which may as well be a person's.
+        return None if score[0] == 1 else (-1, first, last)
     return community, first, last
 
 

@@ -82,6 +82,8 @@ class Message:
         self.named: list[str] = []  # lines the notes open with ("Co-signer: …")
         self.sources: dict[str, str] = {}  # each value's words as written
         self.left_out: list[LeftOut] = []
+        # Words a community was named with, taken or not: they are a place's, not a person's.
+        self.place_words: frozenset[str] = frozenset()
         self._rest = self._search = text
         self._taken: list[tuple[int, int]] = []  # still to blank in both
         self._hidden: list[tuple[int, int]] = []  # still to blank in `search` only
