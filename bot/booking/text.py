@@ -25,9 +25,27 @@ _HIDING: dict[str, str] = {
     **{chr(code): "an invisible character" for code in range(0xFFF9, 0xFFFC)},
     **{chr(code): "hidden text" for code in range(0xE0000, 0xE0080)},  # tag characters
 }
+
+
+def _ranges(chars: str) -> str:
+    """`chars` as the body of a character class, consecutive ones as a range: a class listing
+    the 128 tag characters one by one is tried one by one at every position of the text."""
+    codes = sorted({ord(char) for char in chars})
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(
+        re.escape(chr(low)) + ("" if high == low else "-" + re.escape(chr(high)))
+        for low, high in runs
+    )
+
+
 # Every character `unwanted` finds; not tab, line feed or carriage return, which a note has.
 _SUSPECT = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + "".join(sorted(_HIDING)) + "]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + _ranges("".join(_HIDING)) + "]"
 )
 
 

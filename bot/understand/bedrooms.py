@@ -11,6 +11,7 @@ import re
 
 from bot.booking.fields import bedroom_codes
 from bot.understand.message import Message
+from bot.understand.scan import lowered
 from bot.understand.wish_fields import (
     DIGITS,
     Cued,
@@ -137,7 +138,7 @@ def take_bedrooms(message: Message) -> None:
         found = [
             (_sizes(m.group(0)), m.span())
             for m in _mentions(
-                _BEDROOMS, message.text, message.text.lower(), subject.value_start, subject.end
+                _BEDROOMS, message.text, lowered(message.text), subject.value_start, subject.end
             )
         ]
         values = {value for value, _ in found}
@@ -152,7 +153,7 @@ Said = list[tuple[str, tuple[int, int]]]
 def _said(message: Message, start: int, end: int) -> tuple[Said, Said]:
     """The sizes said between `start` and `end`, and those said with their baths ("2x2")."""
     text = message.search
-    lower = text.lower()
+    lower = lowered(text)
     found = [
         (_mention_sizes(text, m), m.span()) for m in _mentions(_BEDROOMS, text, lower, start, end)
     ]

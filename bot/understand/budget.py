@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 
 from bot.understand.message import Message
+from bot.understand.scan import lowered
 from bot.understand.wish_fields import (
     DIGITS,
     Cued,
@@ -208,7 +209,7 @@ _PRICE = re.compile(
 
 @bounded
 def take_budget(message: Message) -> None:
-    lower = message.search.lower()
+    lower = lowered(message.search)
     if not any(digit in message.search for digit in DIGITS) and not any(
         word in lower for word in _SPOKEN_WORDS
     ):
@@ -236,7 +237,7 @@ def take_budget(message: Message) -> None:
 
 def _hide_other_money(message: Message) -> None:
     """Income, current rent, deposits: money that is not the budget, kept for the notes."""
-    lower = message.search.lower()
+    lower = lowered(message.search)
     spans = [m.span() for m in _NOT_BUDGET.finditer(message.search)]
     for words, pattern in _NOT_BUDGET_AFTER:
         if any(word in lower for word in words):
@@ -331,7 +332,7 @@ def _mentions(
     way of saying it that fits: a range, then "max"/"min", then one figure with its cue.
     `figures` is the text with amounts in words written in figures, if it has any."""
     text = figures.text if figures else message.search
-    lower = text.lower()
+    lower = lowered(text)
     ways = _WAYS
     read = bytearray(len(message.text) + 1)
     said: list[Mention] = []

@@ -123,11 +123,16 @@ def _mentions(
             found.append((i, start + m.start(), start + m.end()))
     words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text, start, end)]
     joined = _Joined(text, words)
+    # Only a word that may name a community can start a mention: the others are skipped here,
+    # each distinct word looked up once, not each of a long message's words in turn.
+    named = {word for word in {w for _, _, w in words} if _candidates(_SAME.get(word, word), index)}
     i = 0
-    while i < len(words):
-        best = _best_at(words, joined, i, index, loose=loose)
+    for at in [k for k, (_, _, word) in enumerate(words) if word in named]:
+        if at < i:
+            continue
+        best = _best_at(words, joined, at, index, loose=loose)
         if best is None:
-            i += 1
+            i = at + 1
             continue
         community, first, last = best
         found.append((community, words[first][0], words[last][1]))

@@ -19,6 +19,7 @@ from bot.understand.emails import EMAIL, find_emails, find_spoken_emails
 from bot.understand.message import Message
 from bot.understand.people import OTHERS, PROSPECTS, Reading, Whose, read_people, whose
 from bot.understand.phones import Found
+from bot.understand.scan import lowered
 from bot.understand.sections import display_name
 
 # Meant as an email: "jane@example", "jane@gmail.", "jane at gmail dot com".
@@ -195,7 +196,7 @@ def unreadable(message: Message) -> list[tuple[str, str, int, int]]:
     as an email or a phone but that the form's readers refuse. Read after `take_contacts`, which
     hides every address and number it could read."""
     found: list[tuple[str, str, int, int]] = []
-    lower = message.search.lower()
+    lower = lowered(message.search)
     # Each pattern only where its words are: a quick look spares a slow one.
     emails = _EMAIL_TRIED.finditer(message.search) if "@" in lower or "dot" in lower else ()
     for m in emails:

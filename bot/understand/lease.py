@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.understand.message import Message
+from bot.understand.scan import lowered
 from bot.understand.wish_fields import (
     Cued,
     alone,
@@ -112,7 +113,7 @@ def _said(message: Message, start: int, end: int) -> list[tuple[str, tuple[int, 
     """Every lease term said between `start` and `end`, each piece of text once."""
     found: list[tuple[str, tuple[int, int]]] = []
     text = message.search
-    lower = text.lower()
+    lower = lowered(text)
     for m in _LEASE_AFTER.finditer(text, lower, start, end):
         months = None if m.group(1) else _months(m.group(2), m.group(3))
         found.append((months or "", m.span()))

@@ -12,6 +12,7 @@ from datetime import date
 from bot.booking.fields import Unreadable, read_move_in_date
 from bot.time.vocabulary import MONTH_NAME, ORDINAL_WORDS, ordinal_number
 from bot.understand.message import Message
+from bot.understand.scan import lowered
 from bot.understand.wish_fields import (
     Cued,
     bounded,
@@ -81,7 +82,7 @@ def take_move_in(message: Message) -> None:
             break
         unread.append((field.start, field.end))  # "Move-in: ASAP" or "Feb 2027": no tour time
     message.hide_all(unread)
-    lower = message.search.lower()
+    lower = lowered(message.search)
     if "mov" not in lower and "lease" not in lower and not _MI.search(message.search):
         return
     said = _said(message, 0, len(message.text))
@@ -110,7 +111,7 @@ def _said(message: Message, start: int, end: int) -> Said:
     )
     said: Said = []
     doubts: list[tuple[int, int]] = []
-    for m in (*_MOVE_IN.finditer(text, text.lower(), start, end), *before):
+    for m in (*_MOVE_IN.finditer(text, lowered(text), start, end), *before):
         if another := _ANOTHER_DATE.match(text, m.end("date")):
             doubts.append((m.start(), another.end()))
         elif meant := _meant(m.group("date")):

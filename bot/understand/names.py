@@ -8,12 +8,13 @@ name to the agent. Names keep the case and accents they were written with.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import islice
 from typing import Literal
 
 from bot.booking.form import NAME_MAX
 from bot.understand.message import Message
-from bot.understand.scan import may_hold
+from bot.understand.scan import Anchored, lowered, may_hold
 
 _STOP = frozenset(
     """
@@ -95,6 +96,15 @@ _BEFORE = re.compile(
     r"|(?:fit|squeeze|pencil|slot|get)\s+in|put\s+down|sign\s+up|add"
     r"|soy|me\s+llamo|mi\s+nombre\s+es)"  # Spanish: "soy María López"
     r"(?:[ \t]*+[:\-–][ \t]*+|[ \t]++)"
+)
+# Where a match of `_BEFORE` may begin: the pattern is tried only there.
+_BEFORE_STARTS = Anchored(
+    _BEFORE,
+    (
+        "for book schedul prospect client lead customer applicant renter name this i call text "
+        "contact reach email e-mail message inquiry voicemail vm note referral tour showing "
+        "appointment meeting fit squeeze pencil slot get put sign add soy me mi"
+    ).split(),
 )
 _BEFORE_CUES = (
     "for book schedul prospect client lead customer applicant renter name this am i'm i’m it call "
@@ -323,9 +333,11 @@ _FIELD_PREFIX = re.compile(r"(?i)^[ \t]*(?:[a-z][a-z \-]{0,30}:[ \t]*)?")
 
 def _field_list(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
     """In a line of fields an agent typed between separators, the one that is only a name."""
-    for line in message.search.splitlines():
+    lines = message.search.splitlines()
+    many_lines = len(message.search.strip().splitlines()) >= 3  # once, not once a line
+    for line in lines:
         pieces = [p for p in _SEPARATED.split(line) if p.strip()]
-        alone = len(pieces) == 1 and len(message.search.strip().splitlines()) >= 3
+        alone = len(pieces) == 1 and many_lines
         if len(pieces) < 2 and not alone:
             continue
         for piece in pieces:
@@ -439,7 +451,7 @@ def _signed(message: Message, not_names: frozenset[str]) -> tuple[str, str] | No
 
 def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
     text = message.search
-    cues = _BEFORE.finditer(text) if may_hold(text, _BEFORE_CUES, ignore_case=True) else ()
+    cues = _before(text) if may_hold(text, _BEFORE_CUES, ignore_case=True) else ()
     for cue in cues:
         if (m := _RUN.match(text, cue.end())) and not _companion(text, m.start(1)):
             words = m.group(1).split()
@@ -480,6 +492,14 @@ def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
         if found and len(found) == len(words) and not _companion(text, m.start(1)):
             return split_name(found)
     return None
+
+
+def _before(text: str) -> Iterator[re.Match[str]]:
+    """`_BEFORE.finditer(text)`. Anchored only on ASCII text, where lower case is what the
+    pattern's IGNORECASE folds to ("ſ" matches "s" in the pattern, and is not "s" lowered)."""
+    return (
+        _BEFORE_STARTS.finditer(text, lowered(text)) if text.isascii() else _BEFORE.finditer(text)
+    )
 
 
 def _companion(text: str, start: int) -> bool:

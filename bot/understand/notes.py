@@ -63,6 +63,7 @@ _PIECE = re.compile(rf"[{TAKEN}]+|(?<!\d),|,(?!\d)|[;|•·\n]|\s[-–—/]+\s|/
 _SENTENCE_END = re.compile(r"(?<=\.)\s+(?=\S)")
 _ABBREVIATIONS = frozenset("mr mrs ms dr st ave apt jr sr no vs etc approx jan feb mar apr".split())
 _PUNCTUATION = ".,;:!?()[]{}\"'*_~-–—/"
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum holds, one character
 
 
 def leftover(rest: str, named: Sequence[str] = ()) -> str | None:
@@ -71,7 +72,12 @@ def leftover(rest: str, named: Sequence[str] = ()) -> str | None:
     if signature := _SIGNATURE.search(rest):
         rest = rest[: signature.start()]
     kept = list(named)
-    for piece in (p for part in _PIECE.split(rest) for p in _sentences(part)):
+    length = len("; ".join(kept))
+    # A part without a letter or a digit means nothing; past NOTES_MAX the rest is cut anyway.
+    parts = (part for part in _PIECE.split(rest) if _ALNUM.search(part))
+    for piece in (p for part in parts for p in _sentences(part)):
+        if length > NOTES_MAX:
+            break
         words = piece.split()
         while words and (_is_mark(words[0]) or _bare(words[0]) in _LEADING):
             words.pop(0)
@@ -83,6 +89,7 @@ def leftover(rest: str, named: Sequence[str] = ()) -> str | None:
         text = text if _QUESTION.match(text) else text.rstrip("?!")
         text = text.rstrip(".:;,-–— ")
         if text and not _CLOSING.match(text) and any(_means_something(w) for w in words):
+            length += len(text) + (2 if kept else 0)
             kept.append(text)
     return _fitted("; ".join(kept)) or None
 
@@ -123,4 +130,10 @@ def _is_mark(word: str) -> bool:
 
 def _means_something(word: str) -> bool:
     bare = _bare(word)
-    return sum(c.isalnum() for c in bare) >= 2 and bare not in _WEAK
+    return _two_alnum(bare) and bare not in _WEAK
+
+
+def _two_alnum(word: str) -> bool:
+    """Two of `word`'s characters are letters or digits (a page-long word is not counted)."""
+    first = _ALNUM.search(word)
+    return first is not None and _ALNUM.search(word, first.end()) is not None

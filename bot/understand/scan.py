@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 
 
@@ -30,7 +31,7 @@ class Anchored:
     ) -> Iterator[re.Match[str]]:
         """As `pattern.finditer(text, start, end)`; `lower` is `text.lower()` if known."""
         end = len(text) if end is None else end
-        lower = text.lower() if lower is None else lower
+        lower = lowered(text) if lower is None else lower
         if len(lower) != len(text):  # a letter whose lower case is longer: read it all
             yield from self.pattern.finditer(text, start, end)
             return
@@ -65,5 +66,11 @@ def may_hold(text: str, cues: Sequence[str], *, ignore_case: bool = False) -> bo
     if ignore_case:
         if not text.isascii():
             return True
-        text = text.lower()
+        text = lowered(text)
     return any(cue in text for cue in cues)
+
+
+@lru_cache(maxsize=16)
+def lowered(text: str) -> str:
+    """`text.lower()`, worked out once: every reader of a message looks at it in lower case."""
+    return text.lower()

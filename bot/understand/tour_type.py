@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.understand.message import Message
+from bot.understand.scan import lowered
 from bot.understand.wish_fields import (
     Cued,
     bounded,
@@ -100,7 +101,7 @@ def take_tour_type(message: Message) -> None:
 def _tour_types(text: str, start: int, end: int) -> list[tuple[str, tuple[int, int]]]:
     found: list[tuple[str, tuple[int, int]]] = []
     read = bytearray(end - start)  # where a kind was read: "guided" in "self-guided" is not
-    lower = text[start:end].lower() if end - start < len(text) else text.lower()
+    lower = text[start:end].lower() if end - start < len(text) else lowered(text)
     for tour_type, pattern in TOUR_TYPES:
         for m in pattern.finditer(text, lower, start, end):
             if read[m.start() - start]:

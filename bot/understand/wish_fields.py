@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 
 from bot.understand.message import Message
-from bot.understand.scan import Anchored
+from bot.understand.scan import Anchored, lowered
 
 # Label words by the field their value holds, besides those lead_email knows.
 _LABEL_WORDS = {
@@ -166,7 +166,7 @@ def standing_alone(piece: str, words: tuple[str, ...]) -> Cued:
 def alone(pattern: Cued, message: Message) -> Iterator[re.Match[str]]:
     """The pieces `pattern` (from `standing_alone`) finds alone as the agent wrote them, that
     no reader has taken or hidden: a label hidden before a value does not leave it alone."""
-    for m in pattern.finditer(message.text, message.text.lower()):
+    for m in pattern.finditer(message.text, lowered(message.text)):
         start, end = m.span("piece")
         if message.search[start:end] == message.text[start:end]:
             yield m
