@@ -110,7 +110,6 @@ class Prospect:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 
-
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a list read in order of `updated_at`, as an incremental sync reads it.
