@@ -11,7 +11,7 @@ the right one given later.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from bot.booking.fields import Unreadable, read_email, read_phone
 from bot.time.words import read_phrase
@@ -19,7 +19,7 @@ from bot.understand.emails import EMAIL, find_emails, find_spoken_emails
 from bot.understand.message import Message
 from bot.understand.people import OTHERS, PROSPECTS, Reading, Whose, read_people, whose
 from bot.understand.phones import Found
-from bot.understand.scan import lowered
+from bot.understand.scan import folded, lowered
 from bot.understand.sections import display_name
 
 # Meant as an email: "jane@example", "jane@gmail.", "jane at gmail dot com".
@@ -28,6 +28,11 @@ _EMAIL_TRIED = re.compile(
     r"|(?<![\w.+-])[\w.+-]{1,64}\s+[(\[]?at[)\]]?\s+[\w-]+(?:\s+[(\[]?dot[)\]]?\s+[\w-]+)+\b",
     re.I,
 )  # each starts where a word does, and is bounded: a long run is scanned once
+# Where a match of `_EMAIL_TRIED` may start: where the run of address characters before an "@"
+# starts, or the run before a spaced "at".
+_RUN_TO_AT_SIGN = re.compile(r"(?<![\w.%+'-])[\w.%+'-]{1,64}\Z")
+_SPOKEN_AT = re.compile(r"\s[(\[]?at[)\]]?(?=\s)")  # in the text in lower case
+_RUN_TO_SPACE = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}\Z")
 # Meant as a phone: a number after "phone", "cell", "mobile", "tel" or "ph".
 _PHONE_TRIED = re.compile(
     r"(?i)\b(?:phone|cell|mobile|tel|ph)(?:\s*(?:number|num|no\.?|#))?(?:\s*(?:is\b|[:#\-]))?"
@@ -198,7 +203,7 @@ def unreadable(message: Message) -> list[tuple[str, str, int, int]]:
     found: list[tuple[str, str, int, int]] = []
     lower = lowered(message.search)
     # Each pattern only where its words are: a quick look spares a slow one.
-    emails = _EMAIL_TRIED.finditer(message.search) if "@" in lower or "dot" in lower else ()
+    emails = _emails_tried(message.search, lower) if "@" in lower or "dot" in lower else ()
     for m in emails:
         written = m.group(0)
         timely = ("@" in written or any(c.isdigit() for c in written)) and read_phrase(
@@ -217,6 +222,36 @@ def unreadable(message: Message) -> list[tuple[str, str, int, int]]:
         if sum(c.isdigit() for c in written) >= 3 and not _reads(read_phone, written):
             found.append(("phone", written, start, start + len(written)))
     return found
+
+
+def _emails_tried(text: str, lower: str) -> Iterator[re.Match[str]]:
+    """`_EMAIL_TRIED.finditer(text)`, the pattern tried only where a match may start; `lower` is
+    `text.lower()`."""
+    at = 0
+    for start in _tried_starts(text, folded(text) if len(lower) != len(text) else lower):
+        if start >= at and (m := _EMAIL_TRIED.match(text, start)):
+            yield m
+            at = m.end()
+
+
+def _tried_starts(text: str, lower: str) -> list[int]:
+    """In order, every place a match of `_EMAIL_TRIED` may start (and more): each holds an "@"
+    after its first run of address characters, or a spaced "at" (only where "dot" is in the
+    text). `lower` is `text` in lower case, one character for one."""
+    starts = set()
+    after_sign = 0  # no run holds an "@": each is looked for after the last one
+    for sign in re.finditer("@", text):
+        if run := _RUN_TO_AT_SIGN.search(text, max(after_sign, sign.start() - 64), sign.start()):
+            starts.add(run.start())
+        after_sign = sign.end()
+    if "dot" in lower:
+        for spoken in _SPOKEN_AT.finditer(lower):
+            blank = spoken.start()  # the first of the blanks before "at"
+            while blank > 0 and text[blank - 1].isspace():
+                blank -= 1
+            if run := _RUN_TO_SPACE.search(text, max(0, blank - 64), blank):
+                starts.add(run.start())
+    return sorted(starts)
 
 
 def _reads(reader: Callable[[str], object], text: str) -> bool:

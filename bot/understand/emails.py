@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.booking.fields import Unreadable, read_email
 from bot.understand.phones import Found
@@ -39,6 +40,7 @@ def find_emails(text: str) -> list[Found]:
     ]
 
 
+@lru_cache(maxsize=1024)
 def is_nobodys(address: str) -> bool:
     """A relay or an office's own address: no person's email to store."""
     return bool(_ROLE_EMAIL.match(address) or _RELAY.search(address))

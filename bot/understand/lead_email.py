@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import groupby
 
 from bot.understand.message import Label, Message
+from bot.understand.scan import choice
 
 # Label words as lead sources and agents write them, by what the value holds.
 _LABEL_WORDS = {
@@ -67,7 +69,7 @@ _LABEL_KIND.update(dict.fromkeys(("name (last, first)", "name (first, last)"), "
 _LABEL = re.compile(
     # Possessive: a label never starts with these, so giving them back only costs time.
     r"(?im)(?:^|(?<=[|;•,])|(?<=[ \t])(?=/[ \t]))[ \t>*•/\-]{0,8}+(?=[^\W\d_])("
-    + "|".join(re.escape(w).replace(r"\ ", r"[ \t_]+") for w in sorted(_LABEL_KIND, key=len)[::-1])
+    + choice(_LABEL_KIND)  # one label at most can be followed by ":" or "=": its order is free
     + r")[ \t]*(?:[:：]|=(?!=))[ \t]*"  # "Phone: …", and a form's dump "tour_date=2026-11-30"
 )
 # A label in the middle of a line, after another field's value ("First Name: Ana  Last Name:
@@ -75,9 +77,10 @@ _LABEL = re.compile(
 _MID_LABEL = re.compile(
     r"(?m)(?<=\S)[ \t]+("
     + "|".join(
-        re.escape(w[0].upper()) + "(?i:" + re.escape(w[1:]).replace(r"\ ", r"[ \t_]+") + ")"
-        for w in sorted(_LABEL_KIND, key=len)[::-1]
-        if len(w) > 2
+        re.escape(first.upper()) + "(?i:" + choice(w[1:] for w in words) + ")"
+        for first, words in groupby(
+            sorted(w for w in _LABEL_KIND if len(w) > 2), key=lambda w: w[0]
+        )
     )
     + r")[ \t]*[:：][ \t]*"
 )

@@ -14,7 +14,7 @@ from typing import Literal
 
 from bot.booking.form import NAME_MAX
 from bot.understand.message import Message
-from bot.understand.scan import Anchored, lowered, may_hold
+from bot.understand.scan import Anchored, folded, may_hold
 
 _STOP = frozenset(
     """
@@ -115,13 +115,19 @@ _STRONG = re.compile(
     r"(?i)^(?:for|book\w*|prospect|client|lead|named|name\s+is|name['’]?s|this\s+is|it['’]?s|i'?m)"
 )
 # A name is often followed by what the prospect did or wants: "Jane Doe wants…".
-_VERB = re.compile(
-    r"(?<=\S)(?:[ \t]*+,[ \t]*+|[ \t]++)"
+_VERB_WORDS = (
     r"(?:wants|would|is|was|will|called|emailed|texted|messaged|reached"
     r"|needs|asked|requested|inquired|interested|looking|prefers|said|has|just|can|came|stopped"
     r"|sent|writes|wrote|says|messaged"
     r"|walked|plans|hopes|saw|liked|loved|works|lives|currently|come|comes|coming|could|might"
-    r"|should|wanted|needed|prefers|booked|confirmed|tours|toured|visited)\b|['’][ds]\b"
+    r"|should|wanted|needed|prefers|booked|confirmed|tours|toured|visited)\b"
+)
+# After a word, a comma or blanks, then the verb: `(?<=\S)(?:[ \t]*+,[ \t]*+|[ \t]++)` written so
+# each branch opens with the character it needs, which the engine skips ahead to.
+_VERB = re.compile(
+    rf",(?<=\S,)[ \t]*+{_VERB_WORDS}"
+    rf"|[ \t](?<=\S[ \t])(?:[ \t]*+,[ \t]*+|[ \t]*+){_VERB_WORDS}"
+    r"|['’][ds]\b"
 )
 _ONE_WORD = re.compile(_W)
 # Words of chatter that are also surnames: one closes a name written in Title case after a first
@@ -335,12 +341,16 @@ def _field_list(message: Message, not_names: frozenset[str]) -> tuple[str, str] 
     """In a line of fields an agent typed between separators, the one that is only a name."""
     lines = message.search.splitlines()
     many_lines = len(message.search.strip().splitlines()) >= 3  # once, not once a line
+    nameless: set[str] = set()  # pieces read already: a page of the same fields is read once
     for line in lines:
         pieces = [p for p in _SEPARATED.split(line) if p.strip()]
         alone = len(pieces) == 1 and many_lines
         if len(pieces) < 2 and not alone:
             continue
         for piece in pieces:
+            if piece in nameless:
+                continue
+            nameless.add(piece)
             piece = piece[_FIELD_PREFIX.match(piece).end() :].strip(" ,.")  # type: ignore[union-attr]
             words = piece.split()
             if not 2 <= len(words) <= 4 or not all(_ONE_WORD.fullmatch(w) for w in words):
@@ -460,19 +470,8 @@ def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
             found = _name_words(words, mode=mode, not_names=not_names)
             if found:
                 return split_name(found)
-    for verb in _VERB.finditer(text):
-        line_start = text.rfind("\n", max(0, verb.start() - 80), verb.start()) + 1
-        words = []
-        for word in reversed(text[max(line_start, verb.start() - 80) : verb.start()].split(" ")):
-            if len(words) == 6 or not _ONE_WORD.fullmatch(word):
-                break
-            words.insert(0, word)
-        for start in range(len(words)):
-            found = _name_words(words[start:], mode="title", not_names=not_names)
-            if found and len(found) == len(words) - start:
-                if _companion(text, verb.start() - len(" ".join(words[start:]))):
-                    break
-                return split_name(found)
+    if named := _before_a_verb(text, not_names):
+        return named
     signed = may_hold(text, (*_SIGN_OFF_CUES, "respectfully", "take"), ignore_case=True)
     sign_offs = _SIGN_OFF.finditer(text) if signed else ()
     for start in [_opening_end(text), *(m.end() for m in sign_offs)]:
@@ -494,12 +493,33 @@ def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
     return None
 
 
+def _before_a_verb(text: str, not_names: frozenset[str]) -> tuple[str, str] | None:
+    """The name just before a verb: "Jane Doe wants…"."""
+    nameless: set[str] = set()  # the words before a verb that hold no name, wherever they are
+    for verb in _VERB.finditer(text):
+        line_start = text.rfind("\n", max(0, verb.start() - 80), verb.start()) + 1
+        before = text[max(line_start, verb.start() - 80) : verb.start()]
+        if before in nameless:
+            continue
+        words: list[str] = []
+        for word in reversed(before.split(" ")):
+            if len(words) == 6 or not _ONE_WORD.fullmatch(word):
+                break
+            words.insert(0, word)
+        for start in range(len(words)):
+            found = _name_words(words[start:], mode="title", not_names=not_names)
+            if found and len(found) == len(words) - start:
+                if _companion(text, verb.start() - len(" ".join(words[start:]))):
+                    break
+                return split_name(found)
+        else:
+            nameless.add(before)
+    return None
+
+
 def _before(text: str) -> Iterator[re.Match[str]]:
-    """`_BEFORE.finditer(text)`. Anchored only on ASCII text, where lower case is what the
-    pattern's IGNORECASE folds to ("ſ" matches "s" in the pattern, and is not "s" lowered)."""
-    return (
-        _BEFORE_STARTS.finditer(text, lowered(text)) if text.isascii() else _BEFORE.finditer(text)
-    )
+    """`_BEFORE.finditer(text)`, tried only where `folded` text starts one of its words."""
+    return _BEFORE_STARTS.finditer(text, folded(text))
 
 
 def _companion(text: str, start: int) -> bool:

@@ -79,6 +79,9 @@ _ABBREVIATION = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,3}$")
 _AFTER = re.compile(
     r"(?i)[ \t]*[(\[][ \t]*(cell|mobile|c|m|work|office|w|o|home|h|landline)[ \t]*[)\]]"
 )
+_CELL_LETTERS = _CELL | {"c", "m"}
+# What any word or boundary of `_scan` needs: a window without one says nothing.
+_WORDY = re.compile(r"[^\W\d_]|[#\n|·•;.!?]")
 _LETTER_LABEL = re.compile(r"(?<![\w])([CcMmWwOoHh])[.:][ \t]*$")
 
 
@@ -220,7 +223,7 @@ def whose(
     elif cue == "service":
         verdict = SERVICE
     elif inherit is not None:
-        verdict = Whose(inherit.owner, min(inherit.rank, 2), inherit.role, inherit.name)
+        verdict = _whose(inherit.owner, min(inherit.rank, 2), inherit.role, inherit.name)
     if (
         found.kind == "email"
         and verdict is not None
@@ -239,7 +242,13 @@ def whose(
         rank = min(3, rank + 1)
     if work:
         rank = 0
-    return Whose(PROSPECTS, rank, stale=stale or verdict.stale)
+    return _whose(PROSPECTS, rank, "", "", stale or verdict.stale)
+
+
+@lru_cache(maxsize=256)
+def _whose(owner: str, rank: int, role: str, name: str, stale: bool = False) -> Whose:
+    """A `Whose`, one object for equal ones: a long list of contacts builds each kind once."""
+    return Whose(owner, rank, role, name, stale)
 
 
 def _quoted(found: Found, reading: Reading, labels: list[Label]) -> bool:
@@ -270,6 +279,8 @@ def _scan(
         if after := _AFTER.match(text, start, found.start):
             start = after.end()  # "555-201-7788 (cell)": the word is that number's
     window = text[start : found.start]
+    if not _WORDY.search(window):
+        return "", None, *_after_says(text, found), False, inherit  # no word, no boundary
     last = None
     for boundary in _BOUNDARY.finditer(window):
         if boundary.group(0).startswith(".") and _ABBREVIATION.search(window, 0, boundary.start()):
@@ -278,12 +289,8 @@ def _scan(
     if last is not None:
         start, inherit = start + last.end(), None
         window = text[start : found.start]
-    cell = work = stale = False
-    if after := _AFTER.match(text, found.end):
-        cell, work = (
-            after.group(1).lower() in _CELL | {"c", "m"},
-            after.group(1).lower() not in (_CELL | {"c", "m"}),
-        )
+    stale = False
+    cell, work = _after_says(text, found)
     if letter := _LETTER_LABEL.search(window):
         cell, work = (
             cell or letter.group(1).lower() in "cm",
@@ -327,6 +334,14 @@ def _scan(
         if word in _BARRIERS:
             return "", None, cell, work, stale, None
     return "", None, cell, work, stale, inherit
+
+
+def _after_says(text: str, found: Found) -> tuple[bool, bool]:
+    """(a cell, a work line) as the word after `found` says: "555-201-7788 (cell)"."""
+    if after := _AFTER.match(text, found.end):
+        cell = after.group(1).lower() in _CELL_LETTERS
+        return cell, not cell
+    return False, False
 
 
 def _resolve(gender: str, at: int, reading: Reading) -> Person | None:

@@ -9,7 +9,7 @@ pattern is tried only there. The matches are the ones `finditer` gives, in the s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
@@ -61,16 +61,51 @@ def starts_finder(words: Sequence[str]) -> re.Pattern[str]:
 def may_hold(text: str, cues: Sequence[str], *, ignore_case: bool = False) -> bool:
     """False only when no match of a pattern, one of whose `cues` is in every match, can be in
     `text`: a substring test spares a regex scan of a long text. With `ignore_case` (the pattern
-    is case-insensitive, the cues lower case) only ASCII text is tested, where `str.lower` folds
-    case exactly as the pattern does ("ſ" matches "s" in a pattern, and is not "s" lowered)."""
+    is case-insensitive, the cues lower case) the text is tested as `folded`."""
     if ignore_case:
-        if not text.isascii():
-            return True
-        text = lowered(text)
+        text = folded(text)
     return any(cue in text for cue in cues)
+
+
+# What IGNORECASE matches to an ASCII letter that `str.lower` makes no ASCII letter: "ı" and "İ"
+# match "i", "ſ" matches "s" (tests/understand/test_scan.py goes through every character).
+_FOLDS = str.maketrans({"ı": "i", "İ": "i", "ſ": "s"})
+
+
+@lru_cache(maxsize=16)
+def folded(text: str) -> str:
+    """`text` in lower case, one character for one: each character a case-insensitive pattern
+    matches to an ASCII letter is that letter here."""
+    return lowered(text) if text.isascii() else text.translate(_FOLDS).lower()
 
 
 @lru_cache(maxsize=16)
 def lowered(text: str) -> str:
     """`text.lower()`, worked out once: every reader of a message looks at it in lower case."""
     return text.lower()
+
+
+_Tree = dict[str, "_Tree"]  # each piece of a word, and the pieces after it ("" ends a word)
+
+
+def choice(words: Iterable[str], space: str = r"[ \t_]+") -> str:
+    """A pattern matching any of `words` (a space in one matches `space`), as a tree of shared
+    beginnings: the engine tries a letter once, not once per word that starts with it. Matches
+    what the plain choice of the words, longest first, matches wherever at most one of them can
+    lead to a whole match."""
+    tree: _Tree = {}
+    for word in words:
+        node = tree
+        for c in word:
+            node = node.setdefault(space if c == " " else re.escape(c), {})
+        node[""] = {}
+    return _branches(tree)
+
+
+def _branches(node: _Tree) -> str:
+    ends = "" in node
+    ways = [piece + _branches(below) for piece, below in node.items() if piece]
+    if not ways:
+        return ""
+    joined = ways[0] if len(ways) == 1 and not ends else "(?:" + "|".join(ways) + ")"
+    return joined + "?" if ends else joined
