@@ -146,6 +146,18 @@ class Database:
                 async with self.engine.begin() as connection:
                     yield connection
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only look for an agent waiting on it (a search): beside the writers, not in
+        turn with them, where the database allows (PostgreSQL; a SQLite file, whose log lets
+        readers go on while one writes); an in-memory SQLite database has one connection."""
+        if self._turns is not None and self._file is None:
+            async with self.transaction(urgent=True) as connection:
+                yield connection
+            return
+        async with self.engine.connect() as connection:
+            yield connection
+
     async def create_schema(self) -> None:
         """Bring the schema up to date with the migrations (creating it in an empty database).
         Raises StoreUnavailable when the database cannot be reached or opened."""

@@ -124,7 +124,7 @@ class Portfolio:
         if any(len(piece) >= SHORTEST_PIECE for piece in pieces):
             queries.append(self._holding(integration_id, pieces, limit))
         found: dict[int, KnownProspect] = {}
-        async with self._db.transaction(urgent=True) as connection:
+        async with self._db.reading() as connection:
             for query in queries:
                 for row in await connection.execute(query):
                     found.setdefault(row.pk, _prospect(row))
@@ -133,7 +133,7 @@ class Portfolio:
         return list(found.values())[:limit]
 
     async def prospect(self, integration_id: str, prospect_id: str) -> KnownProspect | None:
-        async with self._db.transaction(urgent=True) as connection:
+        async with self._db.reading() as connection:
             row = (
                 await connection.execute(
                     _prospects(integration_id).where(ProspectRow.propexo_id == prospect_id)
@@ -198,7 +198,7 @@ class Portfolio:
 
     async def communities(self, integration_id: str) -> list[KnownCommunity]:
         """Every community of the integration, by name."""
-        async with self._db.transaction(urgent=True) as connection:
+        async with self._db.reading() as connection:
             rows = await connection.execute(
                 select(CommunityRow)
                 .where(CommunityRow.integration_id == integration_id)
@@ -234,7 +234,7 @@ class Portfolio:
     # How far each list has been read, and by whom
 
     async def progress(self, list_name: str, integration_id: str) -> ListProgress:
-        async with self._db.transaction(urgent=True) as connection:
+        async with self._db.reading() as connection:
             row = (
                 await connection.execute(
                     select(PortfolioSyncRow).where(
