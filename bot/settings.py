@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # Who may use the bot: empty means everyone. Channel ids, and user group ids (S…).
     allowed_channels: Annotated[tuple[str, ...], NoDecode] = ()
     allowed_usergroups: Annotated[tuple[str, ...], NoDecode] = ()
+    # Messages a second Tourbot posts or edits in one channel (Slack's documented pace); 0: as
+    # fast as Slack answers, waiting only when it says "ratelimited".
+    slack_channel_rate: float = Field(default=1.0, ge=0)
     # Propexo's per-minute budget, shared by every instance through the database.
     propexo_rate_limit: int = Field(default=150, ge=1)
     # The copy of Propexo's prospects and communities: the most of the budget its reads may use,

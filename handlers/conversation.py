@@ -41,6 +41,7 @@ from handlers.conversation_blocks import (
 )
 from handlers.form_data import ModalContext
 from handlers.modals import ReplyTo, open_modal
+from handlers.outbox import message, outbox_for
 from handlers.shortcuts import message_text
 from handlers.thread import SlackThread
 from handlers.zones import fetch_agent_zone
@@ -244,14 +245,13 @@ class ConversationThread:
 
     async def _say(self, channel: str, thread_ts: str, text: str, blocks: Any) -> str | None:
         try:
-            answer = await self.client.chat_postMessage(
-                channel=channel, thread_ts=thread_ts, text=text, blocks=blocks
+            # A person is reading this conversation now: ahead of bookings' news (see outbox).
+            return await outbox_for(self.client).post(
+                self.client, channel, message(text, blocks), thread_ts=thread_ts, lane="now"
             )
         except SlackApiError as exc:
             logger.warning("could not answer in a thread: %s", exc.response.get("error"))
             return None
-        ts = answer.get("ts")
-        return str(ts) if ts else None
 
     async def _retire(self, channel: str, ts: str, note: str) -> None:
         await retire_summary(self.client, channel, ts, note)
@@ -268,12 +268,10 @@ async def retire_summary(client: AsyncWebClient, channel: str, ts: str, note: st
         shown = next((m for m in found.get("messages") or [] if m.get("ts") == ts), None)
         if shown is None:
             return
-        await client.chat_update(
-            channel=channel,
-            ts=ts,
-            text=str(shown.get("text") or note),
-            blocks=without_buttons(shown.get("blocks") or [], note),
+        retired = message(
+            str(shown.get("text") or note), without_buttons(shown.get("blocks") or [], note)
         )
+        await outbox_for(client).edit(client, channel, ts, retired, lane="now")
     except SlackApiError as exc:
         logger.info("could not retire an older summary: %s", exc.response.get("error"))
 

@@ -9,7 +9,19 @@ import pytest
 
 from bot.offline.propexo import SimulatorServer
 from bot.offline.slack import SlackStandIn
+from handlers.outbox import pace_channels
+from handlers.pace import CHANNEL_RATE
 from tests.harness import WEDNESDAY, RunningBot, manifest_scopes, running_bot
+
+
+@pytest.fixture(autouse=True)
+def unpaced_channels() -> Iterator[None]:
+    """Threads built straight from a Slack client post as fast as the stand-in answers: it keeps
+    no posting limit unless a test gives it one, and tests/delivery/test_slack_pace.py, which
+    does, paces its own outboxes."""
+    pace_channels(None)
+    yield
+    pace_channels(CHANNEL_RATE)
 
 
 @pytest.fixture

@@ -273,6 +273,9 @@ def worker_env(
         PROPEXO_RATE_LIMIT=str(rate_limit),
         DATABASE_URL=database_url,
         PYTHONUNBUFFERED="1",
+        # Hundreds of bookings in one channel, and a stand-in with no posting limit: Slack's
+        # pace is kept in tests/delivery/test_slack_pace.py, against a stand-in that has one.
+        SLACK_CHANNEL_RATE="0",
     )
     return env
 

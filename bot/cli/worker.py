@@ -12,6 +12,7 @@ from bot.app import slack_client
 from bot.server import configure_logging_for, settings_or_none, slack_session
 from bot.store import StoreUnavailable
 from bot.tourbot import Tourbot
+from handlers.outbox import drain_outboxes, pace_channels
 from handlers.thread import SlackThread
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ def run_worker(args: argparse.Namespace) -> int:
         client = slack_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
         client.session = slack_session()
         tourbot = Tourbot.from_settings(settings.model_copy(update={"run_worker": True}))
+        pace_channels(settings.slack_channel_rate or None)
+        tourbot.finish_before_closing(drain_outboxes)  # updates still queued for Slack go first
         try:
             await tourbot.start(SlackThread(client, tourbot.store), lookups=False)
         except StoreUnavailable as exc:

@@ -45,6 +45,9 @@ def offline_settings(
 ) -> Settings:
     """Settings that point every outside service at the local stand-ins; the environment (and
     `env_file`) still supply the rest. Raises pydantic's ValidationError for bad values."""
+    # The stand-in keeps no posting limit unless given one (SlackStandIn.limit_channels), so
+    # there is no pace to keep, unless asked for.
+    settings.setdefault("slack_channel_rate", 0.0)
     return Settings(
         _env_file=env_file,
         slack_bot_token="xoxb-offline-token",

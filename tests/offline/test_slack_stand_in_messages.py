@@ -10,7 +10,14 @@ import time
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.offline.slack import BOT_ID, BOT_USER_ID, DEFAULT_AGENT_ID, TEAM_ID, SlackStandIn
+from bot.offline.slack import (
+    BOT_ID,
+    BOT_USER_ID,
+    DEFAULT_AGENT_ID,
+    DEFAULT_CHANNEL_ID,
+    TEAM_ID,
+    SlackStandIn,
+)
 from tests.offline.slack_stand_in_kit import client, refusal, section, slack
 
 __all__ = ["client", "slack"]  # the fixtures, from slack_stand_in_kit
@@ -201,3 +208,23 @@ async def test_broken_message_blocks_are_refused(
         error = await refusal(client.chat_postMessage(channel=slack.default_channel, text=""))
     assert error.response["error"] == "no_text"
     assert slack.messages(slack.default_channel) == []
+
+
+async def test_a_channel_limit_refuses_posts_past_it_with_a_retry_after() -> None:
+    """Off by default; on, a channel takes `burst` posts at once, then about `rate` a second,
+    and answers the rest 429 `ratelimited` with Retry-After, as Slack does. Other channels
+    count apart."""
+    async with SlackStandIn(channel_rate=1.0, channel_burst=2) as slack:
+        client = AsyncWebClient(token="xoxb-test", base_url=slack.api_url)
+        for n in range(2):
+            await client.chat_postMessage(channel=DEFAULT_CHANNEL_ID, text=f"news {n}")
+        refused = await refusal(client.chat_postMessage(channel=DEFAULT_CHANNEL_ID, text="more"))
+        await client.chat_postMessage(channel="C0ELSEWHERE", text="another channel")
+        slack.limit_channels(None)
+        await client.chat_postMessage(channel=DEFAULT_CHANNEL_ID, text="limit off")
+    assert refused.response.status_code == 429
+    assert refused.response["error"] == "ratelimited"
+    headers = {name.lower(): value for name, value in refused.response.headers.items()}
+    assert headers["retry-after"] in ("1", ["1"])
+    assert [call.status for call in slack.calls] == [200, 200, 429, 200, 200]
+    assert [m.text for m in slack.messages(DEFAULT_CHANNEL_ID)] == ["news 0", "news 1", "limit off"]

@@ -17,6 +17,7 @@ from aiohttp import web
 from bot.offline.slack.arguments import read_args
 from bot.offline.slack.auth import Auth, request_token
 from bot.offline.slack.calls import CallLog
+from bot.offline.slack.channel_rate import ChannelRate
 from bot.offline.slack.chat import Chat
 from bot.offline.slack.constants import SOCKET_PATH, Json
 from bot.offline.slack.faults import SERVER_ERROR_PAGE, Faults
@@ -40,6 +41,7 @@ class ApiServer:
         chat: Chat,
         sockets: SocketMode,
         handlers: Mapping[str, Handler],
+        channel_rate: ChannelRate,
     ) -> None:
         self._workspace = workspace
         self._lock = workspace.lock
@@ -49,6 +51,7 @@ class ApiServer:
         self._chat = chat
         self._sockets = sockets
         self._handlers = handlers
+        self._channel_rate = channel_rate
         self._stubs: dict[str, Handler] = {}
         self._runner: web.AppRunner | None = None
         self._stopping: asyncio.Event | None = None
@@ -105,7 +108,13 @@ class ApiServer:
                     status=fault.status, text=SERVER_ERROR_PAGE, content_type="text/html"
                 )
             status = 200
-            if fault is not None and fault.kind == "ratelimited":
+            over = (
+                None if fault else self._channel_rate.refusal(method, args.get("channel"), arrived)
+            )
+            if over is not None:  # past the channel's posting limit, when one is set
+                status, answer = 429, {"ok": False, "error": "ratelimited"}
+                headers["Retry-After"] = str(over)
+            elif fault is not None and fault.kind == "ratelimited":
                 status, answer = 429, {"ok": False, "error": "ratelimited"}
                 headers["Retry-After"] = str(fault.retry_after)
             elif fault is not None:

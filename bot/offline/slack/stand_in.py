@@ -18,6 +18,7 @@ from typing import Any, Generic, Self, TypeVar, cast
 from bot.offline.loop_thread import LoopThread
 from bot.offline.slack.auth import DEFAULT_SCOPES, Auth
 from bot.offline.slack.calls import CallLog
+from bot.offline.slack.channel_rate import DEFAULT_BURST, ChannelRate
 from bot.offline.slack.chat import Chat
 from bot.offline.slack.constants import (
     ACK_DEADLINE,
@@ -105,7 +106,8 @@ class SlackStandIn:
     channel the bot is in (`DEFAULT_CHANNEL_ID`); `seed=False` starts with the bot alone.
     With `strict=False`, an unknown channel id is created on first use as a public channel the
     bot is in; with `strict=True` it is `channel_not_found`. `token` and `app_token` are the bot
-    and app-level tokens it accepts (None: any `xoxb-`/`xoxp-`, any `xapp-`).
+    and app-level tokens it accepts (None: any `xoxb-`/`xoxp-`, any `xapp-`). `channel_rate`
+    turns on Slack's posting limit per channel (see `limit_channels`); off by default.
     """
 
     token = _OnWorkspace[str | None]()  # None: any xoxb-/xoxp- token is accepted
@@ -132,6 +134,8 @@ class SlackStandIn:
         team_id: str = TEAM_ID,
         bot_user_id: str = BOT_USER_ID,
         bot_id: str = BOT_ID,
+        channel_rate: float | None = None,
+        channel_burst: int = DEFAULT_BURST,
     ) -> None:
         self.host, self.port = host, port
         self._workspace = workspace = Workspace(
@@ -146,6 +150,8 @@ class SlackStandIn:
         )
         self._log = CallLog(workspace.lock)
         self._faults = Faults(workspace.lock)
+        self._channel_rate = ChannelRate(workspace.lock)
+        self._channel_rate.limit(channel_rate, channel_burst)
         self._conversations = Conversations(workspace)
         self._chat = Chat(workspace)
         self._views = Views(workspace)
@@ -159,6 +165,7 @@ class SlackStandIn:
             chat=self._chat,
             sockets=self._sockets,
             handlers=_routes(self._conversations, self._chat, self._views, self._auth),
+            channel_rate=self._channel_rate,
         )
         self._thread: LoopThread[SlackStandIn] | None = None
 
@@ -327,6 +334,12 @@ class SlackStandIn:
     def rate_limit(self, method: str, *, retry_after: int = 1, times: int | None = 1) -> Fault:
         """Answer HTTP 429 `{"ok": false, "error": "ratelimited"}` with `Retry-After`."""
         return self._faults.rate_limit(method, retry_after=retry_after, times=times)
+
+    def limit_channels(self, rate: float | None, *, burst: int = DEFAULT_BURST) -> None:
+        """Slack's posting limit per channel: about `rate` chat.postMessage/chat.update calls
+        a second in one channel, `burst` at once; beyond it HTTP 429 `ratelimited` with a
+        Retry-After (whole seconds), as Slack answers. None (the default): no limit."""
+        self._channel_rate.limit(rate, burst)
 
     def server_error(self, method: str, *, status: int = 503, times: int | None = 1) -> Fault:
         """Answer `status` with Slack's HTML error page instead of JSON."""
