@@ -125,6 +125,27 @@ async def test_an_existing_prospect_is_named_in_the_thread_and_the_home_tab(
     assert "Tour for Marcus Reyes" in json.dumps(published.args["view"], ensure_ascii=False)
 
 
+async def test_thousands_of_communities_answer_from_the_copy(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    with SimulatorServer(community_count=5_000, settle=0.2, slowdown=0.05) as sim:
+        async with running_bot(slack, sim, tmp_path / "t.db") as bot:
+            sim.state.clear_requests()
+            view_id = await open_form(
+                bot, "Jane Doe jane@example.com tomorrow at 3pm at linden square"
+            )
+            view = bot.slack.view(view_id)
+            assert view is not None
+            [community] = [b for b in view.blocks if b.get("block_id") == "community"]
+            assert community["element"]["initial_option"]["value"] == "cmty_linden_square"
+            started = time.monotonic()
+            found = await options(bot, view_id, "community", "harbor")
+            assert time.monotonic() - started < 1.0
+            assert ("Harbor View Residences", "cmty_harbor_view") in found
+            assert 1 < len(found) <= 100  # Slack's most; the name narrows it
+            assert not [r for r in sim.state.requests if "communities" in r.path]
+
+
 async def test_a_channel_mapped_to_a_community_preselects_it(
     slack: SlackStandIn, propexo_sim: SimulatorServer, tmp_path: Path
 ) -> None:

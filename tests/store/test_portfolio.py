@@ -173,3 +173,16 @@ async def test_communities_are_listed_by_name(store: Store) -> None:
         "Riverside Lofts II",
     ]
     assert await portfolio.communities("int_other") == []
+
+
+async def test_a_piece_most_prospects_hold_reads_a_bounded_number_of_them(
+    store: Store, people: list[KnownProspect], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.store.portfolio.CANDIDATES", 20)
+    await store.portfolio.save_prospects(INTEGRATION, people)
+    found = await store.portfolio.search_prospects(INTEGRATION, "example", limit=100)
+    # At most the 20 candidates read, each a true match, in name order (all 300 hold it).
+    assert 0 < len(found) <= 20
+    assert all("example" in (p.email or "") for p in found)
+    keys = [search_key(p.name) for p in found]
+    assert keys == sorted(keys)
