@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Mapping
 
@@ -17,6 +18,7 @@ from bot.store import KnownProspect, ListProgress, Store
 from bot.store.portfolio import PROSPECTS, digits_of
 
 logger = logging.getLogger(__name__)
+PROGRESS_FRESH = 1.0  # seconds the first read's progress is shown before it is read again
 REMEMBERED = 2_000  # prospects recently shown, whose names are known without a wait
 FULL_PHONE = 10  # digits in a whole (US) phone number
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -38,6 +40,8 @@ class ProspectSearch:
         self.deadline = deadline  # Slack wants options within 3 s
         self._shown: OrderedDict[str, KnownProspect] = OrderedDict()
         self._learning: set[asyncio.Task[None]] = set()
+        self._progress: ListProgress | None = None
+        self._progress_until = 0.0
 
     async def search(self, text: str, *, limit: int = 25) -> list[KnownProspect]:
         """Prospects whose name, email or phone holds `text`, best first (see
@@ -53,8 +57,14 @@ class ProspectSearch:
         return found[:limit]
 
     async def progress(self) -> ListProgress:
-        """How far the copy has been read (`complete` once the first read has ended)."""
-        return await self.store.portfolio.progress(PROSPECTS, self.integration_id)
+        """How far the copy has been read (`complete` once the first read has ended): read
+        from the store at most once a second while loading, and never again once complete
+        (a copy read whole stays whole)."""
+        now = time.monotonic()
+        if self._progress is None or not (self._progress.complete or now < self._progress_until):
+            self._progress = await self.store.portfolio.progress(PROSPECTS, self.integration_id)
+            self._progress_until = now + PROGRESS_FRESH
+        return self._progress
 
     def name_of(self, prospect_id: str) -> str | None:
         """The name of a prospect a search showed lately (never a wait)."""

@@ -30,6 +30,7 @@ from bot.store.schema import CommunityRow, PortfolioSyncRow, ProspectRow
 PROSPECTS = "prospects"
 COMMUNITIES = "communities"
 SHORTEST_PIECE = 3  # the trigram indexes find runs of three characters or more
+FULL_PHONE_FROM = 7  # digits from which typed words may be a whole phone number
 CANDIDATES = 2_000  # the most rows one search reads (see Portfolio._holding)
 _PHONE_TYPED = re.compile(r"[\d\s()+.\-]+")
 
@@ -113,7 +114,9 @@ class Portfolio:
             pieces, exact = needle.split(), ProspectRow.email_key == needle
         if not pieces:
             return []
-        queries = [_prospects(integration_id).where(exact).limit(limit)]  # few: no order needed
+        queries = []
+        if "@" in needle or len(digits) >= FULL_PHONE_FROM:  # else no email or phone equals it
+            queries.append(_prospects(integration_id).where(exact).limit(limit))  # few: no order
         if not digits or needle != digits:
             queries.append(
                 _prospects(integration_id)
