@@ -88,7 +88,6 @@ class Tourbot:
         if propexo.gate is None:  # every request counts against the budget all instances share
             propexo.gate = SharedBudget(store, self.policy.rate_limit)
         integration_id = settings.propexo_integration_id
-        self.prospects = ProspectSearch(store, propexo, integration_id, deadline=OPTIONS_DEADLINE)
         self.community_list = CommunityList(store, integration_id)
         self.sync = PortfolioSync(
             store,
@@ -97,6 +96,13 @@ class Tourbot:
             pace=Pace(limit=self.policy.rate_limit, share=settings.sync_budget_share),
             interval=settings.sync_interval,
             on_communities=self.community_list.refresh,
+        )
+        self.prospects = ProspectSearch(
+            store,
+            propexo,
+            integration_id,
+            deadline=OPTIONS_DEADLINE,
+            background_turn=self.sync.turn_now,  # a look-up nobody waits for: the copy's share
         )
         self.worker: Worker | None = None
         self._worker_task: asyncio.Task[None] | None = None

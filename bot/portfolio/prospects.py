@@ -8,7 +8,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from bot.logs import reason
 from bot.portfolio.sync import known_prospect
@@ -33,13 +33,17 @@ class ProspectSearch:
         integration_id: str | None,
         *,
         deadline: float = 2.0,
+        background_turn: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
+        """`background_turn`: whether a look-up nobody waits for may spend the budget now (the
+        copy's share, see `PortfolioSync.turn_now`); without it, such look-ups always go."""
         self.store = store
         self.propexo = propexo
         self.integration_id = integration_id or ""
         self.deadline = deadline  # Slack wants options within 3 s
         self._shown: OrderedDict[str, KnownProspect] = OrderedDict()
         self._learning: set[asyncio.Task[None]] = set()
+        self._background_turn = background_turn
         self._progress: ListProgress | None = None
         self._progress_until = 0.0
 
@@ -94,7 +98,8 @@ class ProspectSearch:
     def learn_from(self, body: Mapping[str, object]) -> None:
         """A booking that made a new prospect is in EliseAI: ask Propexo for that prospect by
         the booking's email (or phone) and keep it, so agents find it at once, not only after
-        the next read of the list (the write status names the appointment, not the prospect)."""
+        the next read of the list (the write status names the appointment, not the prospect).
+        It spends from the copy's share of the budget, and is skipped when that is used up."""
         if body.get("prospect_id"):
             return
         email, phone = body.get("email_1"), body.get("phone_1")
@@ -111,6 +116,8 @@ class ProspectSearch:
         task.add_done_callback(self._learning.discard)
 
     async def _learn(self, email: str | None, phone: str | None) -> None:
+        if self._background_turn is not None and not await self._background_turn():
+            return  # bookings need the budget now: the next read of the list brings it
         for prospect in await self._ask_propexo(email, phone):
             self._remember(prospect)
 

@@ -162,6 +162,18 @@ class PortfolioSync:
         )
         return read(self.integration_id, offset=offset, limit=PAGE, updated_since=cursor)
 
+    async def turn_now(self) -> bool:
+        """Whether one more read of the reader's kind (a look-up beside the lists) may go now,
+        within the same share; taken if so. Never waits: a look-up that cannot go is skipped."""
+        while self._sent and self._sent[0] + self.pace.window <= time.monotonic():
+            self._sent.popleft()
+        if len(self._sent) >= self.pace.most:
+            return False
+        if await self.store.budget_in_use() >= self.pace.busy_at:
+            return False
+        self._sent.append(time.monotonic())
+        return True
+
     async def _wait_turn(self) -> None:
         """Until the reader's next request may go: its own share, then room in the budget."""
         while len(self._sent) >= self.pace.most:

@@ -264,3 +264,17 @@ async def test_propexo_failing_is_said_once_and_the_next_round_goes_on(
     assert len([m for m in said if "stopped" in m]) == 1
     assert any("works again" in m for m in said)
     assert await stored(store, sim) == listed(sim)
+
+
+async def test_a_look_up_beside_the_lists_spends_from_their_share_or_is_skipped(
+    store: Store, propexo: PropexoClient, sim: SimulatorServer
+) -> None:
+    pace = Pace(limit=20, share=0.25, window=2.0)  # 5 in any 2 s, none while 15 are in use
+    sync = sync_for(store, propexo, sim, pace=pace)
+    assert [await sync.turn_now() for _ in range(6)] == [True] * 5 + [False]
+    await asyncio.sleep(pace.window)
+    units = [await store.take_budget(20) for _ in range(15)]
+    assert not await sync.turn_now()  # the others hold the rest of the budget
+    for unit in units:
+        await store.give_back_budget(unit)  # type: ignore[arg-type]
+    assert await sync.turn_now()
