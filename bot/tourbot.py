@@ -22,6 +22,7 @@ from bot.delivery.steps import DeliveryPolicy, Pause, Reporter, Update, no_pause
 from bot.delivery.worker import Worker
 from bot.portfolio.communities import CommunityList
 from bot.portfolio.prospects import ProspectSearch
+from bot.portfolio.prospects import SearchUnavailable as SearchUnavailable  # for the edge
 from bot.portfolio.sync import Pace, PortfolioSync
 from bot.propexo.client import PropexoClient
 from bot.settings import Settings

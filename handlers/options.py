@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.models.blocks import OptionGroup
 
-from bot.tourbot import Tourbot
+from bot.tourbot import SearchUnavailable, Tourbot
 from handlers.blocks import option
 
 MAX_OPTIONS = 100  # Slack's limit per select
@@ -28,9 +28,15 @@ def register(app: AsyncApp, tourbot: Tourbot) -> None:
         if len(query) < 2:
             await ack(options=[])
             return
-        found = await tourbot.search_prospects(query)
+        try:
+            found = await tourbot.search_prospects(query)
+            progress = await tourbot.prospects.progress()
+        except SearchUnavailable:
+            # A value with a space is never an id: picked, the form asks for a real one.
+            note = "Search unavailable just now: fill in a new prospect below, or try again"
+            await ack(options=[option(note, "search unavailable")])
+            return
         options = [option(prospect_label(p.name, p.email, p.phone), p.id) for p in found]
-        progress = await tourbot.prospects.progress()
         if progress.complete:
             await ack(options=options[:MAX_OPTIONS])
             return

@@ -25,6 +25,10 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE_TYPED = re.compile(r"\+?[\d\s().\-]+")
 
 
+class SearchUnavailable(Exception):
+    """The store's copy could not be searched just now."""
+
+
 class ProspectSearch:
     def __init__(
         self,
@@ -53,7 +57,13 @@ class ProspectSearch:
         Propexo, within the deadline."""
         if len(text.strip()) < 2:
             return []
-        found = await self.store.portfolio.search_prospects(self.integration_id, text, limit=limit)
+        try:
+            found = await self.store.portfolio.search_prospects(
+                self.integration_id, text, limit=limit
+            )
+        except Exception as exc:  # the database is down: said in the select, not a traceback
+            logger.warning("prospect search unavailable: %s", type(exc).__name__)
+            raise SearchUnavailable from exc
         if not found and (exact := _exact(text)):
             found = await self._ask_propexo(*exact)
         for prospect in found:
@@ -66,7 +76,10 @@ class ProspectSearch:
         (a copy read whole stays whole)."""
         now = time.monotonic()
         if self._progress is None or not (self._progress.complete or now < self._progress_until):
-            self._progress = await self.store.portfolio.progress(PROSPECTS, self.integration_id)
+            try:
+                self._progress = await self.store.portfolio.progress(PROSPECTS, self.integration_id)
+            except Exception as exc:
+                raise SearchUnavailable from exc
             self._progress_until = now + PROGRESS_FRESH
         return self._progress
 

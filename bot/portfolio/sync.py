@@ -106,9 +106,10 @@ class PortfolioSync:
             try:
                 await self._read(list_name, stopping)
             except PropexoError as exc:
-                if not self._failing:
-                    logger.warning("reading Propexo's %s stopped: %s", list_name, reason(exc))
-                self._failing = True
+                self._stopped(f"reading Propexo's {list_name} stopped: {reason(exc)}")
+                return
+            except Exception as exc:  # the store, say: a background read tries next round
+                self._stopped(f"keeping Propexo's {list_name} stopped: {type(exc).__name__}")
                 return
             finally:
                 if list_name == COMMUNITIES:
@@ -116,6 +117,11 @@ class PortfolioSync:
         if self._failing:
             logger.warning("reading Propexo's lists works again")
         self._failing = False
+
+    def _stopped(self, why: str) -> None:
+        if not self._failing:
+            logger.warning(why)
+        self._failing = True
 
     async def _read(self, list_name: str, stopping: asyncio.Event) -> None:
         portfolio = self.store.portfolio
