@@ -63,7 +63,7 @@ async def test_what_one_booking_costs_unpaced_and_paced(
     """Unpaced (SLACK_CHANNEL_RATE=0) it is five calls: the
     message's edit to "submitted", then to "confirmed". Paced, a state on the way waits to
     settle and a confirmation replaces it: four."""
-    costs = []
+    costs: list[list[str]] = []
     for outbox in (Outbox(rate=None), Outbox(rate=RATE, burst=CHANNEL_BURST)):
         folder = tmp_path / str(len(costs))
         folder.mkdir()
@@ -141,7 +141,7 @@ async def test_thirty_bookings_in_one_channel_are_paced_in_order_and_lose_nothin
                 with contextlib.suppress(asyncio.CancelledError):
                     await running
                 await propexo_client.aclose()
-            everyone = [await store.get_booking(b.id) for b in [*busy, quiet]]
+            everyone: list[Booking | None] = [await store.get_booking(b.id) for b in [*busy, quiet]]
             calls = slack.calls
 
     assert [call for call in calls if call.status == 429] == []
@@ -150,12 +150,12 @@ async def test_thirty_bookings_in_one_channel_are_paced_in_order_and_lose_nothin
     channel_calls = posts_to(slack, DEFAULT_CHANNEL_ID)
     assert_paced(channel_calls, RATE, CHANNEL_BURST)
     assert len(channel_calls) <= CALLS_PER_BOOKING * len(busy)
-    for booking in everyone:
-        assert booking is not None and booking.thread_ts and booking.status_ts
-        told = "\n".join(message.text for message in thread_of(slack, booking))
+    for shown in everyone:
+        assert shown is not None and shown.thread_ts and shown.status_ts
+        told = "\n".join(message.text for message in thread_of(slack, shown))
         # Each state said, in order (a reply may say two), and the end shown on the message.
         assert told.index("Submitted to EliseAI") < told.index("Confirmed in EliseAI"), told
-        parent = slack.message(booking.thread_channel_id or "", booking.status_ts)
+        parent = slack.message(shown.thread_channel_id or "", shown.status_ts or "")
         assert parent is not None and "Confirmed in EliseAI" in parent.text
 
 

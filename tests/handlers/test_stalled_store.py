@@ -56,13 +56,16 @@ async def running(
 ) -> AsyncIterator[RunningBot]:
     config = offline_settings(slack, propexo, database_url=url, signing_secret=SIGNING_SECRET)
     async with offline_bot(slack, propexo, config, policy=FAST_POLICY) as bot:
+        # The copy of Propexo's lists is read first, as on a bot running a while: the stall
+        # below is then the agents' alone, not the moment that first read writes its pages.
+        await asyncio.wait_for(bot.tourbot.sync.round_ended.wait(), 10)
         yield bot
 
 
 @contextlib.asynccontextmanager
 async def sqlite_writer(database: Path) -> AsyncIterator[None]:
     """Another process's writer: it holds SQLite's one write lock until the block ends."""
-    held = sqlite3.connect(database, isolation_level=None)
+    held = sqlite3.connect(database, isolation_level=None, timeout=30)
     held.execute("BEGIN IMMEDIATE")
     try:
         yield

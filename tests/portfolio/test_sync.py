@@ -179,18 +179,18 @@ class ChangingPropexo(PropexoClient):
     async def prospect_page(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         page = await super().prospect_page(*args, **kwargs)  # type: ignore[arg-type]
         everyone = list(listed(self.sim))
-        changed = [
+        changed: list[dict[str, object]] = [
             {"id": who, "email_1": f"changed{self.rng.randrange(10**6)}@example.com"}
             for who in self.rng.sample(everyone, 3)
         ]
-        added = [
+        added: list[dict[str, object]] = [
             {
                 "first_name": "New",
                 "last_name": f"Lead{self.rng.randrange(10**6)}",
                 "email_1": f"new{self.rng.randrange(10**6)}@example.com",
             }
         ]
-        await asyncio.to_thread(put, self.sim, "prospects", changed + added)
+        await asyncio.to_thread(put, self.sim, "prospects", [*changed, *added])
         return page
 
 

@@ -114,7 +114,9 @@ COMMUNITIES = (
 )
 
 
-def _mentions_the_long_way(text: str, index: community._Index, loose: bool) -> list:
+def _mentions_the_long_way(
+    text: str, index: community._Index, loose: bool
+) -> list[tuple[int, int, int]]:
     """`community._mentions` as it was: `_best_at` tried at every word in turn."""
     found: list[tuple[int, int, int]] = []
     for m in re.finditer(r"[\w-]+", text):

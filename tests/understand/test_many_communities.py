@@ -24,7 +24,9 @@ def communities() -> tuple[tuple[str, str], ...]:
     state = SimulatorState(
         settle=1, rate_limit=150, rate_window=60, integration_id="int_t", community_count=5_000
     )
-    return tuple((i, str(state.communities.get(i)["name"])) for i in state.communities.ids())
+    return tuple(
+        (i, str((state.communities.get(i) or {})["name"])) for i in state.communities.ids()
+    )
 
 
 def _words(name: str) -> frozenset[str]:

@@ -15,14 +15,23 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.offline.propexo import schema, seed
 from bot.offline.propexo.faults import Fault, FaultSpecError
-from bot.offline.propexo.records import TIMESTAMP_FIELDS, Direction, ListQuery
+from bot.offline.propexo.queries import (
+    page_answer,
+    parse_utc,
+    query_int,
+    query_order,
+    query_time,
+    records_to_put,
+)
+from bot.offline.propexo.records import ListQuery
+from bot.offline.propexo.responses import error_response, refused, zod_error
 from bot.offline.propexo.state import RecordedRequest, SimulatorState, utc_now_iso
 from bot.settings import DEFAULT_TOUR_TYPES
 
@@ -59,25 +68,6 @@ class SimulatorConfig:
     honours_field_filters: bool = True
 
 
-def error_response(
-    status: int, code: str, message: str, details: dict[str, object] | None = None
-) -> web.Response:
-    error: dict[str, object] = {"code": code, "message": message}
-    if details is not None:
-        error["details"] = details
-    return web.json_response({"error": error}, status=status)
-
-
-def zod_error(issues: list[schema.Issue]) -> web.Response:
-    return error_response(
-        400, "invalid_request", "invalid request", {"issues": issues, "name": "ZodError"}
-    )
-
-
-def _refused(message: str) -> web.Response:
-    return error_response(400, "invalid_request", message)
-
-
 def _not_found(message: str) -> web.Response:
     return error_response(404, "not_found", message)
 
@@ -89,7 +79,7 @@ def _fault_response(fault: Fault) -> web.Response:
     if fault.kind == "text":
         return web.Response(status=fault.status, text=fault.message or "Conflict")
     if fault.status == 400:
-        return _refused(fault.message or "invalid request")
+        return refused(fault.message or "invalid request")
     if fault.status == 429:
         return _rate_limited()
     if fault.status == 502:  # what a load balancer in front of the API sends: not JSON
@@ -289,7 +279,7 @@ class Simulator:
     async def _create_appointment(self, request: web.Request) -> web.StreamResponse:
         body = request[_BODY]
         if body is _NOT_JSON:
-            return _refused("The request body is not valid JSON.")
+            return refused("The request body is not valid JSON.")
         issues = schema.check_object(body, self._create_fields, schema.CREATE_REQUIRED)
         if issues:
             return zod_error(issues)
@@ -314,15 +304,15 @@ class Simulator:
     def _unknown_ids(self, body: dict[str, object]) -> web.Response | None:
         integration_id = body["integration_id"]
         if integration_id != self.config.integration_id:
-            return _refused(f"Integration '{integration_id}' was not found for this API key.")
+            return refused(f"Integration '{integration_id}' was not found for this API key.")
         community_id = body.get("community_id")
         if isinstance(community_id, str) and not self.state.knows_community(community_id):
-            return _refused(
+            return refused(
                 f"Community '{community_id}' was not found in integration '{integration_id}'."
             )
         prospect_id = body.get("prospect_id")
         if isinstance(prospect_id, str) and not self.state.knows_prospect(prospect_id):
-            return _refused(
+            return refused(
                 f"Prospect '{prospect_id}' was not found in integration '{integration_id}'."
             )
         return None
@@ -330,7 +320,7 @@ class Simulator:
     async def _update_appointment(self, request: web.Request) -> web.StreamResponse:
         body = request[_BODY]
         if body is _NOT_JSON:
-            return _refused("The request body is not valid JSON.")
+            return refused("The request body is not valid JSON.")
         issues = schema.check_object(body, schema.UPDATE_FIELDS, schema.UPDATE_REQUIRED)
         if issues:
             return zod_error(issues)
@@ -353,7 +343,7 @@ class Simulator:
     async def _availability(self, request: web.Request) -> web.StreamResponse:
         body = request[_BODY]
         if body is _NOT_JSON:
-            return _refused("The request body is not valid JSON.")
+            return refused("The request body is not valid JSON.")
         issues = schema.check_object(body, self._availability_fields, schema.AVAILABILITY_REQUIRED)
         if issues:
             return zod_error(issues)
@@ -362,8 +352,8 @@ class Simulator:
         if refusal is not None:
             return refusal
         # The real response shape is not documented: hourly slots, 14:00-23:00 UTC, minus bookings.
-        start = _parse_utc(str(body["start_time"]))
-        end = _parse_utc(str(body["end_time"]))
+        start = parse_utc(str(body["start_time"]))
+        end = parse_utc(str(body["end_time"]))
         taken = {
             f"{a.body.get('appointment_date')}T{a.body.get('appointment_time')}"
             for a in self.state.appointments
@@ -395,7 +385,7 @@ class Simulator:
         job_id = request.match_info["job_id"]
         found = self.state.job(job_id)
         if found is None:
-            return _refused(f"No write job with id '{job_id}'.")
+            return refused(f"No write job with id '{job_id}'.")
         job, status = found
         created = None
         if status == "SUCCESS" and job.kind == "create_appointment":
@@ -410,13 +400,13 @@ class Simulator:
 
     async def _retry_write(self, request: web.Request) -> web.StreamResponse:
         if request[_BODY] is _NOT_JSON:
-            return _refused("The request body is not valid JSON.")
+            return refused("The request body is not valid JSON.")
         fault = self.state.take_write_failure(request.method, request.path)
         errors = (fault.errors or ("EliseAI rejected the appointment.",)) if fault else ()
         try:
             new_job = self.state.retry(request.match_info["job_id"], errors)
         except ValueError as exc:
-            return _refused(str(exc))
+            return refused(str(exc))
         return web.json_response({"success": True, "job_id": new_job})
 
     # -- reads -----------------------------------------------------------------------------------
@@ -425,7 +415,7 @@ class Simulator:
         query = self._list_query(request, self.state.communities.filterable)
         if isinstance(query, web.Response):
             return query
-        return _page(query, *self.state.community_page(query))
+        return page_answer(query, *self.state.community_page(query))
 
     async def _get_community(self, request: web.Request) -> web.StreamResponse:
         community_id = request.match_info["community_id"]
@@ -438,7 +428,7 @@ class Simulator:
         query = self._list_query(request, self.state.prospects.filterable)
         if isinstance(query, web.Response):
             return query
-        return _page(query, *self.state.prospect_page(query))
+        return page_answer(query, *self.state.prospect_page(query))
 
     def _list_query(
         self, request: web.Request, filterable: Sequence[str]
@@ -447,11 +437,11 @@ class Simulator:
         Other parameters are ignored, as are the field filters when they are not honoured."""
         params = request.query
         issues: list[schema.Issue] = []
-        offset = _query_int(params.get("offset", "0"), "offset", None)
-        limit = _query_int(params.get("limit", "100"), "limit", MAX_LIMIT)
-        gte = _query_time(params.get("updated_at_gte", ""), "updated_at_gte", up=True)
-        lte = _query_time(params.get("updated_at_lte", ""), "updated_at_lte", up=False)
-        order = _query_order(params.get("order-by", ""))
+        offset = query_int(params.get("offset", "0"), "offset", None)
+        limit = query_int(params.get("limit", "100"), "limit", MAX_LIMIT)
+        gte = query_time(params.get("updated_at_gte", ""), "updated_at_gte", up=True)
+        lte = query_time(params.get("updated_at_lte", ""), "updated_at_lte", up=False)
+        order = query_order(params.get("order-by", ""))
         for value in (offset, limit, gte, lte, order):
             if isinstance(value, dict):
                 issues.append(value)
@@ -495,12 +485,12 @@ class Simulator:
         try:
             data = await request.json()
         except ValueError:
-            return _refused("Send a fault as a JSON object (or a list of them).")
+            return refused("Send a fault as a JSON object (or a list of them).")
         try:
             items = data if isinstance(data, list) else [data]
             faults = [Fault.from_json(item) for item in items]
         except FaultSpecError as exc:
-            return _refused(f"Bad fault: {exc}")
+            return refused(f"Bad fault: {exc}")
         for fault in faults:
             self.state.add_fault(fault)
         return web.json_response({"faults": [f.to_json() for f in faults]})
@@ -517,13 +507,13 @@ class Simulator:
         return web.json_response({"removed": fault_id})
 
     async def _sim_put_prospects(self, request: web.Request) -> web.StreamResponse:
-        records = await _records_to_put(request, self.state.prospects.fields)
+        records = await records_to_put(request, self.state.prospects.fields)
         if isinstance(records, web.Response):
             return records
         return web.json_response({"prospects": self.state.put_prospects(records)})
 
     async def _sim_put_communities(self, request: web.Request) -> web.StreamResponse:
-        records = await _records_to_put(request, self.state.communities.fields)
+        records = await records_to_put(request, self.state.communities.fields)
         if isinstance(records, web.Response):
             return records
         return web.json_response({"communities": self.state.put_communities(records)})
@@ -543,120 +533,3 @@ def _parse_body(raw: bytes) -> object:
         return json.loads(raw)
     except ValueError:
         return _NOT_JSON
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _parse_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def _query_int(value: str, name: str, maximum: int | None) -> int | schema.Issue:
-    try:
-        number = int(value)
-    except ValueError:
-        return {
-            "code": "invalid_type",
-            "expected": "number",
-            "received": "nan",
-            "path": [name],
-            "message": "Expected number, received nan",
-        }
-    if number < 0:
-        return {
-            "code": "too_small",
-            "minimum": 0,
-            "type": "number",
-            "inclusive": True,
-            "exact": False,
-            "message": "Number must be greater than or equal to 0",
-            "path": [name],
-        }
-    if maximum is not None and number > maximum:
-        return {
-            "code": "too_big",
-            "maximum": maximum,
-            "type": "number",
-            "inclusive": True,
-            "exact": False,
-            "message": f"Number must be less than or equal to {maximum}",
-            "path": [name],
-        }
-    return number
-
-
-def _query_time(text: str, name: str, *, up: bool) -> int | schema.Issue | None:
-    """An ISO 8601 bound as epoch milliseconds (records keep milliseconds: a `gte` bound is
-    rounded up and an `lte` bound down, so both stay exact); None when absent or empty."""
-    if not text.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return {
-            "code": "invalid_string",
-            "validation": "datetime",
-            "message": "Invalid datetime",
-            "path": [name],
-        }
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    micros = (moment - _EPOCH) // timedelta(microseconds=1)
-    return -(-micros // 1000) if up else micros // 1000
-
-
-def _query_order(text: str) -> tuple[tuple[str, Direction], ...] | schema.Issue:
-    order: list[tuple[str, Direction]] = []
-    for part in filter(None, text.split(",")):
-        name, _, direction = part.strip().partition(":")
-        direction = direction.lower()
-        if not name or direction not in ("asc", "desc"):
-            return {
-                "validation": "regex",
-                "code": "invalid_string",
-                "message": "Invalid: use field:asc or field:desc",
-                "path": ["order-by"],
-            }
-        order.append((name, "asc" if direction == "asc" else "desc"))
-    return tuple(order)
-
-
-def _page(query: ListQuery, results: list[dict[str, object]], has_more: bool) -> web.Response:
-    """One page of a list read. Its `meta` holds what Propexo's documents: no total count."""
-    return web.json_response(
-        {
-            "meta": {
-                "offset": query.offset,
-                "limit": query.limit,
-                "orderBy": [{name: direction} for name, direction in query.order],
-                "hasMore": has_more,
-            },
-            "results": results,
-        }
-    )
-
-
-async def _records_to_put(
-    request: web.Request, fields: Sequence[str]
-) -> list[dict[str, object]] | web.Response:
-    """The records a `/_sim/` put sends (an object or a list of them), or a 400 saying why not.
-    Timestamps are the simulator's to set."""
-    try:
-        data = await request.json()
-    except ValueError:
-        return _refused("Send a record as a JSON object (or a list of them).")
-    items = data if isinstance(data, list) else [data]
-    settable = set(fields) - TIMESTAMP_FIELDS
-    for item in items:
-        if not isinstance(item, dict):
-            return _refused("Each record must be a JSON object.")
-        unknown = sorted(set(item) - settable)
-        if unknown:
-            return _refused(
-                f"Unknown or read-only field(s): {', '.join(unknown)}. "
-                f"Settable: {', '.join(sorted(settable))}."
-            )
-        if "id" in item and not (isinstance(item["id"], str) and item["id"]):
-            return _refused("A record's id must be a non-empty string.")
-    return items
