@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -376,7 +376,7 @@ class Tourbot:
             values["community"] = mapped
         return values
 
-    async def known_communities_ready(self) -> list[tuple[str, str]]:
+    async def known_communities_ready(self) -> Sequence[tuple[str, str]]:
         """`known_communities`, once the store's copy has been read and, on a first start with
         an empty copy, Propexo's first page of them (waiting at most FIRST_LIST_WAIT): the
         first request after start matches the names the tenth does."""
@@ -388,9 +388,9 @@ class Tourbot:
                 await asyncio.shield(self.community_list.refresh())
         return self.known_communities()
 
-    def known_communities(self) -> list[tuple[str, str]]:
+    def known_communities(self) -> Sequence[tuple[str, str]]:
         """(id, name) of the communities at hand, for matching names in free text."""
-        return [(c.id, c.name) for c in self.community_list.known if c.name]
+        return self.community_list.named
 
     def community_name(self, community_id: str) -> str:
         """The community's name if the copy at hand has it, else its id (never a wait)."""

@@ -19,6 +19,9 @@ class CommunityList:
         self.store = store
         self.integration_id = integration_id or ""
         self._known: list[KnownCommunity] = []
+        # Worked out once per read, not per message: the reader's (id, name) pairs, names by id.
+        self._pairs: tuple[tuple[str, str], ...] = ()
+        self._names: dict[str, str] = {}
         self._read_at: float | None = None
         self._reading: asyncio.Task[list[KnownCommunity]] | None = None
         self.loaded = asyncio.Event()  # set once the store has been read (even if empty)
@@ -37,8 +40,14 @@ class CommunityList:
                 await asyncio.shield(self.refresh())
         return self.known
 
+    @property
+    def named(self) -> tuple[tuple[str, str], ...]:
+        """(id, name) of the communities at hand that have a name, as the reader takes them."""
+        self.known  # noqa: B018 - refreshed behind the scenes when stale
+        return self._pairs
+
     def name_of(self, community_id: str) -> str | None:
-        return next((c.name for c in self._known if c.id == community_id and c.name), None)
+        return self._names.get(community_id)
 
     def refresh(self) -> asyncio.Task[list[KnownCommunity]]:
         """Read the store's copy again (one read at a time, shared)."""
@@ -54,6 +63,8 @@ class CommunityList:
             found = self._known
         else:
             self._known = found
+            self._pairs = tuple((c.id, c.name) for c in found if c.name)
+            self._names = dict(self._pairs)
         self._read_at = time.monotonic()
         self.loaded.set()
         return found

@@ -13,11 +13,11 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 from bot.logs import reason
 from bot.propexo.client import Community, PropexoClient, Prospect
 from bot.propexo.errors import PropexoError
+from bot.propexo.models import Page
 from bot.store import KnownCommunity, KnownProspect, Store
 from bot.store.portfolio import COMMUNITIES, PROSPECTS
 
@@ -25,17 +25,6 @@ logger = logging.getLogger(__name__)
 PAGE = 250  # Propexo's largest page
 LEASE = timedelta(minutes=2)  # renewed with every page; a reader that died frees it by then
 BUSY_RECHECK = 1.0  # seconds between looks at the budget while others are using it
-
-
-class _Page(Protocol):
-    @property
-    def records(self) -> Sequence[Prospect] | Sequence[Community]: ...
-
-    @property
-    def has_more(self) -> bool: ...
-
-    @property
-    def next_offset(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -162,8 +151,10 @@ class PortfolioSync:
         finally:
             await portfolio.release_lease(list_name, self.integration_id, self.reader)
 
-    def _page(self, list_name: str, cursor: datetime | None, offset: int) -> Awaitable[_Page]:
-        read: Callable[..., Awaitable[_Page]] = (
+    def _page(
+        self, list_name: str, cursor: datetime | None, offset: int
+    ) -> Awaitable[Page[Prospect] | Page[Community]]:
+        read: Callable[..., Awaitable[Page[Prospect] | Page[Community]]] = (
             self.propexo.community_page if list_name == COMMUNITIES else self.propexo.prospect_page
         )
         return read(self.integration_id, offset=offset, limit=PAGE, updated_since=cursor)
@@ -171,9 +162,7 @@ class PortfolioSync:
     async def turn_now(self) -> bool:
         """Whether one more read of the reader's kind (a look-up beside the lists) may go now,
         within the same share; taken if so. Never waits: a look-up that cannot go is skipped."""
-        while self._sent and self._sent[0] + self.pace.window <= time.monotonic():
-            self._sent.popleft()
-        if len(self._sent) >= self.pace.most:
+        if self._share_wait() > 0:
             return False
         if await self.store.budget_in_use() >= self.pace.busy_at:
             return False
@@ -182,15 +171,21 @@ class PortfolioSync:
 
     async def _wait_turn(self) -> None:
         """Until the reader's next request may go: its own share, then room in the budget."""
-        while len(self._sent) >= self.pace.most:
-            wait = self._sent[0] + self.pace.window - time.monotonic()
-            if wait <= 0:
-                self._sent.popleft()
-            else:
-                await asyncio.sleep(wait)
+        while (wait := self._share_wait()) > 0:
+            await asyncio.sleep(wait)
         while await self.store.budget_in_use() >= self.pace.busy_at:
             await asyncio.sleep(BUSY_RECHECK)
         self._sent.append(time.monotonic())
+
+    def _share_wait(self) -> float:
+        """Seconds until the reader's own share has room (0: now), forgetting requests that
+        have left the window."""
+        now = time.monotonic()
+        while self._sent and self._sent[0] + self.pace.window <= now:
+            self._sent.popleft()
+        if len(self._sent) < self.pace.most:
+            return 0.0
+        return self._sent[0] + self.pace.window - now
 
 
 def after(
