@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import math
 import os
@@ -28,7 +27,6 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -43,10 +41,10 @@ if str(ROOT) not in sys.path:
 
 from ack_kit import SECRET, Sample, Samples, Server, Traffic, sample, server_env  # noqa: E402
 from load_generator import Answer, LoadGenerator  # noqa: E402
+from mixed_load import database_url  # noqa: E402
 
 from bot.offline.propexo import SimulatorServer  # noqa: E402
 from bot.offline.slack import DEFAULT_AGENT_ID, SlackStandIn  # noqa: E402
-from tests.reliability_kit import POSTGRES_URL, fresh_database  # noqa: E402
 from tests.slack_agent import APP_ID, SlackAgent  # noqa: E402
 
 PROSPECTS, COMMUNITIES = 500_000, 5_000
@@ -325,15 +323,6 @@ def _p(samples: Samples) -> str:
         f"{len(samples.items)}: p50 {samples.p50 * 1000:.1f} ms, p99 {samples.p99 * 1000:.1f} "
         f"ms, max {samples.max * 1000:.0f} ms, not 200: {len(samples.errors)}"
     )
-
-
-@contextlib.asynccontextmanager
-async def database_url(kind: str, workdir: Path) -> AsyncIterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.db'}"
-        return
-    async with fresh_database(POSTGRES_URL) as url:
-        yield url
 
 
 async def run_all(kinds: list[str], slack: SlackStandIn, sim: SimulatorServer) -> None:
