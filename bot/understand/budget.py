@@ -67,6 +67,12 @@ _AFTER_WORDS = (
     "/", "per", "month", "budget", "rent", "max", "less", "under", "below", "tops", "most",
 )  # fmt: skip
 _ABOUT_WORDS = ("around", "about", "approx", "roughly", "like", "~")
+# What each way's matches begin with (`Cued.starts`): they are tried only there.
+_MAX_STARTS = (
+    "<", "≤", "under", "below", "up", "ma", "má", "at", "no", "less", "cap", "top", "ceiling",
+    "limit", "hasta", "menos", "go", "stretch", "push", "the", "most", "never", "cannot", "n'",
+    "n’",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -115,20 +121,20 @@ class _Ways:
                 rf"(?:\s*(?:of|is|at|:))?(?:\s*{_BUDGET_WORD}\b)?(?:\s*(?:of|is|:))?\s*"
                 + money("high") + _PER_MONTH,
                 re.I,
-            )),
+            ), _MAX_STARTS),
             min=Cued(("over", "above", "least", "min", "more", "from"), re.compile(
                 r"\b(?:over|above|at\s+least|min(?:imum)?|more\s+than"
                 r"|(?<!starting\s)(?<!starts\s)from)\b"
                 rf"(?:\s*(?:of|is|at|:))?\s*{money('low')}" + _PER_MONTH,
                 re.I,
-            )),
+            ), ("over", "above", "at", "min", "more", "from")),
             one=Cued(_BUDGET_WORDS, re.compile(
                 rf"\b{_BUDGET_WORD}\b(?:['’]s)?(?:\s*(?:is|of|around|about|approx\.?|approximately"
                 r"|roughly|near|~|:|-|at|max|range|to|can|could|would|go|up|budget|es|de|now|actually"
                 r"|really|only|just|still|probably|more\s+like"
                 r"|m[aá]ximo)\b\.?|\s*[:~\-])*\s*" + money("high") + _PER_MONTH,
                 re.I,
-            )),
+            ), _BUDGET_WORDS),
             one_after=Cued(_AFTER_WORDS, re.compile(
                 money("high") + r"\s*(?:/\s*mo(?:nth)?\b|per\s+month\b|a\s+month\b|monthly\b"
                 r"|/\s*month\b|budget\b|rent\b|max\b|(?:is\s+)?(?:my|our|the|his|her|their)\s+max\b"
@@ -140,7 +146,7 @@ class _Ways:
                 r"(?:\b(?:around|about|approx\.?|approximately|roughly|something\s+like)\s+"
                 rf"|~\s?){money('high')}" + _PER_MONTH + _NOT_AREA,
                 re.I,
-            )),
+            ), (*_ABOUT_WORDS[:4], "something", "~")),
             amount_only=Cued(amounts, re.compile(
                 # "Budget: $1900 (flexible)": one figure, and no other after it
                 r"\s*(?:~\s?)?" + money("high") + _PER_MONTH + r"(?![^\d\n]{0,80}\d)", re.I

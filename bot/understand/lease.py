@@ -11,6 +11,7 @@ import re
 from bot.understand.message import Message
 from bot.understand.scan import lowered
 from bot.understand.wish_fields import (
+    DIGITS,
     Cued,
     alone,
     bounded,
@@ -33,18 +34,19 @@ _LEASE_AFTER = Cued(_LEASE_WORDS, re.compile(
     r"(?<![\d\-/])(?:(\d{1,2})\s*(?:-|–|to|or|/)\s*)?\b" + _COUNT + r"[\s-]*" + _UNIT
     + rf"(?:[\s-]*long)?\s+{_LEASE_WORD}\b",
     re.I,
-))  # fmt: skip
+), (*DIGITS, *_COUNT_WORDS))  # fmt: skip
 _LEASE_BEFORE = Cued(_LEASE_WORDS, re.compile(
     rf"\b{_LEASE_WORD}(?:\s+(?:term|length))?\s*(?:of|for|is|de|por|:|-|~)?\s*" + _COUNT
     + r"\s*" + _UNIT + r"(?:\s*(?:-|–|to|or|/)\s*\d)?",
     re.I,
-))  # fmt: skip
+), _LEASE_WORDS)  # fmt: skip
 # Signing or renting for a time: "sign for 6 months", "rent it for a year" (not "lived there for a
 # year", nor "stay 2 months").
 _COMMIT = (
     r"\b(?:sign(?:ing)?|rent(?:ing)?|leas(?:e|ing))\s+(?:a\s+lease\s+|on\s+|it\s+|the\s+(?:unit|"
     r"apartment|place)\s+)?"
 )
+_COMMIT_STARTS = ("sign", "rent", "leas")
 _YEAR_LEASE = Cued(
     ("year",),
     re.compile(
@@ -53,6 +55,7 @@ _YEAR_LEASE = Cued(
         rf"|{_COMMIT}for\s+(?:a|one|1)\s+(?:full\s+)?year\b",
         re.I,
     ),
+    ("a", "one", "1", "full", "year", *_COMMIT_STARTS),
 )
 _SIGN_FOR = Cued(
     ("sign", "rent", "leas"),
@@ -65,6 +68,7 @@ _SIGN_FOR = Cued(
         + r"\b(?!\s*(?:up\s*front|in\s+advance|deposit|free|off|rent)\b)",
         re.I,
     ),
+    _COMMIT_STARTS,
 )
 # "12 mo" alone: months written short, which after any other cue is taken can only be the lease
 # ("in 2 mos", "3 mo ago", "1 mo free" are not), and never Monday. "2 months" in a sentence is
@@ -76,6 +80,7 @@ _MONTHS_ALONE = Cued(
         r"(?!\s*(?:ago|from\s+now|later|out|away|old|free|off|rent|deposit|notice|/(?!\s)))",
         re.I,
     ),
+    DIGITS,
 )
 # "12m", "1yr" as a whole field of an agent's shorthand ("| virt | studio | 12m").
 _TERM_ALONE = standing_alone(

@@ -9,7 +9,7 @@ pattern is tried only there. The matches are the ones `finditer` gives, in the s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
@@ -88,16 +88,19 @@ def lowered(text: str) -> str:
 _Tree = dict[str, "_Tree"]  # each piece of a word, and the pieces after it ("" ends a word)
 
 
-def choice(words: Iterable[str], space: str = r"[ \t_]+") -> str:
-    """A pattern matching any of `words` (a space in one matches `space`), as a tree of shared
-    beginnings: the engine tries a letter once, not once per word that starts with it. Matches
-    what the plain choice of the words, longest first, matches wherever at most one of them can
-    lead to a whole match."""
+def choice(
+    words: Iterable[str], space: str = r"[ \t_]+", spelled: Mapping[str, str] | None = None
+) -> str:
+    """A pattern matching any of `words` (a space in one matches `space`, a character of
+    `spelled` its pattern there), as a tree of shared beginnings: the engine tries a letter once,
+    not once per word that starts with it. Matches what the plain choice of the words, longest
+    first, matches wherever at most one of them can lead to a whole match."""
+    pieces = {" ": space, **(spelled or {})}
     tree: _Tree = {}
     for word in words:
         node = tree
         for c in word:
-            node = node.setdefault(space if c == " " else re.escape(c), {})
+            node = node.setdefault(pieces.get(c) or re.escape(c), {})
         node[""] = {}
     return _branches(tree)
 

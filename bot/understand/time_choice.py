@@ -6,6 +6,7 @@ left open ("thurs or fri") stay a question for the agent, never a guess."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import chain
 
@@ -21,11 +22,12 @@ from bot.time.words import (
     read_phrase,
 )
 from bot.understand.message import Message
-from bot.understand.scan import may_hold
+from bot.understand.scan import folded, may_hold, starts_finder
 
-# Where one thought ends: a sentence, a line, a field separator, a dash between clauses.
+# Where one thought ends: a sentence, a line, a field separator, a dash between clauses. Each
+# branch opens with its character, so the engine skips to them ("Dr." is looked behind after).
 _CLAUSE_END = re.compile(
-    r"(?<!\b[A-Za-z])(?<!\b(?:Dr|St|Mr|Ms|Jr|Sr))(?<!\bMrs)[.!?]+(?=\s|$)"
+    r"[.!?](?<!\b[A-Za-z].)(?<!\b(?:Dr|St|Mr|Ms|Jr|Sr).)(?<!\bMrs.)[.!?]*(?=\s|$)"
     r"|\n|;|\s[/|·•]\s|\s[–—-]\s(?!\d)|\s/|/\s|[–—](?!\s*\d)"
 )
 # Inside a clause, where a turned-down option meets the one that stands.
@@ -162,6 +164,13 @@ _TIMEISH_CUES = (
     " quarter christmas xmas thanksgiving new halloween labor memorial".split(),
     *_HOUR_WORD[3:-1].split("|"),
 )
+# Where a match of `_TIMEISH` may begin, in the folded text: a clause with none is not searched.
+_TIMEISH_STARTS = re.compile(
+    r"\d|"
+    + starts_finder(
+        (*_TIMEISH_CUES, "at", "around", "about", "past", "to", "til", "after", "by")
+    ).pattern
+)
 # Past this many times mentioned, a message names no one tour time: stop reading.
 MOST_CANDIDATES = 12
 
@@ -177,9 +186,22 @@ def candidates(message: Message) -> list[Candidate]:
     quote = _QUOTED_FROM.search(message.text)
     quote_from = quote.start() if quote else len(text)
     found = _Found([], set(), [])
+    lower = folded(text)
+    # One character for one, so positions agree (else every clause is searched).
+    may_start = (
+        [m.start() for m in _TIMEISH_STARTS.finditer(lower)]
+        if len(lower) == len(text)
+        else list(range(len(text)))
+    )
     start = 0
     for end in chain((m.start() for m in _CLAUSE_END.finditer(text)), (len(text),)):
-        if end > start and _TIMEISH.search(text, start, end):
+        first = bisect_left(may_start, start)
+        if (
+            end > start
+            and first < len(may_start)
+            and may_start[first] < end
+            and _TIMEISH.search(text, start, end)
+        ):
             _in_clause(text, start, end, quote_from, found)
             if len(found.candidates) > MOST_CANDIDATES:
                 break

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 
 from bot.understand.message import Message
-from bot.understand.scan import Anchored, lowered
+from bot.understand.scan import Anchored, choice, folded, lowered
 
 # Label words by the field their value holds, besides those lead_email knows.
 _LABEL_WORDS = {
@@ -53,10 +53,8 @@ def _key(words: str) -> str:
 _KINDS = {_key(words): kind for kind, text in _LABEL_WORDS.items() for words in text.split(", ")}
 
 
-def _words(words: str) -> str:
-    # "Move-in date", "move in date", a form's dump "move_in_date="
-    spaced = re.escape(words).replace(r"\ ", r"[ \t_]+").replace(r"\-", r"[\-_ \t]?")
-    return spaced.replace("'", "['’]")
+# "Move-in date", "move in date", a form's dump "move_in_date="
+_SPELLED = {"-": r"[\-_ \t]?", "'": "['’]"}
 
 
 _KINDS_OF_TOUR = r"(?:in[ \t-]*person|virtual|video|self[ \t-]*guided)"
@@ -74,7 +72,7 @@ _LABEL = re.compile(
     r"|(?<=[\d)\].!?])(?=[ \t]{1,3}(?-i:[A-Z]))|(?<=\S)(?=[ \t]{2,}(?-i:[A-Z])))"
     r"[ \t>*•\-]{0,6}(?:\d{1,2}[.)][ \t]?)?"
     r"(?P<words>"
-    + "|".join(_words(words) for words in sorted(_LABELS, key=len, reverse=True))
+    + choice(_LABELS, spelled=_SPELLED)
     + rf"|(?P<which>{_WHICH_TOUR}))[ \t]*(?:[:=?：]|[-–](?=[ \t]))[ \t]*"
 )
 # A value ends at a separator, or where the next "Label:" starts after a comma, a dash, a slash
@@ -211,7 +209,8 @@ class Cued:
         if any(word in lower for word in self.words):
             end = len(text) if end is None else end
             found = (
-                self._anchored.finditer(text, lower, start, end)
+                # Folded: what IGNORECASE matches to a start's letter ("ſ" to "s") is that letter.
+                self._anchored.finditer(text, self._folded(text, lower), start, end)
                 if self._anchored
                 else self.pattern.finditer(text, start, end)
             )
@@ -219,6 +218,9 @@ class Cued:
                 if count == MENTIONS_MAX:
                     raise TooMany(self.pattern.pattern[:40])
                 yield m
+
+    def _folded(self, text: str, lower: str) -> str:
+        return folded(text) if self.pattern.flags & re.IGNORECASE else lower
 
 
 DIGITS = tuple("0123456789")

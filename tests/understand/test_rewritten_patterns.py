@@ -8,7 +8,18 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.understand import contact, lead_email, names, people
+from bot.understand import (
+    bedrooms,
+    budget,
+    contact,
+    lead_email,
+    lease,
+    names,
+    people,
+    time_choice,
+    tour_type,
+    wish_fields,
+)
 from bot.understand.message import Message
 from bot.understand.scan import choice, folded, lowered
 from tests.understand.dev_set import load
@@ -232,3 +243,121 @@ def test_names_are_read_alike_on_every_development_message() -> None:
     for text in MESSAGES:
         assert names._field_list(Message(text), frozenset()) == _field_list_the_long_way(text)
         assert names._before_a_verb(text, frozenset()) == _before_a_verb_the_long_way(text)
+
+
+# Wishes: each `Cued` with `starts` finds what its pattern's own finditer finds.
+CUED_WITH_STARTS = [
+    cued
+    for cued in [
+        *(getattr(budget._WAYS, way) for way in budget._Ways.__dataclass_fields__),
+        lease._LEASE_AFTER, lease._LEASE_BEFORE, lease._YEAR_LEASE, lease._SIGN_FOR,
+        lease._MONTHS_ALONE, bedrooms._BEDROOMS, *(cued for _, cued in tour_type.TOUR_TYPES),
+    ]
+    if cued.starts
+]  # fmt: skip
+WISH_PIECES = [
+    "under", "below", "up to", "max", "maximum", "at most", "no more than", "not over",
+    "capped at", "tops out at", "caps at", "máximo", "hasta", "can go to", "stretch to",
+    "the most she can do is", "don't want to go over", "can't spend more than", "over",
+    "above", "at least", "minimum", "more than", "from", "starting from", "budget", "rent",
+    "Budget:", "price", "pay", "afford", "spend", "presupuesto", "around", "about", "approx.",
+    "roughly", "something like", "~", "$", "$2,400", "2400", "2.5k", "3k", "grand", "/mo",
+    "per month", "12", "6-mo", "12 month", "a year", "one-year", "full year", "lease", "term",
+    "tenancy", "contrato", "sign for", "rent it for", "leasing", "months", "mos", "mths", "yrs",
+    "twelve", "twenty-four", "doce", "1b", "2 bed", "studio", "self-guided", "virtual", "VT",
+]  # fmt: skip
+
+
+def _same_wishes(text: str) -> None:
+    lower = lowered(text)
+    for cued in CUED_WITH_STARTS:
+        plain = cued.pattern.finditer(text) if any(w in lower for w in cued.words) else []
+        assert _spans(cued.finditer(text, lower)) == _spans(plain), (cued.pattern.pattern, text)
+
+
+def test_wishes_are_found_alike_on_every_development_message() -> None:
+    assert len(CUED_WITH_STARTS) >= 10
+    for text in MESSAGES:
+        _same_wishes(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from([*WISH_PIECES, *ODD, ",", "\n", "-", "/", "n't"]), max_size=8),
+    cut=st.integers(0, 3),
+)
+def test_wishes_are_found_alike_on_texts_made_at_random(pieces: list[str], cut: int) -> None:
+    _same_wishes(" ".join(pieces)[cut:])  # a piece cut at its start too
+
+
+# Clauses: the clause ends written with their character first, and the clauses skipped unsearched.
+_CLAUSE_END_PLAIN = re.compile(
+    r"(?<!\b[A-Za-z])(?<!\b(?:Dr|St|Mr|Ms|Jr|Sr))(?<!\bMrs)[.!?]+(?=\s|$)"
+    r"|\n|;|\s[/|·•]\s|\s[–—-]\s(?!\d)|\s/|/\s|[–—](?!\s*\d)"
+)
+CLAUSE_PIECES = [
+    ".", "..", "!", "?!", " ", "\n", ";", " / ", " | ", " – ", " - 3", "—", "Dr.", "Mrs.",
+    "St.", "a.", "J.", "ok.", "at two", "after ten thirty", "by nine o'clock", "3pm", "tmrw",
+    "mon", "Half past", "new year", "x", "at", "to", "٣",
+]  # fmt: skip
+
+
+def _same_clauses(text: str) -> None:
+    ends = _spans(time_choice._CLAUSE_END.finditer(text))
+    assert ends == _spans(_CLAUSE_END_PLAIN.finditer(text)), text
+    lower = folded(text)
+    may_start = [m.start() for m in time_choice._TIMEISH_STARTS.finditer(lower)]
+    start = 0
+    for end in [*(span[0] for span, _ in ends), len(text)]:
+        if time_choice._TIMEISH.search(text, start, end):
+            assert any(start <= at < end for at in may_start), (text, start, end)
+        start = end + 1
+
+
+def test_clauses_are_found_alike_on_every_development_message() -> None:
+    for text in MESSAGES:
+        _same_clauses(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_texts(CLAUSE_PIECES))
+def test_clauses_are_found_alike_on_texts_made_at_random(text: str) -> None:
+    _same_clauses(text)
+
+
+# Wishes' labels: the words as a tree against the plain choice of them, longest first.
+_WISH_LABEL_PLAIN = re.compile(
+    wish_fields._LABEL.pattern.replace(
+        choice(wish_fields._LABELS, spelled=wish_fields._SPELLED),
+        "|".join(
+            re.escape(w)
+            .replace(r"\ ", r"[ \t_]+")
+            .replace(r"\-", r"[\-_ \t]?")
+            .replace("'", "['’]")
+            for w in sorted(wish_fields._LABELS, key=len, reverse=True)
+        ),
+    )
+)
+WISH_LABEL_PIECES = [
+    *wish_fields._LABELS, "Move-In_Date", "BEDS", "In person or virtual", ":", "=", "?", " - ",
+    " – ", "  ", " ", "\n", "|", ";", "·", ",", "(", "2", "2.", "1) ", "> ", "*", "Jane", "x",
+]  # fmt: skip
+
+
+def test_the_plain_wish_label_pattern_is_the_one_that_was_written() -> None:
+    assert _WISH_LABEL_PLAIN.pattern != wish_fields._LABEL.pattern
+    assert _WISH_LABEL_PLAIN.pattern.count("|") > len(wish_fields._LABELS)
+
+
+def test_wish_labels_are_found_alike_on_every_development_message() -> None:
+    for text in MESSAGES:
+        for variant in (text, text.upper()):
+            assert _spans(wish_fields._LABEL.finditer(variant)) == _spans(
+                _WISH_LABEL_PLAIN.finditer(variant)
+            ), variant
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_texts(WISH_LABEL_PIECES, size=10))
+def test_wish_labels_are_found_alike_on_texts_made_at_random(text: str) -> None:
+    assert _spans(wish_fields._LABEL.finditer(text)) == _spans(_WISH_LABEL_PLAIN.finditer(text))
