@@ -6,7 +6,6 @@ left open ("thurs or fri") stay a question for the agent, never a guess."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import chain
 
@@ -187,20 +186,15 @@ def candidates(message: Message) -> list[Candidate]:
     quote_from = quote.start() if quote else len(text)
     found = _Found([], set(), [])
     lower = folded(text)
-    # One character for one, so positions agree (else every clause is searched).
-    may_start = (
-        [m.start() for m in _TIMEISH_STARTS.finditer(lower)]
-        if len(lower) == len(text)
-        else list(range(len(text)))
-    )
+    whole = len(lower) == len(text)  # one character for one, so positions agree
     start = 0
     for end in chain((m.start() for m in _CLAUSE_END.finditer(text)), (len(text),)):
-        first = bisect_left(may_start, start)
+        # Searched from where a match may first begin: the engine skips to it in C.
+        first = _TIMEISH_STARTS.search(lower, start, end) if whole else None
         if (
             end > start
-            and first < len(may_start)
-            and may_start[first] < end
-            and _TIMEISH.search(text, start, end)
+            and (first or not whole)
+            and _TIMEISH.search(text, first.start() if first else start, end)
         ):
             _in_clause(text, start, end, quote_from, found)
             if len(found.candidates) > MOST_CANDIDATES:

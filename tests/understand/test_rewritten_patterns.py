@@ -306,11 +306,12 @@ def _same_clauses(text: str) -> None:
     ends = _spans(time_choice._CLAUSE_END.finditer(text))
     assert ends == _spans(_CLAUSE_END_PLAIN.finditer(text)), text
     lower = folded(text)
-    may_start = [m.start() for m in time_choice._TIMEISH_STARTS.finditer(lower)]
     start = 0
     for end in [*(span[0] for span, _ in ends), len(text)]:
-        if time_choice._TIMEISH.search(text, start, end):
-            assert any(start <= at < end for at in may_start), (text, start, end)
+        plain = time_choice._TIMEISH.search(text, start, end)
+        first = time_choice._TIMEISH_STARTS.search(lower, start, end)
+        found = first and time_choice._TIMEISH.search(text, first.start(), end)
+        assert (found and found.span()) == (plain and plain.span()), (text, start, end)
         start = end + 1
 
 
