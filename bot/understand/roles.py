@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.understand.names import is_name
+from bot.understand.scan import Anchored, folded, may_hold
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,14 @@ _COMES_ALONG = re.compile(
     r"|(?:will|is|['’]s)[ \t]+also[ \t]+(?:be[ \t]+)?(?:coming|joining|come|join)"
     r"|(?:also[ \t]+)?(?:joins|comes[ \t]+along|tags[ \t]+along))\b"
 )
+# A word one of which is in every match of `_COMES_ALONG`; the words every `_BOOKED_FOR` starts
+# with: a message without them is not searched.
+_COMES_ALONG_CUES = ("come", "coming", "join", "tag")
+_BOOKED_FOR_ANCHORED = Anchored(
+    _BOOKED_FOR,
+    ("book", "schedul", "set", "arrang", "call", "writ", "text", "e-mail", "email", "reach",
+     "inquir", "enquir", "ask", "messag"),
+)  # fmt: skip
 # "my roommate and I", "for my wife, the kids and me": the writer is one of them.
 _WITH_WRITER_AFTER = re.compile(r"(?i)[^.;!?\n]{0,30}?\b(?:and|&|plus)[ \t]+(?:i|me|myself)\b")
 _WITH_WRITER_BEFORE = re.compile(r"(?i)\b(?:i|me)[ \t]+(?:and|&)[ \t]+$")
@@ -229,10 +238,12 @@ def _with_named(text: str, people: list[Person]) -> list[Person]:
     """`people`, and those the message names by no role: the one a tour is booked for ("booking
     for Sam Ng"), one who comes along ("Ava might come too")."""
     named: list[Person] = []
-    for m in _BOOKED_FOR.finditer(text):
+    for m in _BOOKED_FOR_ANCHORED.finditer(text, folded(text)):
         if found := _name_at(text, m.start("name"), len(text), whole=False):
             named.append(Person(found[0], found[1], "", "", found[2], True, False))
-    for m in _COMES_ALONG.finditer(text):
+    for m in (
+        _COMES_ALONG.finditer(text) if may_hold(text, _COMES_ALONG_CUES, ignore_case=True) else ()
+    ):
         if found := _name_at(text, m.start("name"), m.end("name"), whole=True):
             named.append(Person(found[0], found[1], "Guest", "", found[2], False, False))
     if not named:

@@ -152,6 +152,8 @@ _TOKEN = re.compile(r"(?:[^\s,;]|(?<=\d),(?=\d))+")
 _MERIDIEM = re.compile(r"(?i)[ap]\.\s?m\.$")  # "10:30 a.m." keeps its full stop
 _SEPARATOR = "\x00"  # splits the normalised tokens apart again; normalise leaves it alone
 _TRIES = 50  # starting points tried when finding the agent's own words for a time
+# A few words on from a clause, cut where a word ends: more than a time's words reach past it.
+_AFTER_THE_LAST = re.compile(r"(?:\S*\s+){0,12}")
 _TOKEN_MAX = 40  # characters: longer than any word of a time ("Wednesday,")
 _LEADING = "([{\"'*_~,;:"
 _SPELLED_STARTS = frozenset(
@@ -209,7 +211,11 @@ def take_tour_time(message: Message) -> None:
     words, merged = chosen
     if len(words) > TIME_WORDS_MAX:
         return
-    found = None if merged else _as_written(message.search, words)
+    # The words come from the clauses read: the text after the last is not looked through first.
+    until = _AFTER_THE_LAST.match(message.search, max(c.end for c in mentioned)).end()
+    found = None if merged else _as_written(message.search[:until], words)
+    if found is None and not merged and until < len(message.search):
+        found = _as_written(message.search, words)
     if found is None:
         message.set("tour_time", words)  # the resolver's own spelling: the same time
         return

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.understand import names, time_choice
+from bot.understand import names, roles, time_choice
 from bot.understand.scan import folded as fold
 from bot.understand.scan import may_hold
 from tests.understand.dev_set import load
@@ -25,6 +25,7 @@ CUED = [
     (names._SIGNATURE, names._SIGN_OFF_CUES, True),
     (names._SIGN_OFF, (*names._SIGN_OFF_CUES, "respectfully", "take"), True),
     (names._HERE, ("here",), False),
+    (roles._COMES_ALONG, roles._COMES_ALONG_CUES, True),
 ]
 MESSAGES = [item["text"] for item in load("messages.yaml")]
 WORDS = [
@@ -91,6 +92,14 @@ WORDS = [
     "tmrw",
     "weekend",
     "quarter",
+    "Ava",
+    "might come too",
+    "will be joining",
+    "is also coming",
+    "comes along",
+    "tags along",
+    "'s tagging along",
+    "JOINS",
 ]
 
 

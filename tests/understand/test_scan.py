@@ -9,22 +9,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.understand import bedrooms
+from bot.understand import bedrooms, roles
 from bot.understand.scan import Anchored, starts_finder
 from bot.understand.time_words import NOT_THE_TOUR
 from bot.understand.tour_type import TOUR_TYPES
 from tests.understand.dev_set import load
 
-ANCHORED = [pattern for pattern, _ in NOT_THE_TOUR if isinstance(pattern, Anchored)] + [
-    Anchored(cued.pattern, cued.starts)
-    for cued in [
-        *(cued for _, cued in TOUR_TYPES),
-        bedrooms._BEDROOMS,
-        bedrooms._WITH_BATHS,
-        bedrooms._BEDS_SLASH_BATHS,
+ANCHORED = (
+    [pattern for pattern, _ in NOT_THE_TOUR if isinstance(pattern, Anchored)]
+    + [
+        roles._BOOKED_FOR_ANCHORED,
     ]
-    if cued.starts
-]
+    + [
+        Anchored(cued.pattern, cued.starts)
+        for cued in [
+            *(cued for _, cued in TOUR_TYPES),
+            bedrooms._BEDROOMS,
+            bedrooms._WITH_BATHS,
+            bedrooms._BEDS_SLASH_BATHS,
+        ]
+        if cued.starts
+    ]
+)
 MESSAGES = [item["text"] for item in load("messages.yaml")]
 PIECES = [
     "after 5", "before noon", "until 3pm", "til 4", "no later than 6", "anytime after 2",
@@ -43,6 +49,10 @@ PIECES = [
     "2bd", "1 bedroom or a studio", "2-3 br", "studio or 1bd", "2+ beds", "two bed", "3bd2ba",
     "2b2b", "2x2", "wants 2/2", "2/2 unit", "1 recámara", "dos habitaciones", "4 bedrooms and up",
     "$1,900 2br", "#2 bed", "efficiency", "one-bed", "1, 2 or 3 bedrooms",
+    "booking for Sam Ng", "Calling on behalf of Ann Lee", "set up a tour for my resident, Sam",
+    "E-mailed for Bo Li", "reaching out for Ana", "asked for Tom", "texted for Pat Oh",
+    "Scheduling a showing for Kim", "arranged a visit for our daughter named Zoe", "WRITING FOR Al",
+    "inquiring for Ed", "Enquired for Ty", "Messaged for Jo", "call for Di", "set up for Uma",
 ]  # fmt: skip
 
 
