@@ -10,7 +10,14 @@ from functools import cached_property, lru_cache
 
 from bot.understand.emails import EMAIL, is_nobodys
 from bot.understand.message import Label
-from bot.understand.phones import PHONE, Found, find_phones, find_spoken_phones, is_toll_free
+from bot.understand.phones import (
+    PHONE,
+    Found,
+    find_phones,
+    find_spoken_phones,
+    is_toll_free,
+    typed_numbers,
+)
 from bot.understand.roles import Person, find_people
 from bot.understand.sections import AGENT, OFFICE, PROSPECT, PROXY, Section, identity_line, split
 from bot.understand.writers import SITES, speakers, writer_of
@@ -166,7 +173,7 @@ def read_people(text: str, sender: str | None, labels: tuple[Label, ...] = ()) -
             if first not in booked_for:
                 other_names.setdefault(first, _PROXY_PERSON)
     transcript = any(s.kind == "call" for s in sections) or bool(_TRANSCRIPT.search(text))
-    numbers = [m.span() for m in PHONE.finditer(text)]
+    numbers = [m.span() for m in typed_numbers(text)]
     label_spans: dict[str, list[tuple[int, int]]] = {}
     for label in sorted(labels, key=lambda label: label.value_start):
         label_spans.setdefault(label.kind, []).append((label.value_start, label.end))

@@ -43,10 +43,16 @@ _WORD = re.compile(r"[^\W\d_]+")
 _GAP = re.compile(r"[ \t]*[,.\-]?[ \t]*")  # between the digits of "three four seven, five…"
 
 
+@lru_cache(maxsize=4)
+def typed_numbers(text: str) -> tuple[re.Match[str], ...]:
+    """Every number typed in `text` that looks like a phone's: looked for once per message."""
+    return tuple(PHONE.finditer(text))
+
+
 def find_phones(text: str) -> list[Found]:
     """Every typed number in `text` that the form's phone reader accepts."""
     found = []
-    for m in PHONE.finditer(text):
+    for m in typed_numbers(text):
         written = m.group("number")
         if (key := _key(written)) is not None:
             found.append(Found("phone", written, key, m.start("number"), m.end("number")))

@@ -212,7 +212,8 @@ def take_tour_time(message: Message) -> None:
     if len(words) > TIME_WORDS_MAX:
         return
     # The words come from the clauses read: the text after the last is not looked through first.
-    until = _AFTER_THE_LAST.match(message.search, max(c.end for c in mentioned)).end()
+    last = max(c.end for c in mentioned)
+    until = after.end() if (after := _AFTER_THE_LAST.match(message.search, last)) else last
     found = None if merged else _as_written(message.search[:until], words)
     if found is None and not merged and until < len(message.search):
         found = _as_written(message.search, words)

@@ -262,16 +262,20 @@ def newest(
 def older_labels(message: Message, fields: Sequence[Field]) -> int | None:
     """Where the newest part of a thread ends, when every labelled field is older than it (a
     form quoted under "she now wants a 1 bed"): the newer words are read first, up to there."""
+    if not fields:
+        return None
     older = _older_spans(message.text)
     newer_end = older[0][0] if older else len(message.text)
-    if fields and newer_end < len(message.text) and all(f.start >= newer_end for f in fields):
+    if newer_end < len(message.text) and all(f.start >= newer_end for f in fields):
         return newer_end
     return None
 
 
-def _older_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4)
+def _older_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The quoted lines, and all that follows a reply's marker: looked for once per message."""
     spans = [m.span() for m in _QUOTED.finditer(text)]
     if marker := _OLDER.search(text):
         spans = [span for span in spans if span[1] <= marker.start()]
         spans.append((marker.start(), len(text)))
-    return spans
+    return tuple(spans)
