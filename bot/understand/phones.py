@@ -40,6 +40,11 @@ _DIGIT_WORDS = {
 }  # fmt: skip
 _REPEATS = {"double": 2, "triple": 3}
 _WORD = re.compile(r"[^\W\d_]+")
+# Each word `_WORD` finds that is a digit's or a repeat's (and a few more, case-insensitively).
+_SAID_DIGITS = re.compile(
+    r"(?i)(?<![^\W\d_])(?:" + "|".join([*_DIGIT_WORDS, *_REPEATS]) + r")(?![^\W\d_])"
+)
+_SAID_MIN = 10  # words in a row, at least, that say a phone number
 _GAP = re.compile(r"[ \t]*[,.\-]?[ \t]*")  # between the digits of "three four seven, five…"
 
 
@@ -63,6 +68,8 @@ def find_spoken_phones(text: str) -> list[Found]:
     """Every ten-digit number said in words in `text`: "nine seven three, five five five, zero
     one six eight" ("oh" and "o" are zero, "double five" is 55)."""
     found: list[Found] = []
+    if len(_SAID_DIGITS.findall(text)) < _SAID_MIN:
+        return found  # too few digit words for a phone: the words are not gone through
     run: list[re.Match[str]] = []
     for word in _WORD.finditer(text):
         lower = word.group(0).lower()
@@ -80,7 +87,7 @@ def find_spoken_phones(text: str) -> list[Found]:
 
 def _said(text: str, run: list[re.Match[str]], found: list[Found]) -> None:
     """The number a run of digit words says, if it is a phone's."""
-    if len(run) < 10:
+    if len(run) < _SAID_MIN:
         return
     digits, times = "", 1
     for word in run:

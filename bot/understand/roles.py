@@ -300,7 +300,8 @@ def _mentions(text: str) -> Iterator[re.Match[str]]:
 
 
 def _role(word: str) -> tuple[str, str, int]:
-    lower = " ".join(word.lower().split())
+    # Folded, as the case-insensitive pattern that found it reads it: "MOMſ" is "moms".
+    lower = " ".join(folded(word).split())
     if found := _ROLES.get(lower) or _ROLES.get(lower.rstrip("s")) or _ROLES.get(lower[:-2]):
         return found
     if lower.startswith("co "):

@@ -16,6 +16,8 @@ from bot.understand import (
     lease,
     names,
     people,
+    phones,
+    read_message,
     time_choice,
     tour_type,
     wish_fields,
@@ -362,3 +364,40 @@ def test_wish_labels_are_found_alike_on_every_development_message() -> None:
 @given(text=_texts(WISH_LABEL_PIECES, size=10))
 def test_wish_labels_are_found_alike_on_texts_made_at_random(text: str) -> None:
     assert _spans(wish_fields._LABEL.finditer(text)) == _spans(_WISH_LABEL_PLAIN.finditer(text))
+
+
+# Spoken phones: a text is gone through word by word only when it holds ten digit words.
+SAID_PIECES = [*phones._DIGIT_WORDS, *phones._REPEATS, "ONE", "Nine", "two2", "5", "-", ",",
+               "someone", "ohio", "fives", "x", "Triple", "o'clock"]  # fmt: skip
+
+
+def _digit_words(text: str) -> int:
+    said = {*phones._DIGIT_WORDS, *phones._REPEATS}
+    return sum(1 for w in phones._WORD.finditer(text) if w.group(0).lower() in said)
+
+
+def test_every_digit_word_of_a_development_message_is_counted() -> None:
+    for text in MESSAGES:
+        assert len(phones._SAID_DIGITS.findall(text)) >= _digit_words(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_texts(SAID_PIECES, size=24))
+def test_every_digit_word_of_a_random_text_is_counted(text: str) -> None:
+    assert len(phones._SAID_DIGITS.findall(text)) >= _digit_words(text), text
+
+
+# Letters a case-insensitive pattern matches as ASCII ones: what it found is read as folded.
+_AS_ASCII = [
+    str.maketrans({"s": "ſ", "S": "ſ"}),
+    str.maketrans({"i": "ı", "I": "İ", "k": "\u212a"}),
+]
+
+
+def test_a_message_written_with_letters_matched_as_ascii_ones_is_read_without_error() -> None:
+    for text in MESSAGES:
+        for variant in (text.translate(_AS_ASCII[0]), text.upper().translate(_AS_ASCII[1])):
+            read_message(variant)
+    assert read_message("Roommate: Tasha\nmy MOMſ phone is 555-201-7788").values
+    date = read_message("Move-in: the FİFTEENTH of March").values["move_in_date"]
+    assert date == read_message("Move-in: the fifteenth of March").values["move_in_date"]
