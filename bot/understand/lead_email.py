@@ -12,7 +12,7 @@ import re
 from itertools import groupby
 
 from bot.understand.message import Label, Message
-from bot.understand.scan import choice, folded
+from bot.understand.scan import choice, fold
 
 # Label words as lead sources and agents write them, by what the value holds.
 _LABEL_WORDS = {
@@ -163,7 +163,7 @@ def read_lead_email(message: Message) -> tuple[str | None, str | None]:
         end = len(text) if line_end < 0 else line_end
         if i + 1 < len(found) and found[i + 1].start() < end:
             end = found[i + 1].start()
-        kind = _LABEL_KIND[" ".join(folded(m.group(1)).replace("_", " ").split())]
+        kind = _LABEL_KIND[" ".join(fold(m.group(1)).replace("_", " ").split())]
         value_end = _value_end(rest, kind, m.end(), end)
         while value_end > m.end() and text[value_end - 1] in " \t,;|":
             value_end -= 1

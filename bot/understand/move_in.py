@@ -12,7 +12,7 @@ from datetime import date
 from bot.booking.fields import Unreadable, read_move_in_date
 from bot.time.vocabulary import MONTH_NAME, ORDINAL_WORDS, ordinal_number
 from bot.understand.message import Message
-from bot.understand.scan import folded, lowered
+from bot.understand.scan import fold, lowered
 from bot.understand.wish_fields import (
     Cued,
     bounded,
@@ -154,7 +154,7 @@ def _date_text(text: str) -> str:
     """The date as the form reads it: "January fifteenth" is "January 15"."""
     text = re.sub(r"(?i)^the\s+|(?<=\s)(?:the|of)\s+", "", text)
     # Folded: the case-insensitive pattern finds "FİFTEENTH" and "ſecond" too.
-    text = _ORDINAL_WORD.sub(lambda m: str(ordinal_number(folded(m.group(0)))), text)
+    text = _ORDINAL_WORD.sub(lambda m: str(ordinal_number(fold(m.group(0)))), text)
     return " ".join(text.split())
 
 

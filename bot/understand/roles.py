@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.understand.names import is_name
-from bot.understand.scan import Anchored, folded, may_hold
+from bot.understand.scan import Anchored, fold, folded, may_hold
 
 
 @dataclass(frozen=True)
@@ -301,7 +301,7 @@ def _mentions(text: str) -> Iterator[re.Match[str]]:
 
 def _role(word: str) -> tuple[str, str, int]:
     # Folded, as the case-insensitive pattern that found it reads it: "MOMſ" is "moms".
-    lower = " ".join(folded(word).split())
+    lower = " ".join(fold(word).split())
     if found := _ROLES.get(lower) or _ROLES.get(lower.rstrip("s")) or _ROLES.get(lower[:-2]):
         return found
     if lower.startswith("co "):
