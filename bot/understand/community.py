@@ -74,10 +74,25 @@ def _index(communities: tuple[tuple[str, str], ...]) -> _Index:
     )
 
 
+_last: list[tuple[tuple[tuple[str, str], ...], _Index]] = []  # the list read last, and its index
+
+
+def _index_of(communities: Communities) -> _Index:
+    """The index of `communities`: the bot's list is one tuple until it is read again, so it is
+    known by identity, not hashed (thousands of names) on every message."""
+    if _last and _last[0][0] is communities:
+        return _last[0][1]
+    pairs = tuple(communities)
+    index = _index(pairs)
+    if pairs is communities:  # a tuple: it cannot change under its identity
+        _last[:] = [(pairs, index)]
+    return index
+
+
 def take_community(message: Message, communities: Communities) -> None:
     if not communities:
         return
-    index = _index(tuple(communities))
+    index = _index_of(communities)
     labels = list(message.labelled("community"))
     regions = [(label.value_start, label.end) for label in labels] or [(0, len(message.text))]
     mentions: list[tuple[int, int, int]] = []  # (community, start, end)

@@ -86,3 +86,14 @@ def test_the_outermost_mentions_are_those_inside_no_longer_one(
     ]
     expected = sorted((m for m in found if m not in inside), key=lambda m: (m[1], -m[2]))
     assert sorted(_outermost(found), key=lambda m: (m[1], -m[2])) == expected
+
+
+def test_a_list_read_again_is_the_one_matched() -> None:
+    before = (("cmty_1", "Maple Court"), ("cmty_2", "Riverside Lofts"))
+    after = (("cmty_9", "Maple Court"), ("cmty_2", "Riverside Lofts"))
+    for pairs, wanted in [(before, "cmty_1"), (after, "cmty_9"), (before, "cmty_1")]:
+        assert read_request("tour at maple court", communities=pairs)["community"] == wanted
+    as_list = [("cmty_5", "Maple Court")]
+    assert read_request("tour at maple court", communities=as_list)["community"] == "cmty_5"
+    as_list[0] = ("cmty_6", "Maple Court")  # a list may change: it is never known by identity
+    assert read_request("tour at maple court", communities=as_list)["community"] == "cmty_6"
