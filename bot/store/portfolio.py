@@ -156,6 +156,7 @@ class Portfolio:
         at most CANDIDATES (a piece most of the list holds, like "example", is no reason to
         read it all), the LIKEs confirm each and the database orders those."""
         candidates: Select[Any]
+        confirmed: list[ColumnElement[bool]] = []  # the LIKEs, where the index has not run them
         if self._db.dialect == "sqlite":
             long = [p for p in pieces if len(p) >= SHORTEST_PIECE]
             match = " AND ".join('"' + p.replace('"', '""') + '"' for p in long)
@@ -164,10 +165,21 @@ class Portfolio:
                 .select_from(text("prospect_search"))
                 .where(text("prospect_search MATCH :match").bindparams(match=match))
             )
+            confirmed.append(_holds(pieces))
         else:  # the trigram index answers the LIKEs themselves
-            candidates = select(ProspectRow.pk).where(
-                ProspectRow.integration_id == integration_id, _holds(pieces)
+            # Planned for all its rows, as every CTE is, yet read only as far as the limit below:
+            # a LIMIT beside the LIKEs makes a table scan that stops early look cheapest whenever
+            # the planner guesses a piece common (or cannot see it, in a prepared statement's
+            # generic plan), and a piece rarer than guessed then has it read the whole table.
+            held = (
+                select(ProspectRow.pk)
+                .where(ProspectRow.integration_id == integration_id, _holds(pieces))
+                .cte("held")
+                .prefix_with("MATERIALIZED")
             )
+            # Not run again on the rows found: the planner, guessing how many hold a piece, may
+            # read every one of them again to join them.
+            candidates = select(held.c.pk)
         found = candidates.limit(CANDIDATES).cte("candidates").prefix_with("MATERIALIZED")
         # The candidates are read first: ordering by name through the name index instead would
         # read the whole list when a piece is rare.
@@ -175,7 +187,7 @@ class Portfolio:
             select(ProspectRow)
             .select_from(found)
             .join(ProspectRow, ProspectRow.pk == found.c.pk)
-            .where(ProspectRow.integration_id == integration_id, _holds(pieces))
+            .where(ProspectRow.integration_id == integration_id, *confirmed)
             .order_by(ProspectRow.name_key)
             .limit(limit)
         )
