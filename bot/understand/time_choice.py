@@ -54,6 +54,7 @@ _CHANGE = re.compile(
 )
 _OR = re.compile(r"(?i)\b(?:or|either)\b|/")
 _TOGETHER_MAX = 120  # characters: options further apart are listed, not quoted
+_TOGETHER_SPAN = 2_000  # characters of the message from the first option's clause to the last
 _THEN = re.compile(r"(?i)\bthen\s*$")  # "friday at 3 then": settling on it
 _RETRACT = re.compile(r"(?i)\b(?:scratch\s+that|never\s*mind|forget\s+(?:that|it)|disregard)\b")
 # A day said for another reason than the tour: "until Christmas", "since monday".
@@ -284,7 +285,8 @@ def choose(found: list[Candidate], text: str = "") -> tuple[str, bool] | None:
         return f"{_day_words(day)} {_clock_words(last)}", True
     # Options offered together ("at 10? Or 11:30") go to the resolver, which asks which one;
     # times that merely disagree are left to the agent, never composed into one.
-    together = read_phrase(text[pool[0].start : pool[-1].end]) if text else None
+    near = text and pool[-1].end - pool[0].start <= _TOGETHER_SPAN  # a page apart is no offer
+    together = read_phrase(text[pool[0].start : pool[-1].end]) if near else None
     if together and together.options and len(together.words) <= _TOGETHER_MAX:
         return together.words, False
     return None

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.booking import text as booking_text
-from bot.understand import community, names, notes
+from bot.understand import community, names, notes, read_request
 from bot.understand.scan import lowered
 from tests.understand.dev_set import load
 
@@ -156,3 +157,12 @@ def test_communities_are_found_alike_on_texts_made_at_random(text: str) -> None:
 @given(text=st.text(max_size=20))
 def test_lowered_is_lower(text: str) -> None:
     assert lowered(text) == text.lower()
+
+
+@pytest.mark.parametrize("between", [0, 1, 60, 400])
+def test_options_a_page_apart_are_not_read_together(between: int) -> None:
+    filler = " ".join(["She asked about parking."] * between)
+    values = read_request(f"Jane can do 10am tomorrow. {filler} Or 11:30?")
+    # Together they go to the resolver, which asks; apart, the agent chooses: never one of them.
+    assert values.get("tour_time") in (None, "10am tomorrow. Or 11:30")
+    assert ("tour_time" in values) == (between <= 1)
