@@ -164,5 +164,6 @@ def test_options_a_page_apart_are_not_read_together(between: int) -> None:
     filler = " ".join(["She asked about parking."] * between)
     values = read_request(f"Jane can do 10am tomorrow. {filler} Or 11:30?")
     # Together they go to the resolver, which asks; apart, the agent chooses: never one of them.
-    assert values.get("tour_time") in (None, "10am tomorrow. Or 11:30")
     assert ("tour_time" in values) == (between <= 1)
+    if between <= 1:  # the words the resolver reads as two options, and asks which
+        assert values["tour_time"] == f"10am tomorrow. {filler} Or 11:30".replace("  ", " ")
