@@ -80,7 +80,6 @@ _MONTHS_ALONE = Cued(
         r"(?!\s*(?:ago|from\s+now|later|out|away|old|free|off|rent|deposit|notice|/(?!\s)))",
         re.I,
     ),
-    DIGITS,
 )
 # "12m", "1yr" as a whole field of an agent's shorthand ("| virt | studio | 12m").
 _TERM_ALONE = standing_alone(
