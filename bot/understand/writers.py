@@ -7,6 +7,7 @@ from bisect import bisect_left
 
 from bot.understand.message import Label
 from bot.understand.roles import NOT_NAMES, POSSESSIVE, Person, proxy_role
+from bot.understand.scan import may_hold
 from bot.understand.sections import AGENT, OFFICE, PROSPECT, PROXY, Section
 
 _SELF_NAME = re.compile(
@@ -30,6 +31,7 @@ _SIGNED = re.compile(
     r"(?=(?:[ \t]*[,|(:\-–—])?[ \t]*(?:\+?\(?\d|[\w.+-]+@|$))",
     re.M,
 )
+_SIGNED_CUES = ("thank", "thx", "cheers", "best", "regards", "sincerely")  # one in every match
 # One of the team says who they are: "this is Pat from the Maple Court office", "Pat here from
 # the front desk", "I'm Lee with Harbor View leasing", "it's the leasing office".
 _PLACE = (
@@ -162,8 +164,12 @@ def writer_of(
     introduced = [
         m.group(1) for m in _SELF_NAME.finditer(body) if not POSSESSIVE.search(m.group(1))
     ]
-    introduced += [m.group(1) for m in _HERE_NAME.finditer(body)]
-    signed = [m.group("name") for m in _SIGNED.finditer(body)]
+    if "here" in body:
+        introduced += [m.group(1) for m in _HERE_NAME.finditer(body)]
+    signed = [
+        m.group("name")
+        for m in (_SIGNED.finditer(body) if may_hold(body, _SIGNED_CUES, ignore_case=True) else ())
+    ]
     own_name = _first_name([name, *introduced, *signed, section.signoff_name])
     # The team's own name where they sign, or introduce themselves as staff: their contact
     # beside it is theirs. ("this is Ann Lee" in a note may quote the prospect.)

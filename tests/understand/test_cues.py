@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.understand import names, roles, time_choice
+from bot.understand import names, roles, time_choice, writers
 from bot.understand.scan import folded as fold
 from bot.understand.scan import may_hold
 from tests.understand.dev_set import load
@@ -26,6 +26,8 @@ CUED = [
     (names._SIGN_OFF, (*names._SIGN_OFF_CUES, "respectfully", "take"), True),
     (names._HERE, ("here",), False),
     (roles._COMES_ALONG, roles._COMES_ALONG_CUES, True),
+    (writers._SIGNED, writers._SIGNED_CUES, True),
+    (writers._HERE_NAME, ("here",), False),
 ]
 MESSAGES = [item["text"] for item in load("messages.yaml")]
 WORDS = [
@@ -100,6 +102,15 @@ WORDS = [
     "tags along",
     "'s tagging along",
     "JOINS",
+    "Thanks, Pat 614-555-0177",
+    "THANK YOU - Ann ann@x.co",
+    "Cheers! Bo",
+    "Best,",
+    "Regards ~ Lee",
+    "Sincerely Kim",
+    "thx Al",
+    "Pat Lee here",
+    "Dana here",
 ]
 
 
