@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 
 from bot.understand.message import Message
-from bot.understand.scan import lowered
+from bot.understand.scan import Anchored, folded, lowered
 from bot.understand.wish_fields import (
     DIGITS,
     Cued,
@@ -184,6 +184,11 @@ _NOT_BUDGET = re.compile(
     r"|deposits|fees?)\b(?:(?!budget|max|under|afford|spend|price|up\s+to)[^,;\n.!?$\d]){0,20}"
     rf"{_SUM}(?:\s*(?:-|–|to)\s*{_SUM})?" + _PER_MONTH
 )  # fmt: skip
+_NOT_BUDGET_ANCHORED = Anchored(
+    _NOT_BUDGET,
+    ("income", "make", "making", "made", "earn", "salar", "wage", "paycheck", "gross", "net",
+     "current", "now", "pay", "deposit", "fee"),
+)  # fmt: skip
 # Said after the amount: "I pay $1,900 now", "$500 deposit", "$85,000 a year". Looked for only
 # where those words are.
 _NOT_BUDGET_AFTER = (
@@ -244,7 +249,9 @@ def take_budget(message: Message) -> None:
 def _hide_other_money(message: Message) -> None:
     """Income, current rent, deposits: money that is not the budget, kept for the notes."""
     lower = lowered(message.search)
-    spans = [m.span() for m in _NOT_BUDGET.finditer(message.search)]
+    spans = [
+        m.span() for m in _NOT_BUDGET_ANCHORED.finditer(message.search, folded(message.search))
+    ]
     for words, pattern in _NOT_BUDGET_AFTER:
         if any(word in lower for word in words):
             spans += [m.span() for m in pattern.finditer(message.search)]

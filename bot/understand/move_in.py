@@ -83,7 +83,11 @@ def take_move_in(message: Message) -> None:
         unread.append((field.start, field.end))  # "Move-in: ASAP" or "Feb 2027": no tour time
     message.hide_all(unread)
     lower = lowered(message.search)
-    if "mov" not in lower and "lease" not in lower and not _MI.search(message.search):
+    if (
+        "mov" not in lower
+        and "lease" not in lower
+        and (("mi" not in lower and "m/i" not in lower) or not _MI.search(message.search))
+    ):
         return
     said = _said(message, 0, len(message.text))
     if "move_in_date" not in message.values:

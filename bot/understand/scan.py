@@ -43,6 +43,12 @@ class Anchored:
                 yield m
                 at = m.end() if m.end() > m.start() else m.start() + 1
 
+    def search(
+        self, text: str, lower: str | None = None, start: int = 0, end: int | None = None
+    ) -> re.Match[str] | None:
+        """As `pattern.search(text, start, end)`: the first of `finditer`'s matches."""
+        return next(self.finditer(text, lower, start, end), None)
+
 
 def starts_finder(words: Sequence[str]) -> re.Pattern[str]:
     """A pattern that consumes the first letter of each place one of `words` begins: a choice of

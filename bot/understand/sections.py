@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from bot.understand.emails import EMAIL
 from bot.understand.phones import PHONE
+from bot.understand.scan import Anchored, fold
 
 # Who wrote a part: the prospect; one of the team (a note, a forward, a reply to the prospect);
 # someone writing for the prospect (a parent, a friend, a relocation consultant); a business.
@@ -64,6 +65,11 @@ _STALE = re.compile(
     r"(?:\w+['’]s|someone[ \t]+else['’]s|borrowed)[ \t]+(?:phone|cell|line|number)"
     r"|(?:this|it)(?:['’]s|[ \t]+is)[ \t]+(?:my|a)[ \t]+\w+['’]s[ \t]+(?:phone|cell|number)"
 )
+_STALE_ANCHORED = Anchored(
+    _STALE,
+    ("don", "do", "never", "can", "won", "old", "former", "previous", "outdated", "not", "no",
+     "calling", "texting", "writing", "this", "it"),
+)  # fmt: skip
 _STALE_WORDS = ("number", "line", "phone", "cell", "anymore", "any more", "longer")
 _WORK_LINE = re.compile(
     r"(?i)(?:calling|texting|writing)[ \t]+(?:you[ \t]+)?from[ \t]+(?:work|the[ \t]+office|"
@@ -123,7 +129,9 @@ def split(text: str, phones: list[tuple[int, int]]) -> list[Section]:
         _sign_off(text, section)
         body = text[section.body : section.end]
         lower = body.lower()  # a word each phrase needs: long messages are read faster
-        section.stale = _any_in(lower, _STALE_WORDS) and bool(_STALE.search(body))
+        section.stale = _any_in(lower, _STALE_WORDS) and bool(
+            _STALE_ANCHORED.search(body, fold(body))
+        )
         section.work = _any_in(lower, ("work", "office")) and bool(_WORK_LINE.search(body))
         section.confirmed = "this number" in lower or "calling" in lower or "from" in lower
         section.confirmed = section.confirmed and bool(_CONFIRMED.search(body))

@@ -21,7 +21,7 @@ from bot.time.words import (
     read_phrase,
 )
 from bot.understand.message import Message
-from bot.understand.scan import folded, may_hold, starts_finder
+from bot.understand.scan import Anchored, fold, folded, may_hold, starts_finder
 
 # Where one thought ends: a sentence, a line, a field separator, a dash between clauses. Each
 # branch opens with its character, so the engine skips to them ("Dr." is looked behind after).
@@ -41,6 +41,11 @@ _DECLINED = re.compile(
     r"|not\s+(?:work|possible|available)|forget|scrap|nix|ditch|skip"
     r"|drop(?=\s+(?:the\s+)?\w+day\b))\b"  # "drop tuesday", not "drop by tuesday"
 )
+_DECLINED_ANCHORED = Anchored(
+    _DECLINED,
+    ("can", "couldn", "won", "doesn", "does", "don", "isn", "no", "anymore", "is", "out", "fell",
+     "cancel", "forget", "scrap", "nix", "ditch", "skip", "drop"),
+)  # fmt: skip
 # A month or holiday-like word the time grammar did not read as a date: the day is unknown.
 _UNREAD_DAY = re.compile(
     r"(?i)\b(?:jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|june|july|aug(?:ust)?|sept?(?:ember)?"
@@ -224,7 +229,11 @@ def _in_clause(text: str, start: int, end: int, quote_from: int, found: _Found) 
     parts: list[tuple[int, int]] = []
     at = 0
     # Split only where the writer turns: "Saturday, December 5th at 10" is one time.
-    if _DECLINED.search(clause) or _CHANGE.search(clause) or _INSTEAD_OF.search(clause):
+    if (
+        _DECLINED_ANCHORED.search(clause, fold(clause))
+        or _CHANGE.search(clause)
+        or _INSTEAD_OF.search(clause)
+    ):
         for m in _TURN.finditer(clause):
             parts.append((at, m.start()))
             at = m.start() if m.group(0) != "," else m.end()
@@ -233,7 +242,7 @@ def _in_clause(text: str, start: int, end: int, quote_from: int, found: _Found) 
     for a, b in parts:
         piece = clause[a:b]
         reading = read_phrase(piece)
-        declined = declined_next or bool(_DECLINED.search(piece))
+        declined = declined_next or bool(_DECLINED_ANCHORED.search(piece, fold(piece)))
         declined_next = bool(_INSTEAD_OF.search(piece))  # "3:30 instead of 2": the 2 is out
         if not (reading.days or reading.times or reading.past):
             continue

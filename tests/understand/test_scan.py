@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.understand import bedrooms, roles
+from bot.understand import bedrooms, budget, roles, sections, time_choice
 from bot.understand.scan import Anchored, starts_finder
 from bot.understand.time_words import NOT_THE_TOUR
 from bot.understand.tour_type import TOUR_TYPES
@@ -19,6 +19,9 @@ ANCHORED = (
     [pattern for pattern, _ in NOT_THE_TOUR if isinstance(pattern, Anchored)]
     + [
         roles._BOOKED_FOR_ANCHORED,
+        budget._NOT_BUDGET_ANCHORED,
+        sections._STALE_ANCHORED,
+        time_choice._DECLINED_ANCHORED,
     ]
     + [
         Anchored(cued.pattern, cued.starts)
@@ -53,6 +56,16 @@ PIECES = [
     "E-mailed for Bo Li", "reaching out for Ana", "asked for Tom", "texted for Pat Oh",
     "Scheduling a showing for Kim", "arranged a visit for our daughter named Zoe", "WRITING FOR Al",
     "inquiring for Ed", "Enquired for Ty", "Messaged for Jo", "call for Di", "set up for Uma",
+    "makes $85k", "income 6000", "earning 4,000", "salaries of $90k", "wages $20",
+    "paycheck $1,900", "gross 5k", "net 4k", "currently pay $1,450", "now pays $1,300",
+    "pays now 1200", "deposit $500", "fees $75", "don't call this number", "do not text that line",
+    "never use this one", "can't answer this phone", "won't check that work number",
+    "old number", "former cell line", "previous phone", "don't use it anymore", "not my phone",
+    "no longer use", "calling from my mom's phone", "texting you on a borrowed cell",
+    "it's my sister's number", "this is a friend's phone", "can't", "cannot", "couldn't",
+    "won't", "wont", "doesn't", "does not", "don't", "isn't", "no longer", "not on tuesday",
+    "anymore", "is out", "out now", "fell through", "cancelled", "not gonna", "no good",
+    "not possible", "forget", "scrap", "nix", "ditch", "skip", "drop friday",
 ]  # fmt: skip
 
 
