@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -61,6 +62,26 @@ async def test_a_search_during_the_first_read_says_it_is_still_loading(
         )
         # Picked anyway, it is refused as a prospect, with a sentence, not booked.
         assert " " in loading["value"]
+
+
+async def test_a_search_the_store_cannot_answer_says_so_and_recovers(
+    bot: RunningBot, tmp_path: Path
+) -> None:
+    view_id = await open_form(bot, "")
+    # The copy's table gone from under the running bot: every search of it fails.
+    with sqlite3.connect(tmp_path / "tourbot.db") as database:
+        database.execute("ALTER TABLE prospects RENAME TO prospects_away")
+    response = await bot.agent.suggest(view_id, "prospect", "jane")
+    assert response.status_code == 200
+    [note] = response.json()["options"]
+    assert note["text"]["text"] == (
+        "Search unavailable just now: fill in a new prospect below, or try again"
+    )
+    assert " " in note["value"]  # picked anyway, it is refused as a prospect, not booked
+    with sqlite3.connect(tmp_path / "tourbot.db") as database:
+        database.execute("ALTER TABLE prospects_away RENAME TO prospects")
+    found = await options(bot, view_id, "prospect", "jane")
+    assert ("Jane Doe · jane.doe@… · +1 555 …", "prsp_0001") in found
 
 
 async def test_a_whole_email_or_phone_the_copy_lacks_is_asked_of_propexo(
