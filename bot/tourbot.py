@@ -40,7 +40,7 @@ from bot.store import (
 from bot.time.clock import Clock, system_clock
 from bot.time.resolve import ResolvedTime, describe, resolve_time, short_when, warm_up
 from bot.time.zones import TourZone, tour_zone
-from bot.understand import read_request
+from bot.understand import prepare_communities, read_request
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class Tourbot:
         if propexo.gate is None:  # every request counts against the budget all instances share
             propexo.gate = SharedBudget(store, self.policy.rate_limit)
         integration_id = settings.propexo_integration_id
-        self.community_list = CommunityList(store, integration_id)
+        self.community_list = CommunityList(store, integration_id, prepare_communities)
         self.sync = PortfolioSync(
             store,
             propexo,

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 
 from bot.store import KnownCommunity, Store
 
@@ -15,9 +16,17 @@ FRESH_FOR = 30.0  # seconds the copy in memory is used before the store's is rea
 
 
 class CommunityList:
-    def __init__(self, store: Store, integration_id: str | None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        integration_id: str | None,
+        prepare: Callable[[tuple[tuple[str, str], ...]], None] | None = None,
+    ) -> None:
+        """`prepare`: work out what readers of the (id, name) pairs need, in a thread, each
+        time they change (the reader's index of names), so no request pays for it."""
         self.store = store
         self.integration_id = integration_id or ""
+        self._prepare = prepare
         self._known: list[KnownCommunity] = []
         # Worked out once per read, not per message: the reader's (id, name) pairs, names by id.
         self._pairs: tuple[tuple[str, str], ...] = ()
@@ -62,8 +71,14 @@ class CommunityList:
             logger.warning("communities unavailable from the store: %s", exc)
             found = self._known
         else:
+            pairs = tuple((c.id, c.name) for c in found if c.name)
+            if pairs == self._pairs:
+                pairs = self._pairs  # the same list: known to readers by its identity
+            elif self._prepare is not None:
+                with contextlib.suppress(Exception):  # a reader that needs it does it then
+                    await asyncio.to_thread(self._prepare, pairs)
             self._known = found
-            self._pairs = tuple((c.id, c.name) for c in found if c.name)
+            self._pairs = pairs
             self._names = dict(self._pairs)
         self._read_at = time.monotonic()
         self.loaded.set()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.booking.form import FIELD_LABELS
 from bot.booking.text import visible
-from bot.understand.community import take_community
+from bot.understand.community import prepare_communities, take_community
 from bot.understand.contact import take_contacts, take_unreadable, unreadable
 from bot.understand.lead_email import read_lead_email, take_spent_labels
 from bot.understand.message import FormValues, LeftOut, Message
@@ -33,6 +33,7 @@ __all__ = [
     "FormValues",
     "LeftOut",
     "Read",
+    "prepare_communities",
     "read_message",
     "read_request",
     "unreadable_contacts",
