@@ -87,6 +87,9 @@ def database_url(raw: str) -> URL:
     return url
 
 
+POOL_SIZE, POOL_OVERFLOW = 20, 10  # PostgreSQL connections kept, and opened past them at most
+
+
 def engine_for(url: str, *, connect_args: Mapping[str, Any] | None = None) -> AsyncEngine:
     """An engine for a DATABASE_URL (see `database_url`); `connect_args` go to the driver."""
     parsed = database_url(url)
@@ -94,6 +97,10 @@ def engine_for(url: str, *, connect_args: Mapping[str, Any] | None = None) -> As
     options: dict[str, Any] = {"connect_args": dict(connect_args or {}), "hide_parameters": True}
     if parsed.get_backend_name() == "postgresql":
         options["pool_pre_ping"] = True  # survive the server closing idle connections
+        # Kept open for bursts (ten searches and a few bookings at once): a connection opened
+        # past the pool is closed again when returned, and opening one costs a handshake and
+        # every prepared statement again.
+        options["pool_size"], options["max_overflow"] = POOL_SIZE, POOL_OVERFLOW
     elif _is_memory(parsed):
         # An in-memory database lives and dies with its connection: share exactly one.
         options["poolclass"] = StaticPool

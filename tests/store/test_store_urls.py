@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import AsyncAdaptedQueuePool, StaticPool
 
@@ -131,3 +131,23 @@ async def test_postgres_url_forms_connect() -> None:
         raw = url.set(drivername=scheme).render_as_string(hide_password=False)
         async with Store.from_url(raw) as store, store.engine.connect() as connection:
             assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+
+
+async def test_a_burst_of_readers_on_postgres_reuses_the_connections_kept() -> None:
+    opened = 0
+
+    def count(*_: object) -> None:
+        nonlocal opened
+        opened += 1
+
+    async def look(store: Store) -> None:
+        async with store.engine.connect() as connection:
+            await connection.execute(text("SELECT pg_sleep(0.05)"))
+
+    async with Store.from_url(await reachable_postgres()) as store:
+        event.listen(store.engine.sync_engine, "connect", count)
+        await asyncio.gather(*(look(store) for _ in range(15)))  # ten searches and a few more
+        first = opened
+        await asyncio.gather(*(look(store) for _ in range(15)))
+    assert first == 15
+    assert opened == first  # a burst like the last opens none: each costs a handshake
