@@ -48,7 +48,7 @@ class _Index:
     seen: dict[str, dict[int, bool]] = field(default_factory=dict, compare=False, repr=False)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)  # thousands of names take megabytes: the list in use, and the one before
 def _index(communities: tuple[tuple[str, str], ...]) -> _Index:
     known = []
     exact: dict[str, set[int]] = {}
