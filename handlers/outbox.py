@@ -16,6 +16,8 @@ All of this runs after the ack, in a task of its own per channel.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import weakref
 from collections import OrderedDict, deque
@@ -96,7 +98,7 @@ class Outbox:
         self.rate = rate
         self.burst = burst
         self._channels: dict[str, _Channel] = {}
-        self._shown: OrderedDict[tuple[str, str], Message] = OrderedDict()
+        self._shown: OrderedDict[tuple[str, str], bytes] = OrderedDict()  # what each shows
 
     def post(
         self,
@@ -142,7 +144,7 @@ class Outbox:
         queue = self._channel(channel)
         self._drop_edit(channel, queue, ts)
         done = _future()
-        if self._shown.get((channel, ts)) == said:
+        if self._shown.get((channel, ts)) == _digest(said):
             done.set_result(None)
             return done
         item = _Item(client, said, lane, done, ts=ts)
@@ -251,10 +253,17 @@ class Outbox:
         item.done.set_exception(exc)
 
     def _remember(self, channel: str, ts: str, said: Message) -> None:
-        self._shown[(channel, ts)] = said
+        self._shown[(channel, ts)] = _digest(said)
         self._shown.move_to_end((channel, ts))
         while len(self._shown) > REMEMBERED:
             self._shown.popitem(last=False)
+
+
+def _digest(said: Message) -> bytes:
+    """What a message shows, in 16 bytes: ten thousand of them are kept, not the messages (a
+    booking's blocks are kilobytes)."""
+    shown = json.dumps([said.text, said.blocks], sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(shown.encode(), digest_size=16).digest()
 
 
 async def _call(channel: str, item: _Item) -> str | None:
