@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 
 from bot.understand.message import Message
-from bot.understand.scan import Anchored, folded, lowered
+from bot.understand.scan import Anchored, lowered
 from bot.understand.wish_fields import (
     DIGITS,
     Cued,
@@ -249,9 +249,7 @@ def take_budget(message: Message) -> None:
 def _hide_other_money(message: Message) -> None:
     """Income, current rent, deposits: money that is not the budget, kept for the notes."""
     lower = lowered(message.search)
-    spans = [
-        m.span() for m in _NOT_BUDGET_ANCHORED.finditer(message.search, folded(message.search))
-    ]
+    spans = [m.span() for m in _NOT_BUDGET_ANCHORED.finditer(message.search, lower)]
     for words, pattern in _NOT_BUDGET_AFTER:
         if any(word in lower for word in words):
             spans += [m.span() for m in pattern.finditer(message.search)]

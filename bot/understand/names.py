@@ -14,7 +14,7 @@ from typing import Literal
 
 from bot.booking.form import NAME_MAX
 from bot.understand.message import Message
-from bot.understand.scan import Anchored, folded, may_hold
+from bot.understand.scan import Anchored, may_hold
 
 _STOP = frozenset(
     """
@@ -518,8 +518,8 @@ def _before_a_verb(text: str, not_names: frozenset[str]) -> tuple[str, str] | No
 
 
 def _before(text: str) -> Iterator[re.Match[str]]:
-    """`_BEFORE.finditer(text)`, tried only where `folded` text starts one of its words."""
-    return _BEFORE_STARTS.finditer(text, folded(text))
+    """`_BEFORE.finditer(text)`, tried only where one of its words starts."""
+    return _BEFORE_STARTS.finditer(text)
 
 
 def _companion(text: str, start: int) -> bool:

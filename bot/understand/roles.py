@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.understand.names import is_name
-from bot.understand.scan import Anchored, fold, folded, may_hold
+from bot.understand.scan import Anchored, fold, may_hold
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,7 @@ def _with_named(text: str, people: list[Person]) -> list[Person]:
     """`people`, and those the message names by no role: the one a tour is booked for ("booking
     for Sam Ng"), one who comes along ("Ava might come too")."""
     named: list[Person] = []
-    for m in _BOOKED_FOR_ANCHORED.finditer(text, folded(text)):
+    for m in _BOOKED_FOR_ANCHORED.finditer(text):
         if found := _name_at(text, m.start("name"), len(text), whole=False):
             named.append(Person(found[0], found[1], "", "", found[2], True, False))
     for m in (

@@ -29,9 +29,14 @@ class Anchored:
     def finditer(
         self, text: str, lower: str | None = None, start: int = 0, end: int | None = None
     ) -> Iterator[re.Match[str]]:
-        """As `pattern.finditer(text, start, end)`; `lower` is `text.lower()` if known."""
+        """As `pattern.finditer(text, start, end)`; `lower` is `text.lower()` if known. A
+        case-insensitive pattern reads text that is not ASCII folded, whatever `lower` is: the
+        engine matches "ſ" to "s", which lower case keeps."""
         end = len(text) if end is None else end
-        lower = lowered(text) if lower is None else lower
+        if self.pattern.flags & re.IGNORECASE:
+            lower = fold(text) if lower is None or not text.isascii() else lower
+        elif lower is None:
+            lower = lowered(text)
         if len(lower) != len(text):  # a letter whose lower case is longer: read it all
             yield from self.pattern.finditer(text, start, end)
             return

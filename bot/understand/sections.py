@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from bot.understand.emails import EMAIL
 from bot.understand.phones import PHONE
-from bot.understand.scan import Anchored, fold
+from bot.understand.scan import Anchored
 
 # Who wrote a part: the prospect; one of the team (a note, a forward, a reply to the prospect);
 # someone writing for the prospect (a parent, a friend, a relocation consultant); a business.
@@ -129,9 +129,7 @@ def split(text: str, phones: list[tuple[int, int]]) -> list[Section]:
         _sign_off(text, section)
         body = text[section.body : section.end]
         lower = body.lower()  # a word each phrase needs: long messages are read faster
-        section.stale = _any_in(lower, _STALE_WORDS) and bool(
-            _STALE_ANCHORED.search(body, fold(body))
-        )
+        section.stale = _any_in(lower, _STALE_WORDS) and bool(_STALE_ANCHORED.search(body, lower))
         section.work = _any_in(lower, ("work", "office")) and bool(_WORK_LINE.search(body))
         section.confirmed = "this number" in lower or "calling" in lower or "from" in lower
         section.confirmed = section.confirmed and bool(_CONFIRMED.search(body))

@@ -21,7 +21,7 @@ from bot.time.words import (
     read_phrase,
 )
 from bot.understand.message import Message
-from bot.understand.scan import Anchored, fold, folded, may_hold, starts_finder
+from bot.understand.scan import Anchored, folded, may_hold, starts_finder
 
 # Where one thought ends: a sentence, a line, a field separator, a dash between clauses. Each
 # branch opens with its character, so the engine skips to them ("Dr." is looked behind after).
@@ -229,11 +229,7 @@ def _in_clause(text: str, start: int, end: int, quote_from: int, found: _Found) 
     parts: list[tuple[int, int]] = []
     at = 0
     # Split only where the writer turns: "Saturday, December 5th at 10" is one time.
-    if (
-        _DECLINED_ANCHORED.search(clause, fold(clause))
-        or _CHANGE.search(clause)
-        or _INSTEAD_OF.search(clause)
-    ):
+    if _DECLINED_ANCHORED.search(clause) or _CHANGE.search(clause) or _INSTEAD_OF.search(clause):
         for m in _TURN.finditer(clause):
             parts.append((at, m.start()))
             at = m.start() if m.group(0) != "," else m.end()
@@ -242,7 +238,7 @@ def _in_clause(text: str, start: int, end: int, quote_from: int, found: _Found) 
     for a, b in parts:
         piece = clause[a:b]
         reading = read_phrase(piece)
-        declined = declined_next or bool(_DECLINED_ANCHORED.search(piece, fold(piece)))
+        declined = declined_next or bool(_DECLINED_ANCHORED.search(piece))
         declined_next = bool(_INSTEAD_OF.search(piece))  # "3:30 instead of 2": the 2 is out
         if not (reading.days or reading.times or reading.past):
             continue

@@ -12,7 +12,7 @@ import re
 from bot.booking.form import TOUR_TIME_MAX
 from bot.time.words import normalise
 from bot.understand.message import Message
-from bot.understand.scan import Anchored, lowered
+from bot.understand.scan import Anchored, folded
 from bot.understand.time_choice import candidates, choose
 
 TIME_WORDS_MAX = 120  # time words scattered over a page: not sure
@@ -193,7 +193,7 @@ NOT_THE_TOUR = [
 def take_tour_time(message: Message) -> None:
     for pattern, cues in NOT_THE_TOUR:
         search = message.search
-        lower = lowered(search)
+        lower = folded(search)  # as IGNORECASE reads it: "ſtart" holds the cue "start"
         if any(cue in lower for cue in cues):
             hidden = (
                 pattern.finditer(search, lower)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 
 from bot.understand.message import Message
-from bot.understand.scan import Anchored, choice, folded, lowered
+from bot.understand.scan import Anchored, choice, lowered
 
 # Label words by the field their value holds, besides those lead_email knows.
 _LABEL_WORDS = {
@@ -209,8 +209,7 @@ class Cued:
         if any(word in lower for word in self.words):
             end = len(text) if end is None else end
             found = (
-                # Folded: what IGNORECASE matches to a start's letter ("ſ" to "s") is that letter.
-                self._anchored.finditer(text, self._folded(text, lower), start, end)
+                self._anchored.finditer(text, lower, start, end)
                 if self._anchored
                 else self.pattern.finditer(text, start, end)
             )
@@ -218,9 +217,6 @@ class Cued:
                 if count == MENTIONS_MAX:
                     raise TooMany(self.pattern.pattern[:40])
                 yield m
-
-    def _folded(self, text: str, lower: str) -> str:
-        return folded(text) if self.pattern.flags & re.IGNORECASE else lower
 
 
 DIGITS = tuple("0123456789")

@@ -401,3 +401,9 @@ def test_a_message_written_with_letters_matched_as_ascii_ones_is_read_without_er
     assert read_message("Roommate: Tasha\nmy MOMſ phone is 555-201-7788").values
     date = read_message("Move-in: the FİFTEENTH of March").values["move_in_date"]
     assert date == read_message("Move-in: the fifteenth of March").values["move_in_date"]
+
+
+def test_a_day_that_is_not_the_tour_is_set_aside_however_its_letters_are_written() -> None:
+    for start in ("start", "ſtart", "START", "ſTART"):
+        text = f"Jane Doe jane@example.com\n{start} date at work Jan 4\ntour tomorrow at 3pm"
+        assert read_message(text).values.get("tour_time") == "tomorrow at 3pm", start

@@ -52,6 +52,7 @@ PIECES = [
     "2bd", "1 bedroom or a studio", "2-3 br", "studio or 1bd", "2+ beds", "two bed", "3bd2ba",
     "2b2b", "2x2", "wants 2/2", "2/2 unit", "1 recámara", "dos habitaciones", "4 bedrooms and up",
     "$1,900 2br", "#2 bed", "efficiency", "one-bed", "1, 2 or 3 bedrooms",
+    "ſtart date at work Jan 4", "ſelf-guided", "call İt a day", "ASKED for Tom",
     "booking for Sam Ng", "Calling on behalf of Ann Lee", "set up a tour for my resident, Sam",
     "E-mailed for Bo Li", "reaching out for Ana", "asked for Tom", "texted for Pat Oh",
     "Scheduling a showing for Kim", "arranged a visit for our daughter named Zoe", "WRITING FOR Al",
