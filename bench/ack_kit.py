@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -259,6 +259,15 @@ class Server:
             return self.log.read_text(errors="replace").count(word)
         except OSError:
             return 0
+
+
+def keep_logs(folder: Path | None, logs: Iterable[Path]) -> None:
+    """Copy the bots' logs into `folder` (`--logs`), past the run's temporary directory."""
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for log in logs:
+        (folder / log.name).write_bytes(log.read_bytes())
 
 
 def server_env(slack: SlackStandIn, sim: SimulatorServer, workdir: Path) -> dict[str, str]:

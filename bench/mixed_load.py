@@ -37,7 +37,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `tests` is not installed; `bot` is, but use this checkout's
     sys.path.insert(0, str(ROOT))
 
-from ack_kit import SECRET, Body, Sample, Samples, Server, Traffic, sample, server_env  # noqa: E402
+from ack_kit import (  # noqa: E402
+    SECRET,
+    Body,
+    Sample,
+    Samples,
+    Server,
+    Traffic,
+    keep_logs,
+    sample,
+    server_env,
+)
 from load_generator import Answer, LoadGenerator  # noqa: E402
 
 from bot.offline.propexo import SimulatorServer  # noqa: E402
@@ -217,9 +227,7 @@ async def bench(
     finally:
         server.stop()
         sender.close()
-        if LOGS is not None:  # the bot's log, kept past the run's temporary directory
-            LOGS.mkdir(parents=True, exist_ok=True)
-            (LOGS / server.log.name).write_bytes(server.log.read_bytes())
+        keep_logs(LOGS, [server.log])
     return run
 
 

@@ -39,7 +39,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ack_kit import SECRET, Sample, Samples, Server, Traffic, sample, server_env  # noqa: E402
+from ack_kit import (  # noqa: E402
+    SECRET,
+    Sample,
+    Samples,
+    Server,
+    Traffic,
+    keep_logs,
+    sample,
+    server_env,
+)
 from load_generator import Answer, LoadGenerator  # noqa: E402
 from mixed_load import database_url  # noqa: E402
 
@@ -306,10 +315,7 @@ async def bench(
     finally:
         server.stop()
         sender.close()
-        if LOGS is not None:  # the bots' logs, kept past the run's temporary directory
-            LOGS.mkdir(parents=True, exist_ok=True)
-            for log in workdir.glob("*.log"):
-                (LOGS / log.name).write_bytes(log.read_bytes())
+        keep_logs(LOGS, workdir.glob("*.log"))
     return run
 
 
