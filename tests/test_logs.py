@@ -34,6 +34,7 @@ from bot.offline.propexo import SimulatorServer
 from bot.offline.slack import DEFAULT_CHANNEL_ID, SlackStandIn
 from bot.propexo.errors import PropexoRejected
 from tests.harness import SIGNING_SECRET, running_bot
+from tests.timing import quickest
 
 KEY = "pxo_live_9f8e7d6c5b4a"
 redact = Redactor([KEY]).text
@@ -215,9 +216,7 @@ MEGABYTE = 1_000_000
 @pytest.mark.parametrize("unit", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_a_megabyte_of_hostile_text_is_redacted_in_linear_time(unit: str) -> None:
     text = (unit * (MEGABYTE // len(unit) + 1))[:MEGABYTE]
-    started = time.perf_counter()
-    redact(text)
-    took = time.perf_counter() - started
+    took = quickest(lambda: redact(text), under=3.0)
     assert took < 3.0, f"{took:.2f} s for a megabyte"
 
 
