@@ -21,6 +21,11 @@ _WORD_FIXES = {
         "tomorrow",
     ),
     **dict.fromkeys("yday yest ystrdy yesterdy yesteday yesturday yestarday".split(), "yesterday"),
+    **dict.fromkeys("wk wek".split(), "week"),
+    **dict.fromkeys("wks weks".split(), "weeks"),
+    **dict.fromkeys("wknd wkend wkd".split(), "weekend"),
+    "lst": "last",
+    "ytd": "yesterday",  # as agents text it; "year to date" says no tour time
     "tonite": "tonight",
     "2nite": "tonight",
     "nite": "night",

@@ -208,7 +208,16 @@ _PAST = re.compile(
     r"|(?:this\s+|the\s+)?past\s+(?:" + _WD[1:-1] + r"|week(?:end)?|few\s+days|month)"
     r"|previous\s+(?:" + _WD[1:-1] + r"|day|night|week(?:end)?|month)"
     r"|the\s+other\s+day|earlier\s+(?:today|tonight|this\s+(?:morning|afternoon|evening|week))"
-    r"|(?:" + _COUNT + r"\s+)?(?:days?|weeks?|hours?|hrs?|minutes?|mins?|months?)\s+ago"
+    r"|(?:the\s+)?(?:" + _WD[1:-1] + r"|week(?:end)?|day)\s+before\s+last"
+    # British order: "thursday last", "friday gone", "saturday just been", "tuesday past"
+    r"|" + _WD + r"\s+(?:last\b(?!\s+(?:day|minute|thing|one|slot|tour)\b)"
+    r"|(?:just\s+)?(?:gone|passed)|just\s+been|past\b(?!\s+(?:\d|noon|mid|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|half|quarter)))"
+    r"|(?:this\s+)?(?:just\s+)?passed\s+" + _WD + r"|(?:the\s+)?prior\s+" + _WD
+    + r"|" + _WD + r"\s+prior\b(?!\s+to\b)|earlier\s+in\s+the\s+(?:day|week|month)"
+    r"|(?:a\s+)?(?:while|bit)\s+(?:ago|back)"
+    r"|(?:(?:a\s+)?(?:few|couple)(?:\s+of)?\s+|" + _COUNT + r"\s+)?"
+    r"(?:days?|weeks?|fortnights?|hours?|hrs?|minutes?|mins?|months?)\s+(?:ago|back(?!\s+to\b))"
     r"|ago)\b"
 )  # fmt: skip
 # "The last friday of the month", "the first monday in january": a calendar question, not a day.
@@ -315,7 +324,20 @@ _PERIOD = re.compile(
 # A pattern runs only on text that holds one of its cues.
 _CUES: dict[re.Pattern[str], tuple[str, ...]] = {
     _NTH_WEEKDAY: (" of", " in"),
-    _PAST: ("yesterday", "last", "past", "previous", "other day", "earlier", "ago"),
+    _PAST: (
+        "yesterday",
+        "last",
+        "past",
+        "previous",
+        "other day",
+        "earlier",
+        "ago",
+        "back",
+        "gone",
+        "passed",
+        "been",
+        "prior",
+    ),
     _DURATION: ("in ",),
     _DURATION_FROM_NOW: ("from now",),
     _RELATIVE[0][0]: ("after tomorrow",),

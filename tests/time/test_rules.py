@@ -64,18 +64,36 @@ FORWARD = st.builds(
     st.sampled_from(["at", "", "around", "@"]),
     st.sampled_from(["3pm", "10:30am", "4", "noon", "2-3pm", "quarter past nine", "16.45"]),
 )  # fmt: skip
-BACKWARD = [
-    "last thursday", "last nite", "last night", "yest", "yday", "yesterday", "this past monday",
-    "past friday", "previous wednesday", "last week friday", "friday last week", "last week",
-    "earlier today", "3 days ago", "an hour ago", "two weeks ago", "the day before yesterday",
-    "the other day", "last weekend", "last month", "earlier this week", "ago",
+BACKWARD_WORDS = [
+    "last nite", "last night", "yest", "yday", "yesterday", "ytd", "last week", "earlier today",
+    "the day before yesterday", "the other day", "last weekend", "last month", "earlier this week",
+    "earlier in the week", "a while back", "ago", "the week before last", "the night before last",
 ]  # fmt: skip
+# A weekday as agents type it, in every order that points back (British ones too).
+WEEKDAY_SPELLINGS = ["thursday", "thurs", "thu", "fri", "Friday", "sat", "tues", "weds", "mon"]
+BACKWARD_DAY_FORMS = [
+    "last {}", "lst {}", "this past {}", "past {}", "previous {}", "the prior {}", "{} prior",
+    "{} last", "{} gone", "{} just gone", "{} just been", "{} before last", "the {} before last",
+    "{} last week", "last week {}", "last wk {}", "{} of last week", "this passed {}",
+]  # fmt: skip
+COUNTS = ["2", "3", "10", "a", "an", "one", "two", "a few", "few", "couple", "a couple of"]
+UNITS = ["days", "day", "weeks", "wks", "fortnight", "hours", "hrs", "mins", "months"]
+BACKWARD = st.one_of(
+    st.sampled_from(BACKWARD_WORDS),
+    st.builds(str.format, st.sampled_from(BACKWARD_DAY_FORMS), st.sampled_from(WEEKDAY_SPELLINGS)),
+    st.builds(
+        "{} {} {}".format,
+        st.sampled_from(COUNTS),
+        st.sampled_from(UNITS),
+        st.sampled_from(["ago", "back"]),
+    ),
+)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     phrase=FORWARD,
-    backward=st.sampled_from(BACKWARD),
+    backward=BACKWARD,
     at=st.integers(0, 10),
     zone=st.sampled_from(ZONES),
     day_first=st.booleans(),
