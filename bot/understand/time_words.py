@@ -70,12 +70,19 @@ _NOT_THE_TOUR = [
     ),
     (
         re.compile(
-            r"(?i)\b(?:called|emailed|texted|messaged|reached\s+out|came\s+in|stopped\s+by"
-            r"|walked\s+in|walk-?in|spoke|talked|left\s+(?:a\s+)?(?:vm|voicemail|message))\b"
+            r"(?i)\b(?:called|emailed|texted|messaged|reached\s+out|came\s+(?:in|by)|stopped\s+by"
+            r"|walked\s+in|walk-?in|spoke|talked|left\s+(?:a\s+)?(?:vm|voicemail|message)|toured"
+            r"|visited|saw|seen|viewed|looked\s+at|(?:was|were)\s+here|applied|[ie]nquired)\b"
             r"(?:\s+[a-z']+){0,3}?\s+(?:this\s+(?:morning|afternoon|evening)|today|yesterday"
-            r"|earlier|last\s+night)\b"
+            r"|earlier|last\s+(?:night|week(?:end)?|wk|month|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)"
+            r"|the\s+other\s+day|(?:this\s+)?past\s+(?:week(?:end)?|(?:mon|tue|wed|thu|fri|sat|sun)"
+            r"[a-z]*)|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+(?:last|(?:just\s+)?gone)"
+            r"|(?:a\s+)?(?:while|bit)\s+(?:ago|back)|(?:\d{1,2}|an?|one|two|three|four|few|a\s+few"
+            r"|(?:a\s+)?couple(?:\s+of)?)\s+(?:days?|weeks?|wks?|months?|fortnights?)\s+(?:ago|back))\b"
+            # and the hour it happened at: "toured last thursday at 4" asks for no tour at 4
+            r"(?:\s+(?:at|@|around|about)?\s*(?:\d{1,2}(?::\d\d)?(?:\s*[ap]\.?m\b\.?)?|noon)\b)?"
         ),
-        ("this", "today", "yesterday", "earlier", "last"),
+        ("this", "today", "yesterday", "earlier", "last", "other", "past", "gone", "ago", "back"),
     ),
     (_CALL_BACK, ("call", "text", "ring", "phone", "email", "follow", "get back")),
     # A day in someone's life, not the tour's: "10/12 is her birthday", "start date at work Jan 4".
@@ -174,7 +181,8 @@ _STARTS: list[tuple[str, ...] | None] = [
     ("lease",),
     ("good", "happy", "have", "great", "nice"),
     ("called", "emailed", "texted", "messaged", "reached", "came", "stopped", "walk", "spoke",
-     "talked", "left"),
+     "talked", "left", "toured", "visited", "saw", "seen", "viewed", "looked", "was", "were",
+     "applied", "inquired", "enquired"),
     ("call", "text", "ring", "phone", "email", "follow", "get"),
     ("due", "start", "first", "closing", *_DIGITS, *_MONTHS),
     None,

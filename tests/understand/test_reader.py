@@ -296,6 +296,30 @@ def test_times_that_are_not_the_tours(text: str, notes: str | None) -> None:
     assert values.get("notes") == notes
 
 
+# A visit or a call that happened: its day and hour are the past, never the tour's.
+PAST_EVENTS = ["toured", "she toured", "saw it", "saw the place", "came by", "was here", "called",
+               "visited"]  # fmt: skip
+WHEN_PAST = ["last week", "last thursday", "last thurs at 4", "3 weeks back", "a while ago",
+             "2 wks ago at 11am", "the other day", "friday gone", "this past sat",
+             "yesterday at 5"]  # fmt: skip
+
+
+@pytest.mark.parametrize("when", WHEN_PAST)
+@pytest.mark.parametrize("event", PAST_EVENTS)
+def test_a_visit_in_the_past_is_a_note_and_the_wish_is_the_tour(event: str, when: str) -> None:
+    text = f"Jane Doe jane@example.com {event} {when}, wants a second look fri 3pm"
+    values = read_request(text)
+    assert values["tour_time"] == "fri 3pm", text
+    assert f"{event} {when}" in values["notes"]
+    alone = read_request(f"Jane Doe jane@example.com {event} {when}")
+    said = alone.get("tour_time")
+    wednesday = datetime(2026, 11, 25, 10, tzinfo=ZoneInfo("America/New_York"))
+    assert said is None or resolve_time(said, zone="America/New_York", now=wednesday).status in (
+        "ask",
+        "reject",
+    ), (text, said)
+
+
 @pytest.mark.parametrize(
     ("text", "unreadable"),
     [
