@@ -123,6 +123,12 @@ def _resolve(
     if reading.options and (len(reading.days) > 1 or len(reading.times) > 1):
         raise _Answer("ask", f"“{reading.words}” offers more than one; which one?")
     written = _one_zone(reading.zones)
+    if written is None and reading.whose_clock:
+        raise _Answer(
+            "ask",
+            f"Which time zone is “{reading.whose_clock[0]}”? Write it with the time, like "
+            "“7pm ET” or “7pm London time”.",
+        )
     if reading.duration_minutes is not None:
         if reading.days or reading.times:
             raise _Answer(

@@ -16,6 +16,7 @@ from typing import Literal
 from zoneinfo import available_timezones
 
 from bot.time.holidays import HOLIDAY
+from bot.time.places import place_zones
 from bot.time.vocabulary import (
     NUMBER_WORDS,
     WEEKDAYS,
@@ -135,6 +136,7 @@ class Reading:
     unsure: list[str] = field(default_factory=list)  # a day only a calendar can tell
     options: bool = False  # "tuesday or 12/15": choices offered, even ones that agree
     negated: list[str] = field(default_factory=list)  # days written after "not": "not this friday"
+    whose_clock: list[str] = field(default_factory=list)  # "her time": a clock of no known zone
     words: str = ""  # the stretch of the (normalised) text that holds all of the above
 
     @property
@@ -441,11 +443,25 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
 
 def _read_zones(t: _Text, reading: Reading) -> None:
     """A zone written anywhere in the phrase counts ("3pm tomorrow EST", "PT: fri 2pm"); a word
-    that is also an ordinary word ("central", "ct") only beside the day or time it qualifies."""
+    that is also an ordinary word ("central", "ct"), a place or a person's clock ("london time",
+    "her time") only beside the day or time it qualifies."""
+    placed: list[WrittenZone] = []
+    taken: set[str] = set()  # a zone written again changes nothing: a page of them is not read
+    for place in place_zones(t.text):  # "7pm london time", "3pm her time"
+        if place.text in taken or not (
+            t.free(place.start, place.end) and t.qualifies(place.start, place.end)
+        ):
+            continue
+        taken.add(place.text)
+        t.claim(place.start, place.end)
+        if place.zone:
+            placed.append(WrittenZone(place.zone, None, place.text))
+        else:
+            reading.whose_clock.append(place.text)
     found: list[tuple[re.Match[str], str, Season | None]] = []
     for m in _ZONE_WORD.finditer(t.text):
         word = m.group(1)
-        if not t.free(*m.span()):
+        if word in taken or not t.free(*m.span()):
             continue
         after_zone = bool(found) and _OR.fullmatch(t.text, found[-1][0].end(), m.start())
         if word in ZONE_WORDS_NEAR_A_TIME and not (t.qualifies(*m.span()) or after_zone):
@@ -453,12 +469,14 @@ def _read_zones(t: _Text, reading: Reading) -> None:
         if word == "z" and not (m.start() > 0 and t.text[m.start() - 1].isdigit()):
             continue  # "15:00z" only
         found.append((m, *ZONE_WORDS[word]))
+        taken.add(word)
     for m in _IANA.finditer(t.text):
         if zone := _zone_names().get(m.group(1)):
             found.append((m, zone, None))
     for m, zone, season in found:
         t.claim(*m.span())
         reading.zones.append(WrittenZone(zone, season, m.group(0)))
+    reading.zones.extend(placed)
 
 
 def _period(word: str) -> Period:

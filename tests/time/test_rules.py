@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.time.places import ALSO_PEOPLE, places
 from bot.time.resolve import ResolvedTime, resolve_time, short_when
 
 TABLE = Path(__file__).parents[1] / "data" / "time-rules.tsv"
@@ -164,7 +165,9 @@ PIECES = st.tuples(
     st.sampled_from(["at 3pm", "3pm", "at 10:30", "11am", "noon", "at 4", "2-3pm"]),
 ).flatmap(lambda p: st.permutations(list(p)))
 ANYWHERE = ["EST", "PST", "CDT", "MST", "UTC", "GMT", "Europe/London", "pacific time", "(PST)"]
-BESIDE_A_TIME = ["PT", "ET", "CT", "MT", "pacific", "eastern", "central", "(PT)"]
+BESIDE_A_TIME = ["PT", "ET", "CT", "MT", "pacific", "eastern", "central", "(PT)", "london time",
+                 "nyc time", "Madrid time", "(LA time)", "salt lake city time",
+                 "são paulo time"]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)
@@ -195,6 +198,45 @@ def test_a_zone_word_that_is_also_a_plain_word_counts_after_any_piece(
         elsewhere = "Pacific/Kiritimati" if tour_zone != "Pacific/Kiritimati" else "Asia/Tokyo"
         assert results[0].starts_at == resolve_time(texts[-1], zone=elsewhere, now=NOW).starts_at
         assert alone.status in ("ok", "confirm", "ask", "reject")
+
+
+def test_every_city_written_with_time_is_read_on_its_own_clock() -> None:
+    """ "3pm tomorrow madrid time": a place of the zone database is its zone ("tomorrow" too),
+    whatever the tour's zone; a city that is also a person's name ("Victoria time") is asked."""
+    assert len(places()) > 400
+    for city, zone_name in sorted(places().items()):
+        text = f"3pm tomorrow {city} time"
+        r = resolve_time(text, zone="Pacific/Kiritimati", now=NOW)
+        if city in ALSO_PEOPLE:
+            assert r.status == "ask" and r.reason and f"{city} time" in r.reason, (text, r)
+            continue
+        there = resolve_time("3pm tomorrow", zone=zone_name, now=NOW)
+        assert r.starts_at == there.starts_at is not None, (text, r, there)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pieces=PIECES,
+    whose=st.sampled_from(["her time", "his time", "their time", "in her time zone",
+                           "the client's time", "(her time)", "my time", "her local time"]),
+    at=st.integers(0, 2),
+)  # fmt: skip
+def test_a_persons_clock_is_asked_about_never_read_in_the_tours_zone(
+    pieces: list[str], whose: str, at: int
+) -> None:
+    text = " ".join([*pieces[:at], whose, *pieces[at:]]) if at else f"{' '.join(pieces)} {whose}"
+    r = resolve_time(text, zone="America/New_York", now=NOW)
+    assert r.status in ("ask", "reject") and r.starts_at is None, (text, r)
+    # with a zone written too, that zone is the clock
+    assert resolve_time(f"{text} PT", zone="America/New_York", now=NOW).starts_at == (
+        resolve_time(" ".join(pieces), zone="America/Los_Angeles", now=NOW).starts_at
+    )
+
+
+def test_time_words_that_name_no_clock_change_nothing() -> None:
+    for text in ("thanks for your time, fri 3pm", "fri 3pm, take your time", "fri 3pm, any time",
+                 "fri 3pm your time", "fri at 3 our time", "fri 3pm local time"):  # fmt: skip
+        assert resolve_time(text, zone="America/New_York", now=NOW).status == "ok", text
 
 
 def _transitions(zone: ZoneInfo, year: int) -> list[datetime]:
