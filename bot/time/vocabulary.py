@@ -55,6 +55,36 @@ NUMBER_WORDS = {
     "couple": 2, "a couple of": 2, "few": 3, "a few": 3,
 }  # fmt: skip
 
+
+# A count of days or minutes; bounded and anchored, so a page of digits is read in linear time.
+COUNT = (
+    r"((?<![\d.])\d{1,4}(?:\.\d{1,2})?|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")"
+)
+WEEKDAY = "(" + "|".join(WEEKDAYS) + ")"
+
+# Words that point backwards. Found first, so "last thursday" is never read as a Thursday ahead.
+BACKWARD = re.compile(
+    r"\b(?:(?:the\s+)?day\s+before\s+yesterday|night\s+before\s+last|yesterday"
+    r"|last\s+(?:night|evening|morning|afternoon|weekend|month|year|" + WEEKDAY[1:-1]
+    + r"|week(?!\s+of\b)(?:\s+(?:on\s+)?" + WEEKDAY + r")?)"
+    r"|(?:this\s+|the\s+)?past\s+(?:" + WEEKDAY[1:-1] + r"|week(?:end)?|few\s+days|month)"
+    r"|previous\s+(?:" + WEEKDAY[1:-1] + r"|day|night|week(?:end)?|month)"
+    r"|the\s+other\s+day|earlier\s+(?:today|tonight|this\s+(?:morning|afternoon|evening|week))"
+    r"|(?:the\s+)?(?:" + WEEKDAY[1:-1] + r"|week(?:end)?|day)\s+before\s+last"
+    # British order: "thursday last", "friday gone", "saturday just been", "tuesday past"
+    r"|" + WEEKDAY + r"\s+(?:last\b(?!\s+(?:day|minute|thing|one|slot|tour)\b)"
+    r"|(?:just\s+)?(?:gone|passed)|just\s+been|past\b(?!\s+(?:\d|noon|mid|one|two|three|four|five"
+    r"|six|seven|eight|nine|ten|eleven|twelve|half|quarter)))"
+    r"|(?:this\s+)?(?:just\s+)?passed\s+" + WEEKDAY + r"|(?:the\s+)?prior\s+" + WEEKDAY
+    + r"|" + WEEKDAY + r"\s+prior\b(?!\s+to\b)|earlier\s+in\s+the\s+(?:day|week|month)"
+    r"|(?:a\s+)?(?:while|bit)\s+(?:ago|back)"
+    r"|(?:(?:a\s+)?(?:few|couple)(?:\s+of)?\s+|" + COUNT + r"\s+)?"
+    r"(?:days?|weeks?|fortnights?|hours?|hrs?|minutes?|mins?|months?)\s+(?:ago|back(?!\s+to\b))"
+    r"|ago)\b"
+)  # fmt: skip
+
 # Spelled clocks: the hour of "ten thirty", "quarter past nine", "three pm", "at two".
 _HOURS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

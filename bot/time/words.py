@@ -18,7 +18,10 @@ from zoneinfo import available_timezones
 from bot.time.holidays import HOLIDAY
 from bot.time.places import place_zones
 from bot.time.vocabulary import (
+    BACKWARD,
+    COUNT,
     NUMBER_WORDS,
+    WEEKDAY,
     WEEKDAYS,
     ZONE_WORDS,
     ZONE_WORDS_NEAR_A_TIME,
@@ -28,12 +31,7 @@ from bot.time.vocabulary import (
 
 __all__ = ["WEEKDAYS", "ZONE_WORDS", "Reading", "normalise", "read_phrase"]
 
-# A count of days or minutes; bounded and anchored, so a page of digits is read in linear time.
-_COUNT = (
-    r"((?<![\d.])\d{1,4}(?:\.\d{1,2})?|"
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-    + r")"
-)
+_COUNT = COUNT
 _ZONE_WORD = re.compile(
     r"\b(" + "|".join(re.escape(w) for w in sorted(ZONE_WORDS, key=len, reverse=True))
     + r")\b(?:\s+time\b)?"
@@ -55,7 +53,7 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_WD = "(" + "|".join(WEEKDAYS) + ")"
+_WD = WEEKDAY
 # A number followed by one of these is a quantity, not a clock time.
 _NOT_A_TIME = (
     r"(?!\s*(?:/|:\d|%|k\b|\$|st\b|nd\b|rd\b|th\b|br\b|bd\b|bed|bath|ba\b|days?\b|weeks?\b"
@@ -202,26 +200,7 @@ def _count(word: str) -> float:
     return NUMBER_WORDS[word] if word in NUMBER_WORDS else float(word)
 
 
-# Words that point backwards. Found first, so "last thursday" is never read as a Thursday ahead.
-_PAST = re.compile(
-    r"\b(?:(?:the\s+)?day\s+before\s+yesterday|night\s+before\s+last|yesterday"
-    r"|last\s+(?:night|evening|morning|afternoon|weekend|month|year|" + _WD[1:-1]
-    + r"|week(?!\s+of\b)(?:\s+(?:on\s+)?" + _WD + r")?)"
-    r"|(?:this\s+|the\s+)?past\s+(?:" + _WD[1:-1] + r"|week(?:end)?|few\s+days|month)"
-    r"|previous\s+(?:" + _WD[1:-1] + r"|day|night|week(?:end)?|month)"
-    r"|the\s+other\s+day|earlier\s+(?:today|tonight|this\s+(?:morning|afternoon|evening|week))"
-    r"|(?:the\s+)?(?:" + _WD[1:-1] + r"|week(?:end)?|day)\s+before\s+last"
-    # British order: "thursday last", "friday gone", "saturday just been", "tuesday past"
-    r"|" + _WD + r"\s+(?:last\b(?!\s+(?:day|minute|thing|one|slot|tour)\b)"
-    r"|(?:just\s+)?(?:gone|passed)|just\s+been|past\b(?!\s+(?:\d|noon|mid|one|two|three|four|five|six|seven|eight|nine|ten"
-    r"|eleven|twelve|half|quarter)))"
-    r"|(?:this\s+)?(?:just\s+)?passed\s+" + _WD + r"|(?:the\s+)?prior\s+" + _WD
-    + r"|" + _WD + r"\s+prior\b(?!\s+to\b)|earlier\s+in\s+the\s+(?:day|week|month)"
-    r"|(?:a\s+)?(?:while|bit)\s+(?:ago|back)"
-    r"|(?:(?:a\s+)?(?:few|couple)(?:\s+of)?\s+|" + _COUNT + r"\s+)?"
-    r"(?:days?|weeks?|fortnights?|hours?|hrs?|minutes?|mins?|months?)\s+(?:ago|back(?!\s+to\b))"
-    r"|ago)\b"
-)  # fmt: skip
+_PAST = BACKWARD  # found first, so "last thursday" is never read as a Thursday ahead
 # "The last friday of the month", "the first monday in january": a calendar question, not a day.
 _NTH_WEEKDAY = re.compile(
     r"\b(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+"
