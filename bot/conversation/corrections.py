@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from difflib import SequenceMatcher
 
-from bot.understand.names import is_name, split_name
+from bot.understand.name_words import is_name, split_name
 
 NameChange = dict[str, str]  # "first_name"/"last_name" -> the new value
 

@@ -35,7 +35,7 @@ from bot.conversation.replies import MENTION, is_chatter, shape_of
 from bot.conversation.steps import ONE_NAME
 from bot.conversation.when import TimeContext, merged_time, time_change
 from bot.understand import read_message, read_request, unreadable_contacts
-from bot.understand.names import is_name, split_name
+from bot.understand.name_words import is_name, split_name
 
 __all__ = ["ONE_NAME", "Intent", "Reply", "merged_time", "read_reply", "refusal"]
 

@@ -10,83 +10,30 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from itertools import islice
-from typing import Literal
 
 from bot.booking.form import NAME_MAX
 from bot.understand.message import Message
+from bot.understand.name_words import (
+    COMPANIONS,
+    ONE_WORD,
+    RUN,
+    STOP,
+    TIGHT_RUN,
+    TITLE,
+    TITLE_BEFORE,
+    Mode,
+    W,
+    capital,
+    is_name,
+    name_words,
+    split_name,
+)
 from bot.understand.scan import Anchored, may_hold
 
-_STOP = frozenset(
-    """
-    i'd i'm i'll i've i’d i’m i’ll i’ve reminder request
-    a about above after again all also am an and any anyone apartment apartments apt apts are as
-    asap at available back be because been before being best book booked booking both but by call
-    called calling can cancel cell check checking client come coming community contact could
-    cheers daily dear did do does dog dogs cat cats done each email emailed english evening
-    every everyone fine follow following for from fyi get go going good great had has have having
-    he hello her hers hey hi him his home house how i if in inquiry interested into is it its just
-    know last lead leads lease leasing let like looking lunch mail make may maybe me message
-    mobile more morning most move moving much must my name need needs new next nice night no noon
-    not note notes now of off office ok okay on one only or other our out over own phone please
-    pls plz property prospect quick re regards renter rent request sent she should showing so
-    some spanish speaker still studio such sure team tel text than thank thanks thx that the their
-    them then there these they this those through time to today tomorrow tonight too tour touring
-    tours two under unit units until up urgent us very via viewing virtual visit walk walk-in
-    want wants was we week weekend well were what when where which while who why will with
-    would yes yet you your self guided person video apartment fwd fw subject date sincerely
-    afternoon tmrw tmr tmw tomorow tommorow asap
-    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed weds thu thur thurs
-    fri sat sun
-    january february march july september october november december jan feb mar apr jun jul
-    aug sep sept oct nov dec
-    court lofts residences townhomes square place village commons tower towers heights
-    gardens terrace station landing pointe point crossing ridge view plaza manor estates flats
-    street st ave avenue road rd blvd boulevard drive way suite
-    zillow trulia hotpads craigslist facebook instagram google yelp realtor redfin zumper
-    rentcafe padmapper website rentals rental listing
-    mr mrs ms miss mx dr sir madam
-    hold wait ask asking idk tbd tba dunno unsure unknown later hmm hm um umm uh
-    wireless caller household income annual employer guest card form submission notification
-    visit schedule scheduled platforms inc llc corp ltd management properties realty group
-    services consultant manager assistant coordinator specialist front desk associate agent
-    visitor them me transcript chat voicemail sms text texts messenger marketplace
-    oh zero three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
-    hundred thousand
-    """.split()
-)
-# Someone who comes along is not the prospect: "roommate Kate Smith will join".
-_COMPANIONS = (
-    "roommate roommates room-mate partner partners mom mother dad father parent parents friend "
-    "friends husband wife spouse boyfriend girlfriend fiance fiancé fiancee fiancée sister "
-    "brother son daughter kid kids child children cosigner co-signer guarantor grandma grandpa "
-    "grandmother grandfather aunt uncle cousin coworker co-worker colleague"
-)
 _COMPANION_BEFORE = re.compile(
-    rf"(?i)\b(?:{'|'.join(re.escape(w) for w in _COMPANIONS.split())})(?:['’]s)?"
+    rf"(?i)\b(?:{'|'.join(re.escape(w) for w in COMPANIONS.split())})(?:['’]s)?"
     r"[ \t,:\-–]*(?:(?:is|named|called)[ \t]+)?$"
 )
-_STOP = _STOP | frozenset(_COMPANIONS.split())
-_Mode = Literal["title", "lower", "label"]  # how a name word must be written
-_PARTICLES = frozenset(
-    "de del della der den di da das do dos du la le van von ter y bin al st st. ste ste.".split()
-)
-_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
-# The second word of a compound given name: "Ana María López" is Ana María, of the López family.
-_SECOND_GIVEN = frozenset(
-    """
-    maría maria josé jose luis carlos ángel manuel antonio miguel pablo fernanda sofía sofia
-    isabel elena teresa lucía lucia luisa eugenia jesús francisco alejandra guadalupe
-    alberto eduardo enrique fernando javier andrés andres alejandro ignacio rafael esteban
-    ann anne beth kate lynn marie jo sue grace rose mae louise paul claude pierre luc
-    """.split()
-)
-_TITLE = r"(?:(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+)?"
-_TITLE_BEFORE = re.compile(r"(?i)\b(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+$")
-# A word of a name: O'Brien, Mary-Kate, Núñez, Q. Possessive, so a page of "a-a-a-…" is read
-# in linear time: a word is never given back letter by letter.
-_W = r"[^\W\d_]++(?:['’\-][^\W\d_]++)*+\.?"
-_RUN = re.compile(rf"{_TITLE}({_W}(?:[ \t]+{_W}){{0,5}})", re.I)
-_TIGHT_RUN = re.compile(rf"{_TITLE}({_W}(?: {_W}){{0,5}})", re.I)  # stops at a gap left by a cut
 # Words after which a name comes: "for Jane Doe", "prospect: Jane Doe", "call Jane Doe at".
 _BEFORE = re.compile(
     r"(?i)\b(?:for|book(?:ed|ing)?|schedul(?:e|ed|ing)|(?:(?:prospect|client|lead|customer"
@@ -129,13 +76,6 @@ _VERB = re.compile(
     rf"|[ \t](?<=\S[ \t])(?:[ \t]*+,[ \t]*+|[ \t]*+){_VERB_WORDS}"
     r"|['’][ds]\b"
 )
-_ONE_WORD = re.compile(_W)
-# Words of chatter that are also surnames: one closes a name written in Title case after a first
-# name, where nothing follows ("Jane Person, jane@…"), never where a sentence goes on.
-_ALSO_SURNAMES = frozenset(
-    "person best call good hold house home english fine more still walk well way".split()
-)
-# What closes a run of words: a separator, a gap left by a cut, or the line's end.
 _RUN_CLOSED = re.compile(r"[ \t]*(?:$|\n|[,;|•(]|[ \t]{2,}|[ \t]*[-–—/][ \t])", re.M)
 _OPENING = re.compile(
     r"(?i)^[\s\W]*(?:(?:hi|hello|hey|yo|good\s+(?:morning|afternoon|evening)|team|all|folks"
@@ -144,7 +84,7 @@ _OPENING = re.compile(
 )
 # A clause that is nothing but a name: "Spanish speaker, Rosa Delgado, 555-201-4321".
 _CLAUSE = re.compile(
-    rf"(?m)(?:^|(?<=[,;:|•])|(?<=\s[-–—])|(?<=[.!?] ))[ \t]*({_W}(?:[ \t]+{_W}){{1,5}})"
+    rf"(?m)(?:^|(?<=[,;:|•])|(?<=\s[-–—])|(?<=[.!?] ))[ \t]*({W}(?:[ \t]+{W}){{1,5}})"
     r"(?=[ \t]*(?:[,;|•]|\s[-–—+&]\s|$))"
 )
 _SIGN_OFF = re.compile(
@@ -178,12 +118,12 @@ def take_name(message: Message, sender: str | None, not_names: frozenset[str]) -
         message.set("last_name", last)
     # The first name alone goes too ("Hi Maria,"); a family name alone may be "the Okafor family".
     if last:  # as written, with the middle initial the name leaves out: "John Q. Public"
-        pattern = rf"{_TITLE}{re.escape(first)}[ \t]+(?:[^\W\d_]\.?[ \t]+)?{re.escape(last)}"
+        pattern = rf"{TITLE}{re.escape(first)}[ \t]+(?:[^\W\d_]\.?[ \t]+)?{re.escape(last)}"
         for m in list(re.finditer(pattern, message.rest, re.I)):
             message.take(*m.span())
     for words in (f"{first} {last}".strip(), first):
         if words:
-            message.take_words(words, prefix=_TITLE_BEFORE)
+            message.take_words(words, prefix=TITLE_BEFORE)
 
 
 def _labelled(message: Message) -> tuple[str, str] | None:
@@ -203,14 +143,14 @@ def _labelled(message: Message) -> tuple[str, str] | None:
             if split := _comma_name(value):
                 first, last = split
                 used.append(label)
-            elif m := _RUN.match(value):
-                words = _name_words(m.group(1).split(), mode="label", not_names=frozenset())
+            elif m := RUN.match(value):
+                words = name_words(m.group(1).split(), mode="label", not_names=frozenset())
                 if words:
                     first, last = split_name(words)
             continue
-        elif label.kind == "first_name" and _RUN.fullmatch(value) and not first:
+        elif label.kind == "first_name" and RUN.fullmatch(value) and not first:
             first = value
-        elif label.kind == "last_name" and _RUN.fullmatch(value) and not last:
+        elif label.kind == "last_name" and RUN.fullmatch(value) and not last:
             last = value
         else:
             continue
@@ -224,7 +164,7 @@ def _labelled(message: Message) -> tuple[str, str] | None:
 
 def _comma_name(value: str) -> tuple[str, str] | None:
     """ "Doe, Jane" (as Outlook shows a sender): the family name first."""
-    m = re.fullmatch(rf"({_W})[ \t]*,[ \t]*({_W})", value)
+    m = re.fullmatch(rf"({W})[ \t]*,[ \t]*({W})", value)
     return (m.group(2), m.group(1)) if m else None
 
 
@@ -233,7 +173,7 @@ def _from_sender(sender: str | None, not_names: frozenset[str]) -> tuple[str, st
         return None
     if split := _comma_name(sender):
         return split
-    words = _name_words(sender.split(), mode="title", not_names=not_names)
+    words = name_words(sender.split(), mode="title", not_names=not_names)
     if words and len(words) == len(sender.split()):
         return split_name(words)
     return None
@@ -267,8 +207,8 @@ def _written_for(message: Message, not_names: frozenset[str]) -> tuple[str, str]
     if not may_hold(text, _FOR_WHOM_CUES, ignore_case=True):
         return None
     for cue in _FOR_WHOM.finditer(text):
-        if m := _RUN.match(text, cue.end()):
-            found = _name_words(m.group(1).split(), mode="title", not_names=not_names)
+        if m := RUN.match(text, cue.end()):
+            found = name_words(m.group(1).split(), mode="title", not_names=not_names)
             if found:
                 return split_name(found)
     return None
@@ -301,7 +241,7 @@ def _spelled(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
         return None
     words: list[str] = []
     cue = _SPELLED_CUE.search(text, max(0, spellings[0].start() - 80))
-    said_first = _RUN.match(text, cue.end()) if cue else None
+    said_first = RUN.match(text, cue.end()) if cue else None
     for m in spellings[:2]:
         letters = re.sub(r"[-.]", "", m.group(0))
         said = re.findall(
@@ -311,12 +251,12 @@ def _spelled(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
     if len(words) == 1:
         # "this is Aoife, that's A-O-I-F-E, Donnelly": the family name follows the spelling.
         after = re.match(
-            rf"[\s,]*(?:and\s+)?(?:the\s+)?(?:last\s+name\s+is\s+)?({_W})",
+            rf"[\s,]*(?:and\s+)?(?:the\s+)?(?:last\s+name\s+is\s+)?({W})",
             text[spellings[0].end() :],
         )
-        if after and after.group(1)[0].isupper() and after.group(1).lower() not in _STOP:
+        if after and after.group(1)[0].isupper() and after.group(1).lower() not in STOP:
             words.append(after.group(1).rstrip("."))
-    if any(w.lower() in _STOP or w.lower() in not_names for w in words):
+    if any(w.lower() in STOP or w.lower() in not_names for w in words):
         return None
     first_word = said_first.group(1).split()[0].rstrip(".,") if said_first else ""
     if first_word and first_word.lower() != words[0].lower() and is_name(first_word):
@@ -327,7 +267,7 @@ def _spelled(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
 
 # A chat or text export: "Kateryna: Hi…", "[11/24/26, 9:14 PM] Lorenzo De Luca: …".
 _SPEAKER = re.compile(
-    rf"(?m)^[ \t]*(?:\[[^\]\n]*\][ \t]*)?({_W}(?:[ \t]+{_W}){{0,3}})[ \t]*:[ \t]+\S"
+    rf"(?m)^[ \t]*(?:\[[^\]\n]*\][ \t]*)?({W}(?:[ \t]+{W}){{0,3}})[ \t]*:[ \t]+\S"
 )
 
 
@@ -353,29 +293,19 @@ def _field_list(message: Message, not_names: frozenset[str]) -> tuple[str, str] 
             nameless.add(piece)
             piece = piece[_FIELD_PREFIX.match(piece).end() :].strip(" ,.")  # type: ignore[union-attr]
             words = piece.split()
-            if not 2 <= len(words) <= 4 or not all(_ONE_WORD.fullmatch(w) for w in words):
+            if not 2 <= len(words) <= 4 or not all(ONE_WORD.fullmatch(w) for w in words):
                 continue
-            mode: _Mode = "lower" if piece.islower() else "title"
-            found = _name_words(words, mode=mode, not_names=not_names)
+            mode: Mode = "lower" if piece.islower() else "title"
+            found = name_words(words, mode=mode, not_names=not_names)
             if found and len(found) == len(words):
-                return split_name([w if w[:1].isupper() else _capital(w) for w in found])
+                return split_name([w if w[:1].isupper() else capital(w) for w in found])
     return None
 
 
-def _capital(word: str) -> str:
-    """A name written in lower case, as a person would type it: "o'sullivan" is O'Sullivan,
-    "nguyen-baker" is Nguyen-Baker; particles stay lower ("de la cruz")."""
-    if word in ("st.", "ste."):
-        return word.capitalize()
-    if word in _PARTICLES:
-        return word
-    return re.sub(r"(^|['’\-])([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), word)
-
-
 # "Rahul Mehta here", "Mrs. Johnson": a name as people introduce themselves in texts.
-_HERE = re.compile(rf"(?<![\w'’\-])({_W}(?:[ \t]+{_W}){{1,3}})[ \t]+here\b")
+_HERE = re.compile(rf"(?<![\w'’\-])({W}(?:[ \t]+{W}){{1,3}})[ \t]+here\b")
 _TITLED = re.compile(
-    rf"(?i)(?<!\band )\b(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+({_W})\b(?![ \t]+[A-Z]|[ \t]+and\b)"
+    rf"(?i)(?<!\band )\b(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+({W})\b(?![ \t]+[A-Z]|[ \t]+and\b)"
 )
 
 
@@ -387,7 +317,7 @@ def _introduced(message: Message, not_names: frozenset[str]) -> tuple[str, str] 
     for m in here:
         words = m.group(1).split()
         for start in range(len(words) - 1):
-            found = _name_words(words[start:], mode="title", not_names=not_names)
+            found = name_words(words[start:], mode="title", not_names=not_names)
             if found and len(found) == len(words) - start:
                 return split_name(found)
     if not may_hold(message.search, _TITLES, ignore_case=True):
@@ -402,13 +332,13 @@ def _introduced(message: Message, not_names: frozenset[str]) -> tuple[str, str] 
 # The writer of a quoted email: "On Tue, Nov 24, 2026 at 8:12 PM Ji-ho Shin <…> wrote:".
 _WROTE = re.compile(
     r"(?im)^[ \t>]*on\s[^\n]{0,60}?\d[ \t]*(?:[ap]m)?[ \t,]+"
-    rf"({_W}(?:[ \t]+{_W}){{1,3}})[ \t]*<[^>\n]*>[ \t]*wrote:"
+    rf"({W}(?:[ \t]+{W}){{1,3}})[ \t]*<[^>\n]*>[ \t]*wrote:"
 )
 
 
 def _quoted_sender(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
     for m in _WROTE.finditer(message.text):
-        found = _name_words(m.group(1).split(), mode="title", not_names=not_names)
+        found = name_words(m.group(1).split(), mode="title", not_names=not_names)
         if found and len(found) == len(m.group(1).split()) and not _office(m.group(0)):
             return split_name(found)
     return None
@@ -421,7 +351,7 @@ def _office(header: str) -> bool:
 def _speaker(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
     found: list[list[str]] = []
     for m in _SPEAKER.finditer(message.search):
-        words = _name_words(m.group(1).split(), mode="title", not_names=not_names)
+        words = name_words(m.group(1).split(), mode="title", not_names=not_names)
         if words and len(words) == len(m.group(1).split()):
             found.append(words)
         elif len(m.group(1).split()) == 1 and is_name(m.group(1)) and m.group(1)[0].isupper():
@@ -434,7 +364,7 @@ def _speaker(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
 # A first name signed alone: "Thanks,\nSiobhan", "can i come see it tmrw at 10?? - Sam".
 _SIGNATURE = re.compile(
     r"(?im)(?:^[ \t]*(?:thanks|thank\s+you|thx|best|regards|cheers|sincerely|xo)[ \t]*[,!.]*"
-    rf"[ \t]*\n|(?:[ \t]|^)[-—–~][ \t]*)[ \t]*({_W}(?:[ \t]+{_W}){{0,2}})[ \t]*[.!,]?[ \t]*$"
+    rf"[ \t]*\n|(?:[ \t]|^)[-—–~][ \t]*)[ \t]*({W}(?:[ \t]+{W}){{0,2}})[ \t]*[.!,]?[ \t]*$"
 )
 
 
@@ -448,10 +378,10 @@ def _signed(message: Message, not_names: frozenset[str]) -> tuple[str, str] | No
     for m in _SIGNATURE.finditer(message.search):
         words = m.group(1).split()
         if len(words) > 1:
-            mode: _Mode = "lower" if m.group(1).islower() else "title"
-            found = _name_words(words, mode=mode, not_names=not_names)
+            mode: Mode = "lower" if m.group(1).islower() else "title"
+            found = name_words(words, mode=mode, not_names=not_names)
             if found and len(found) == len(words):
-                return split_name([_capital(w) for w in found])
+                return split_name([capital(w) for w in found])
             continue
         word = words[0].rstrip(".")
         if word[0].isupper() and is_name(word) and word.lower() not in not_names:
@@ -463,11 +393,11 @@ def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
     text = message.search
     cues = _before(text) if may_hold(text, _BEFORE_CUES, ignore_case=True) else ()
     for cue in cues:
-        if (m := _RUN.match(text, cue.end())) and not _companion(text, m.start(1)):
+        if (m := RUN.match(text, cue.end())) and not _companion(text, m.start(1)):
             words = m.group(1).split()
             lower = bool(_STRONG.match(cue.group(0))) and words[0][0].islower()
-            mode: _Mode = "lower" if lower else "title"
-            found = _name_words(words, mode=mode, not_names=not_names)
+            mode: Mode = "lower" if lower else "title"
+            found = name_words(words, mode=mode, not_names=not_names)
             if found:
                 return split_name(found)
     if named := _before_a_verb(text, not_names):
@@ -475,19 +405,19 @@ def _in_text(message: Message, not_names: frozenset[str]) -> tuple[str, str] | N
     signed = may_hold(text, (*_SIGN_OFF_CUES, "respectfully", "take"), ignore_case=True)
     sign_offs = _SIGN_OFF.finditer(text) if signed else ()
     for start in [_opening_end(text), *(m.end() for m in sign_offs)]:
-        if m := _TIGHT_RUN.match(text, start):
+        if m := TIGHT_RUN.match(text, start):
             words = m.group(1).split()
             closed = bool(_RUN_CLOSED.match(text, m.end(1)))
-            found = _name_words(words, mode="title", not_names=not_names, closed=closed)
+            found = name_words(words, mode="title", not_names=not_names, closed=closed)
             # "San Diego native, …" is no name: a name is followed by filler, or by a gap where
             # its email or phone was taken.
             after = words[len(found)] if len(found) < len(words) else ""
-            ends = not after or re.split(r"[-'’]", after.lower())[0] in _STOP
+            ends = not after or re.split(r"[-'’]", after.lower())[0] in STOP
             if found and ends and not _companion(text, m.start(1)):
                 return split_name(found)
     for m in _CLAUSE.finditer(text):
         words = m.group(1).split()
-        found = _name_words(words, mode="title", not_names=not_names, closed=True)
+        found = name_words(words, mode="title", not_names=not_names, closed=True)
         if found and len(found) == len(words) and not _companion(text, m.start(1)):
             return split_name(found)
     return None
@@ -503,11 +433,11 @@ def _before_a_verb(text: str, not_names: frozenset[str]) -> tuple[str, str] | No
             continue
         words: list[str] = []
         for word in reversed(before.split(" ")):
-            if len(words) == 6 or not _ONE_WORD.fullmatch(word):
+            if len(words) == 6 or not ONE_WORD.fullmatch(word):
                 break
             words.insert(0, word)
         for start in range(len(words)):
-            found = _name_words(words[start:], mode="title", not_names=not_names)
+            found = name_words(words[start:], mode="title", not_names=not_names)
             if found and len(found) == len(words) - start:
                 if _companion(text, verb.start() - len(" ".join(words[start:]))):
                     break
@@ -531,10 +461,10 @@ def _as_in_email(message: Message, not_names: frozenset[str]) -> tuple[str, str]
     """Lower-case words at the start, spelt out by the email: "jake miller jake.miller@…"."""
     email = message.values.get("email", "")
     local = re.sub(r"[^a-z]+", " ", email.partition("@")[0].lower()).split()
-    m = _RUN.match(message.search, _opening_end(message.search))
+    m = RUN.match(message.search, _opening_end(message.search))
     if not (m and local):
         return None
-    found = _name_words(m.group(1).split(), mode="lower", not_names=not_names)
+    found = name_words(m.group(1).split(), mode="lower", not_names=not_names)
     if found and all(word.lower() in local for word in found):
         return split_name(found)
     return None
@@ -544,69 +474,3 @@ def _opening_end(text: str) -> int:
     """Where the message starts, after greetings and banners ("Hi team, new lead: …")."""
     m = _OPENING.match(text)
     return m.end() if m else 0
-
-
-def _name_words(
-    words: list[str], *, mode: _Mode, not_names: frozenset[str], closed: bool = False
-) -> list[str]:
-    """The name at the start of `words`: 2 to 4 words (1 in a labelled field), or nothing.
-    `closed`: nothing follows the words but a separator, a cut or the line's end, so the last
-    may be a surname that is also a word ("Jane Person")."""
-    kept: list[str] = []
-    for k, word in enumerate(words):
-        bare = word.rstrip(".") if len(word.rstrip(".")) > 1 else word
-        low = bare.lower()
-        if closed and k == len(words) - 1 and kept and low in _ALSO_SURNAMES and bare.istitle():
-            kept.append(bare)
-            break
-        if low in ("st", "ste") and word.endswith(".") and kept:
-            kept.append(word)  # "St. Pierre" keeps its full stop
-            continue
-        if mode != "label" and (low in _STOP or low in not_names):
-            break
-        if low in _SUFFIXES and kept:
-            kept.append(bare)
-            continue
-        if mode == "lower":
-            fits = bare.islower() and len(bare) >= 2 and (low not in _PARTICLES or bool(kept))
-        elif mode == "label":
-            fits = True
-        else:
-            fits = (bare[0].isupper() and (not bare.isupper() or len(bare.rstrip(".")) == 1)) or (
-                low in _PARTICLES and bool(kept)
-            )
-        if not fits:
-            break
-        kept.append(bare)
-        if word.endswith(".") and len(word.rstrip(".")) > 1 and low not in _SUFFIXES | _PARTICLES:
-            break  # the end of a sentence: "this is Laura Palmer. I'd like…"
-    while kept and kept[-1] in _PARTICLES:  # "de" ends no name; "Le" may ("Quang Le")
-        kept.pop()
-    counted = [w for w in kept if w.lower() not in _PARTICLES and len(w.rstrip(".")) > 1]
-    least = 1 if mode == "label" else 2
-    return kept if least <= len(counted) <= 4 else []
-
-
-def is_name(text: str) -> bool:
-    """Whether `text`, alone, reads as a person's name (one to four words, none of them a word of
-    the trade or of chatter): "Jane Doe" does, "hold on" and "I'll ask her" do not."""
-    words = text.split()
-    return 1 <= len(words) <= 4 and all(
-        _ONE_WORD.fullmatch(word) and word.rstrip(".").lower() not in _STOP for word in words
-    )
-
-
-def split_name(words: list[str]) -> tuple[str, str]:
-    """First and last name: a family name starts at its particle ("de la Cruz"); a compound given
-    name ("María José", "Mary Ann") or a middle initial stays with the first name."""
-    # A middle initial is no part of the name: "Jordan A. Reyes" is Jordan Reyes.
-    words = [
-        w for i, w in enumerate(words) if not (0 < i < len(words) - 1 and len(w.rstrip(".")) == 1)
-    ]
-    if len(words) == 1:
-        return words[0], ""
-    compound = words[1].lower() in _SECOND_GIVEN
-    cut = 2 if len(words) >= 3 and compound else 1
-    particle = next((i for i in range(1, len(words)) if words[i].lower() in _PARTICLES), cut)
-    cut = min(cut, particle)
-    return " ".join(words[:cut]), " ".join(words[cut:])

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.understand.names import is_name
+from bot.understand.name_words import is_name
 from bot.understand.scan import Anchored, fold, may_hold
 
 

@@ -14,6 +14,7 @@ from bot.understand import (
     contact,
     lead_email,
     lease,
+    name_words,
     names,
     people,
     phones,
@@ -205,13 +206,13 @@ def _field_list_the_long_way(text: str) -> tuple[str, str] | None:
         for piece in pieces:
             piece = piece[names._FIELD_PREFIX.match(piece).end() :].strip(" ,.")  # type: ignore[union-attr]
             words = piece.split()
-            if not 2 <= len(words) <= 4 or not all(names._ONE_WORD.fullmatch(w) for w in words):
+            if not 2 <= len(words) <= 4 or not all(name_words.ONE_WORD.fullmatch(w) for w in words):
                 continue
-            mode: names._Mode = "lower" if piece.islower() else "title"
-            found = names._name_words(words, mode=mode, not_names=frozenset())
+            mode: name_words.Mode = "lower" if piece.islower() else "title"
+            found = name_words.name_words(words, mode=mode, not_names=frozenset())
             if found and len(found) == len(words):
-                return names.split_name(
-                    [w if w[:1].isupper() else names._capital(w) for w in found]
+                return name_words.split_name(
+                    [w if w[:1].isupper() else name_words.capital(w) for w in found]
                 )
     return None
 
@@ -221,15 +222,15 @@ def _before_a_verb_the_long_way(text: str) -> tuple[str, str] | None:
         line_start = text.rfind("\n", max(0, verb.start() - 80), verb.start()) + 1
         words: list[str] = []
         for word in reversed(text[max(line_start, verb.start() - 80) : verb.start()].split(" ")):
-            if len(words) == 6 or not names._ONE_WORD.fullmatch(word):
+            if len(words) == 6 or not name_words.ONE_WORD.fullmatch(word):
                 break
             words.insert(0, word)
         for start in range(len(words)):
-            found = names._name_words(words[start:], mode="title", not_names=frozenset())
+            found = name_words.name_words(words[start:], mode="title", not_names=frozenset())
             if found and len(found) == len(words) - start:
                 if names._companion(text, verb.start() - len(" ".join(words[start:]))):
                     break
-                return names.split_name(found)
+                return name_words.split_name(found)
     return None
 
 
