@@ -38,6 +38,7 @@ STOP = frozenset(
     rentcafe padmapper website rentals rental listing
     mr mrs ms miss mx dr sir madam
     hold wait ask asking idk tbd tba dunno unsure unknown later hmm hm um umm uh
+    spelled spelt spelling pronounced weird funny tricky unusual odd strange typo correctly
     wireless caller household income annual employer guest card form submission notification
     visit schedule scheduled platforms inc llc corp ltd management properties realty group
     services consultant manager assistant coordinator specialist front desk associate agent

@@ -16,6 +16,7 @@ from bot.understand.message import Message
 from bot.understand.name_words import (
     COMPANIONS,
     ONE_WORD,
+    PARTICLES,
     RUN,
     STOP,
     TIGHT_RUN,
@@ -97,6 +98,7 @@ _SIGN_OFF = re.compile(
 def take_name(message: Message, sender: str | None, not_names: frozenset[str]) -> None:
     found = (
         _labelled(message)
+        or _named_parts(message, not_names)
         or _written_for(message, not_names)
         or _spelled(message, not_names)
         or _from_sender(sender, not_names)
@@ -162,6 +164,82 @@ def _labelled(message: Message) -> tuple[str, str] | None:
     return first, last
 
 
+# The parts named apart, mid-sentence: "first name Siobhan, … last name Ní Bhriain",
+# "Li Wei (last name Li, first name Wei)", "for Abby (last name Nguyen)".
+_FIRST_NAMED = re.compile(
+    rf"(?i)\b(?:first|given)[ \t]+name(?:[ \t]+is|['’]s)?[ \t]*[:\-–]?[ \t]*({W})"
+)
+_LAST_NAMED = re.compile(
+    rf"(?i)\b(?:last|family|sur)[ \t]*name(?:[ \t]+is|['’]s)?[ \t]*[:\-–]?[ \t]*"
+    rf"({W}(?:[ \t]+{W}){{0,3}})"
+)
+
+
+def _named_parts(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
+    text = message.search
+    if "name" not in text.lower():
+        return None
+    last = next((m for m in _LAST_NAMED.finditer(text) if not _companion(text, m.start())), None)
+    family = _family_words(last.group(1).split(), not_names) if last else ""
+    if not last or not family:
+        return None
+    first = next((m for m in _FIRST_NAMED.finditer(text) if not _companion(text, m.start())), None)
+    given = first.group(1).rstrip(".") if first else _given_before(text, last.start(), not_names)
+    if not given or not _name_word(given, not_names):
+        return None
+    if first:
+        message.take(first.start(), first.end())
+    # the label and the family name, not what the run of words went on to
+    message.take(
+        last.start(),
+        last.start(1) + last.group(1).index(family.split()[-1]) + len(family.split()[-1]),
+    )
+    return given, family
+
+
+def _family_words(words: list[str], not_names: frozenset[str]) -> str:
+    """ "Ní Bhriain", "de la Cruz": written as a name, up to the first word that is not one."""
+    kept: list[str] = []
+    for word in words[:4]:
+        bare = word.rstrip(".,")
+        if (
+            (kept and bare.lower() in PARTICLES)
+            or _name_word(bare, not_names)
+            or (not kept and bare.lower() in PARTICLES)
+        ):
+            kept.append(bare)
+        else:
+            break
+        if word.endswith((".", ",")):
+            break
+    while kept and kept[-1].lower() in PARTICLES:
+        kept.pop()
+    return " ".join(kept)
+
+
+def _name_word(word: str, not_names: frozenset[str]) -> bool:
+    low = word.lower()
+    return (
+        bool(ONE_WORD.fullmatch(word))
+        and word[:1].isupper()
+        and not (word.isupper() and len(word) > 1)
+        and low not in STOP
+        and low not in not_names
+    )
+
+
+def _given_before(text: str, end: int, not_names: frozenset[str]) -> str:
+    """The one word said as the first name just before the family name: "for Abby (last name…",
+    "it's Kaitlyn with a K and a Y, last name O'Donoghue"."""
+    given = ""
+    for cue in _BEFORE.finditer(text, max(0, end - 80), end):
+        if (m := RUN.match(text, cue.end())) and not _companion(text, m.start(1)):
+            word = m.group(1).split()[0].rstrip(".,")
+            if _name_word(word, not_names):
+                given = word
+    return given
+
+
 def _comma_name(value: str) -> tuple[str, str] | None:
     """ "Doe, Jane" (as Outlook shows a sender): the family name first."""
     m = re.fullmatch(rf"({W})[ \t]*,[ \t]*({W})", value)
@@ -199,14 +277,24 @@ _FOR_WHOM = re.compile(
 )
 
 
+# A colleague's prospect: "can you book my walk-in Daniel Osei", "schedule our applicant Ana Ruiz".
+_THEIR_PROSPECT = re.compile(
+    r"(?i)\b(?:book|schedule|set\s+up|fit\s+in|squeeze\s+in|add|show)\s+(?:in\s+)?(?:my|our)\s+"
+    r"(?:new\s+)?(?:walk-?in|guest|caller|prospect|client|lead|applicant|visitor|renter|customer)"
+    r"(?:\s+(?:prospect|client|lead))?\b[ \t]*[,:\-–]?\s*(?:named\s+|is\s+)?"
+)
 _FOR_WHOM_CUES = ("behalf", "for", "referr", "recommended", "sent")
+_THEIR_CUES = ("my ", "our ")
 
 
 def _written_for(message: Message, not_names: frozenset[str]) -> tuple[str, str] | None:
     text = message.search
-    if not may_hold(text, _FOR_WHOM_CUES, ignore_case=True):
-        return None
-    for cue in _FOR_WHOM.finditer(text):
+    cues: list[re.Match[str]] = []
+    if may_hold(text, _FOR_WHOM_CUES, ignore_case=True):
+        cues.extend(_FOR_WHOM.finditer(text))
+    if may_hold(text, _THEIR_CUES, ignore_case=True):
+        cues.extend(_THEIR_PROSPECT.finditer(text))
+    for cue in sorted(cues, key=lambda c: c.start()):
         if m := RUN.match(text, cue.end()):
             found = name_words(m.group(1).split(), mode="title", not_names=not_names)
             if found:

@@ -68,7 +68,9 @@ _OLD = frozenset("old former previous outdated".split())
 _FIRST = frozenset("my me mine myself".split())
 _THIRD = {"her": "f", "hers": "f", "she": "f", "she's": "f", "his": "m", "him": "m", "he": "m",
           "he's": "m", "their": "", "theirs": "", "them": "", "they": ""}  # fmt: skip
-_PROSPECT_WORDS = frozenset("prospect client applicant renter tenant lead primary".split())
+_PROSPECT_WORDS = frozenset(
+    "prospect client applicant renter tenant lead primary guest caller visitor walkin".split()
+)
 _SERVICE_TOKENS = frozenset("support help inc llc".split())
 # Words of the tour itself: a contact after them belongs to whoever the booking is for.
 _BARRIERS = frozenset(
@@ -334,7 +336,8 @@ def _scan(
             return "first", None, cell, work, stale, None
         if word in _THIRD:
             return "third", _resolve(_THIRD[word], at, reading), cell, work, stale, None
-        if word in _PROSPECT_WORDS:
+        walk_in = word == "in" and i + 1 < len(tokens) and tokens[i + 1].group(0).lower() == "walk"
+        if word in _PROSPECT_WORDS or walk_in:  # "my walk-in Dan Osei dosei@…": the prospect's
             return "prospect", None, cell, work, stale, None
         if word in _SERVICE_TOKENS:
             return "service", None, cell, work, stale, None
