@@ -18,7 +18,7 @@ from bot.understand.phones import (
     is_toll_free,
     typed_numbers,
 )
-from bot.understand.roles import Person, find_people
+from bot.understand.roles import Person, find_people, is_role_word
 from bot.understand.sections import AGENT, OFFICE, PROSPECT, PROXY, Section, identity_line, split
 from bot.understand.writers import SITES, speakers, writer_of
 
@@ -362,13 +362,33 @@ def _resolve(gender: str, at: int, reading: Reading) -> Person | None:
     i = bisect_right(reading.person_starts, at) - 1
     while i >= 0:
         person = reading.people[i]
-        if person.end <= at and not person.with_writer and not person.writer:
-            if gender and person.gender == gender:
-                return person
-            if not person.gender and person.start > sentence:
-                return person
+        fits = (gender and person.gender == gender) or (
+            not person.gender and person.start > sentence
+        )
+        if fits and person.end <= at and not person.with_writer and not person.writer:
+            return None if _someone_else_since(reading.text, person, at) else person
         i -= 1
     return None
+
+
+# A clause about someone by name: "…Kelsey Ford, priya doesn't have email yet, her cell is…".
+_SUBJECT = re.compile(
+    r"(?i)(?:^|[,;]|\b(?:and|but|so)\b)[ \t]*([^\W\d_][\w'’-]*)[ \t]+(?:doesn'?t|does|don'?t|has"
+    r"|hasn'?t|have|is|isn'?t|was|wasn'?t|will|won'?t|can'?t|can|wants|needs|prefers|only|just"
+    r"|uses|checks|said|says)\b"
+)
+_PRONOUNS = frozenset("she he they it i we you her his their my our this that who".split())
+
+
+def _someone_else_since(text: str, person: Person, at: int) -> bool:
+    """Whether a clause between `person` and `at` is about someone else named ("priya doesn't
+    have email yet"): a "her" after it is that one's, the prospect's, not `person`'s."""
+    own = {w.lower() for w in person.name.split()}
+    for m in _SUBJECT.finditer(text, person.end, at):
+        word = m.group(1).lower()
+        if word not in _PRONOUNS and word not in own and not is_role_word(word):
+            return True
+    return False
 
 
 def _where(

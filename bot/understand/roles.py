@@ -77,6 +77,14 @@ _AGENT_MENTION = re.compile(r"(?i)\b(?:my|his|her|their)[ \t]+(?:real[ \t]?estat
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _ROLE_WORDS = frozenset(_ROLES) | {"relocation", "emergency", "new", "co", "agent"}
 _POSSESSORS = frozenset("my our his her their the".split())
+
+
+def is_role_word(word: str) -> bool:
+    """ "roommate", "moms": a word that names someone by role."""
+    lower = word.lower()
+    return lower in _ROLE_WORDS or lower.rstrip("s") in _ROLE_WORDS
+
+
 _CONNECT = re.compile(
     rf"(?i)(?:['’]s)?[ \t]*(?:\([ \t]*(?P<paren>{_ROLE})[ \t]*\))?[ \t]*"
     r"(?:(?:[,:\-–]|name[ \t]*[:=])[ \t]*|(?:is|will[ \t]+be|as|being|named|called)[ \t]+)?"

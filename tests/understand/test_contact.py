@@ -953,3 +953,31 @@ def test_a_long_message_is_read_in_time(text: str) -> None:
         take_unreadable(message)
 
     assert quickest(read, under=0.5) < 0.5
+
+
+@pytest.mark.parametrize("role", ["roommate", "sister", "co-signer", "friend"])
+@pytest.mark.parametrize(
+    "clause",
+    ["{p} doesn't have email yet", "{p} has no email", "but {p} only uses her phone",
+     "and {p} prefers texts"],
+)  # fmt: skip
+@pytest.mark.parametrize("prospect", ["priya", "Priya"])
+def test_a_her_after_a_clause_about_the_prospect_is_the_prospects(
+    role: str, clause: str, prospect: str
+) -> None:
+    """ "Her roommate is Kelsey Ford …, priya doesn't have email yet, her cell is …": the cell
+    is Priya's; the same "her" right after the roommate is the roommate's."""
+    said = clause.format(p=prospect)
+    text = (
+        f"Book Priya Raman for sat 11am. Her {role} is Kelsey Ford kelsey.ford@example.com, "
+        f"{said}, her cell is 917-555-0143"
+    )
+    values = read_request(text)
+    assert values.get("phone") == "917-555-0143", text
+    assert "email" not in values
+    assert "kelsey.ford@example.com" in values["notes"]
+    own = read_request(
+        f"Book Priya Raman for sat 11am. Her {role} is Kelsey Ford, "
+        f"{clause.format(p='kelsey')}, her cell is 917-555-0143"
+    )
+    assert "phone" not in own and "917-555-0143" in own["notes"], own
