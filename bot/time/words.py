@@ -196,6 +196,9 @@ class _Text:
         return at < len(self.text) and self._mask[at] == CLOCK
 
 
+_VAGUE_COUNTS = frozenset(("few", "a few", "couple", "a couple of"))
+
+
 def _count(word: str) -> float:
     return NUMBER_WORDS[word] if word in NUMBER_WORDS else float(word)
 
@@ -377,6 +380,9 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
     reading.past = [m.group(0) for m in t.find(_PAST)]
 
     for m in t.find(_DURATION) + t.find(_DURATION_FROM_NOW):
+        if m.group(1) in _VAGUE_COUNTS:  # "in a few hours" names no time: asked
+            reading.unsure.append(m.group(0))
+            continue
         amount = 0.5 if m.group(1).startswith("half") else _count(m.group(1))
         unit = m.group(2)
         minutes = amount * (60 if unit.startswith("h") else 1)
@@ -385,13 +391,16 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
         reading.duration_minutes = (reading.duration_minutes or 0) + minutes
         reading.duration_text = m.group(0)
 
+    for m in t.find(_RELATIVE_COUNT):  # before "today": "2 weeks from today" is one day
+        count, unit, count2, unit2, base = m.groups()
+        if (count or count2) in _VAGUE_COUNTS:  # "a couple days from now": which day?
+            reading.unsure.append(m.group(0))
+            continue
+        n = int(_count(count or count2)) * (7 if (unit or unit2).startswith("week") else 1)
+        add_day(m, RelativeDay(n + (1 if base == "tomorrow" else 0), m.group(0)))
     for pattern, days in _RELATIVE:
         for m in t.find(pattern):
             add_day(m, RelativeDay(days, m.group(0)))
-    for m in t.find(_RELATIVE_COUNT):
-        count, unit, count2, unit2, base = m.groups()
-        n = int(_count(count or count2)) * (7 if (unit or unit2).startswith("week") else 1)
-        add_day(m, RelativeDay(n + (1 if base == "tomorrow" else 0), m.group(0)))
     for m in t.find(_TONIGHT):
         add_day(m, RelativeDay(0, m.group(0)))
         reading.period = "evening" if m.group(1) == "tonight" else _period(m.group(2))

@@ -239,6 +239,40 @@ def test_time_words_that_name_no_clock_change_nothing() -> None:
         assert resolve_time(text, zone="America/New_York", now=NOW).status == "ok", text
 
 
+SPELLED = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 10: "ten", 12: "twelve"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    n=st.integers(1, 30),
+    unit=st.sampled_from(["day", "days", "week", "weeks", "wks"]),
+    base=st.sampled_from(["today", "tomorrow", "now"]),
+    spelled=st.booleans(),
+    clock=st.sampled_from(["at 2pm", "2pm", ", 2:00 pm", "@ 2pm"]),
+    zone=st.sampled_from(ZONES),
+)
+def test_a_count_of_days_from_today_or_tomorrow_is_that_day(
+    n: int, unit: str, base: str, spelled: bool, clock: str, zone: str
+) -> None:
+    """ "2 weeks from today at 2pm": the day the count names, never today or tomorrow."""
+    count = SPELLED.get(n, str(n)) if spelled else str(n)
+    text = f"{count} {unit} from {base} {clock}"
+    r = resolve_time(text, zone=zone, now=NOW)
+    days = n * (7 if unit.startswith("w") else 1) + (1 if base == "tomorrow" else 0)
+    assert r.local is not None, (text, r)
+    assert r.local.date() == NOW.astimezone(ZoneInfo(zone)).date() + timedelta(days=days), text
+    assert (r.local.hour, r.local.minute) == (14, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a few days from now at 2pm", "in a couple of days at 2pm", "a couple days from today 3pm",
+     "in a few hours", "few weeks from today at 10"],
+)  # fmt: skip
+def test_a_vague_count_is_asked_never_guessed(text: str) -> None:
+    assert resolve_time(text, zone="America/New_York", now=NOW).status == "ask", text
+
+
 def _transitions(zone: ZoneInfo, year: int) -> list[datetime]:
     """The UTC hours at which the zone's offset changes during `year`."""
     found = []
