@@ -39,6 +39,7 @@ STOP = frozenset(
     mr mrs ms miss mx dr sir madam
     hold wait ask asking idk tbd tba dunno unsure unknown later hmm hm um umm uh
     spelled spelt spelling pronounced weird funny tricky unusual odd strange typo correctly
+    lol jk lmao omg btw haha hehe np ty tysm ppl rn tho ya yeah yep nope u ur
     wireless caller household income annual employer guest card form submission notification
     visit schedule scheduled platforms inc llc corp ltd management properties realty group
     services consultant manager assistant coordinator specialist front desk associate agent

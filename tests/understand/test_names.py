@@ -76,3 +76,13 @@ def test_a_colleagues_prospect_is_booked_not_the_colleague(staff: str, ask: str)
     assert (values.get("first_name"), values.get("last_name")) == ("Daniel", "Osei"), text
     assert values.get("email") == "dosei@example.com", text
     assert "phone" not in values  # the colleague's own number
+
+
+@pytest.mark.parametrize("chatter", ["lol", "jk", "lol jk", "btw", "haha", "omg", "tho"])
+def test_chatter_after_a_name_is_no_part_of_it(chatter: str) -> None:
+    values = read_request(
+        f"can u book ben {chatter}. it's Benjamin Ortiz, bortiz@example.com fri 5pm"
+    )
+    assert (values.get("first_name"), values.get("last_name")) == ("Benjamin", "Ortiz"), values
+    values = read_request(f"book Omar Haddad {chatter} omar@example.com sat 10am")
+    assert (values.get("first_name"), values.get("last_name")) == ("Omar", "Haddad"), values
