@@ -84,6 +84,32 @@ BACKWARD = re.compile(
     r"(?:days?|weeks?|fortnights?|hours?|hrs?|minutes?|mins?|months?)\s+(?:ago|back(?!\s+to\b))"
     r"|ago)\b"
 )  # fmt: skip
+# "The last friday of the month", "the first monday in january": a calendar question, not a day.
+NTH_WEEKDAY = re.compile(
+    r"\b(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+"
+    r"(?:" + WEEKDAY[1:-1] + r"|week(?:end)?)\s+(?:of|in)\b(?:\s+(?:the\s+|this\s+|next\s+)?"
+    r"[a-z]+)?"
+)
+
+# A count of days or weeks from a day other than today: "two weeks from friday", "3 days after
+# the 15th". A calendar can tell, the grammar does not try: asked.
+COUNT_FROM_A_DAY = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|seven|\d{1,2})\s+(?:days?|weeks?)\s+(?:from|after)\s+"
+    r"(?:this\s+|next\s+|the\s+)?(?:" + WEEKDAY[1:-1] + r"|\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2}"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    # "the saturday after next", "the friday after the 12th", "the monday before christmas":
+    # a weekday counted from another day, which people count apart
+    r"|\b(?:the\s+)?(?:" + WEEKDAY[1:-1] + r")\s+(?:after|before)\s+(?:next\b|the\s+\d|\d{1,2}/"
+    r"|(?:this|that)\s+(?:one|week)|(?:" + WEEKDAY[1:-1] + r")\b|jan|feb|mar|apr|may|jun|jul|aug"
+    r"|sep|oct|nov|dec|christmas|xmas|thanksgiving|new\s+year|easter|labor|memorial)"
+    # "the day after friday", "friday week", "a week on friday": a day counted from a day
+    r"|\b(?:the\s+)?day\s+(?:after|before)\s+(?:this\s+|next\s+|the\s+)?(?:"
+    + WEEKDAY[1:-1]
+    + r"|\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2})|\b(?:"
+    + WEEKDAY[1:-1]
+    + r")\s+week\b"
+    r"|\ba\s+week\s+(?:on\s+)?(?:" + WEEKDAY[1:-1] + r")\b"
+)
 
 # Spelled clocks: the hour of "ten thirty", "quarter past nine", "three pm", "at two".
 _HOURS = {
@@ -161,6 +187,12 @@ _ORDINAL_DATES = [
     re.compile(r"(?<=\bthe )" + _ORDINAL + r"(?=\s+of\s+" + _MONTH_NAME + r"\b)"),
     re.compile(r"\b(?P<month>" + _MONTH_NAME + r")\s+(?:the\s+)?" + _ORDINAL + r"\b"),
     re.compile(r"(?<=\bon the )" + _ORDINAL + r"\b(?!\s+(?:floor|week|time|one|place|unit))"),
+    # beside a weekday or a clock time: "wednesday the ninth", "the tenth at 4"
+    re.compile(r"(?<=day the )" + _ORDINAL + r"\b"),
+    re.compile(
+        r"(?<=\bthe )" + _ORDINAL + r"(?=,?\s+(?:(?:at\s+|@\s*|around\s+)?(?:\d|noon\b|midday\b)"
+        r"|(?:at|around)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b))"
+    ),
 ]
 
 
@@ -238,7 +270,10 @@ def _normalised(text: str) -> str:
         text = _ISO_DATE_TIME.sub(r"\1 \2", text)
     text = _NOTHING_MEANT.sub(" ", text)
     text = _WORD_FIX_RE.sub(lambda m: _WORD_FIXES[m.group(1)], text)
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    if " " in text and _SPACED_CLOCK_CUE.search(text):
+        text = _SPACED_CLOCK.sub(r"\1:\2", text)
+    return text
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -248,6 +283,13 @@ _HOUR_STEMS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "
 _DIGIT_THEN_H = re.compile(r"\d\s*h")
 _ORDINAL_STEMS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
                   "ninth", "tenth", "eleventh", "twelfth", "teenth", "tieth")  # fmt: skip
+# "at 3 30", "friday 10 15", "3 30 tomorrow": minutes typed after a space, where an hour stands.
+_SPACED_CLOCK = re.compile(
+    r"(?:^|(?<=\bat )|(?<=day )|(?<=\btonight )|(?<=\btomorrow ))"
+    r"(1[0-2]|0?[1-9]) ([0-5][05])(?=[ap]m\b|\s|$)"
+    r"(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|people|persons|bed|br|ba)\b)"
+)
+_SPACED_CLOCK_CUE = re.compile(r"\d [0-5]\d")
 _O_CLOCK = re.compile(r"(\d)\s*o'?\s?clock\b")
 _ISH = re.compile(r"(\d)\s*-?\s*ish\b")
 _NOON_ISH = re.compile(r"\bnoon-?ish\b")

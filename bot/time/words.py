@@ -20,6 +20,8 @@ from bot.time.places import place_zones
 from bot.time.vocabulary import (
     BACKWARD,
     COUNT,
+    COUNT_FROM_A_DAY,
+    NTH_WEEKDAY,
     NUMBER_WORDS,
     WEEKDAY,
     WEEKDAYS,
@@ -164,6 +166,9 @@ class _Text:
         self.first = len(text)
         self.last = 0
 
+    def kind_at(self, at: int) -> int:
+        return self._mask[at]
+
     def free(self, start: int, end: int) -> bool:
         return self._mask.count(0, start, end) == end - start
 
@@ -196,6 +201,12 @@ class _Text:
         return at < len(self.text) and self._mask[at] == CLOCK
 
 
+# Minutes left unread after an hour: "3 30" where only "3" was read as the clock.
+_MINUTES_LEFT = re.compile(  # the minutes in a lookahead: "dec 10 10 05" is tried at both 10s
+    r"(?<![\d:./])(\d{1,2}) (?=([0-5]\d)\b(?![:./]\d)"
+    r"(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|people|persons|bed|br|ba)\b))"
+)
+_SPACED_MINUTES = re.compile(r"\d [0-5]\d")
 _VAGUE_COUNTS = frozenset(("few", "a few", "couple", "a couple of"))
 
 
@@ -204,25 +215,7 @@ def _count(word: str) -> float:
 
 
 _PAST = BACKWARD  # found first, so "last thursday" is never read as a Thursday ahead
-# "The last friday of the month", "the first monday in january": a calendar question, not a day.
-_NTH_WEEKDAY = re.compile(
-    r"\b(?:the\s+)?(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)\s+"
-    r"(?:" + _WD[1:-1] + r"|week(?:end)?)\s+(?:of|in)\b(?:\s+(?:the\s+|this\s+|next\s+)?"
-    r"[a-z]+)?"
-)
-
-# A count of days or weeks from a day other than today: "two weeks from friday", "3 days after
-# the 15th". A calendar can tell, the grammar does not try: asked.
-_COUNT_FROM_A_DAY = re.compile(
-    r"\b(?:a|an|one|two|three|four|five|six|seven|\d{1,2})\s+(?:days?|weeks?)\s+(?:from|after)\s+"
-    r"(?:this\s+|next\s+|the\s+)?(?:" + _WD[1:-1] + r"|\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2}"
-    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    # "the saturday after next", "the friday after the 12th", "the monday before christmas":
-    # a weekday counted from another day, which people count apart
-    r"|\b(?:the\s+)?(?:" + _WD[1:-1] + r")\s+(?:after|before)\s+(?:next\b|the\s+\d|\d{1,2}/"
-    r"|(?:this|that)\s+(?:one|week)|(?:" + _WD[1:-1] + r")\b|jan|feb|mar|apr|may|jun|jul|aug"
-    r"|sep|oct|nov|dec|christmas|xmas|thanksgiving|new\s+year|easter|labor|memorial)"
-)
+_NTH_WEEKDAY, _COUNT_FROM_A_DAY = NTH_WEEKDAY, COUNT_FROM_A_DAY  # a calendar can tell
 
 _DURATION = re.compile(
     r"\bin\s+(?:about\s+|around\s+|roughly\s+|like\s+)?(half\s+an?|" + _COUNT[1:-1] + r")\s*"
@@ -233,8 +226,8 @@ _DURATION_FROM_NOW = re.compile(
 )
 _RELATIVE = [
     (re.compile(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), 2),
-    (re.compile(r"\ba\s+week\s+from\s+tomorrow\b|\ba\s+week\s+tomorrow\b"), 8),
-    (re.compile(r"\ba\s+week\s+from\s+(?:today|now)\b|\ba\s+week\s+today\b"), 7),
+    (re.compile(r"\ba\s+week\s+from\s+tomorrow\b|\ba\s+week\s+tomorrow\b|\btomorrow\s+week\b"), 8),
+    (re.compile(r"\ba\s+week\s+from\s+(?:today|now)\b|\ba\s+week\s+today\b|\btoday\s+week\b"), 7),
     (re.compile(r"\btomorrow\b"), 1),
     (re.compile(r"\btoday\b"), 0),
 ]
@@ -417,6 +410,11 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
         reading.vague_day = m.group(0)
 
     _read_times(t, reading, day_ends, day_first)
+    spaced = _SPACED_MINUTES.search(t.text) if reading.times else None  # one quick look first
+    for m in _MINUTES_LEFT.finditer(t.text, spaced.start()) if spaced else ():
+        # "dec 10 3 30" read as 3 o'clock: which time?
+        if t.kind_at(m.start(1)) == CLOCK and t.free(*m.span(2)):
+            reading.unsure.append(t.text[m.start(1) : m.end(2)])
 
     for m in t.find(_PERIOD):
         reading.period = reading.period or _period(m.group(1))

@@ -273,6 +273,25 @@ def test_a_vague_count_is_asked_never_guessed(text: str) -> None:
     assert resolve_time(text, zone="America/New_York", now=NOW).status == "ask", text
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    hour=st.integers(1, 12),
+    minute=st.sampled_from([0, 5, 10, 15, 20, 30, 40, 45, 50, 55]),
+    form=st.sampled_from(["{t} tomorrow", "tomorrow {t}", "tomorrow at {t}", "fri {t}",
+                          "dec 10 {t}", "{t}pm on the 10th", "the 10th @ {t}"]),
+)  # fmt: skip
+def test_minutes_typed_after_a_space_are_read_or_asked_never_dropped(
+    hour: int, minute: int, form: str
+) -> None:
+    """ "3 30 tomorrow" is 3:30 or a question, never 3:00."""
+    text = form.format(t=f"{hour} {minute:02d}")
+    r = resolve_time(text, zone="America/New_York", now=NOW)
+    assert r.status in ("ask", "reject") or (r.local is not None and r.local.minute == minute), (
+        text,
+        r,
+    )
+
+
 def _transitions(zone: ZoneInfo, year: int) -> list[datetime]:
     """The UTC hours at which the zone's offset changes during `year`."""
     found = []
