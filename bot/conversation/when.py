@@ -48,6 +48,11 @@ _FOLLOWING = re.compile(
     rf"|\bthe\s+(?P<weekday2>{_WEEKDAY_WORD})\s+after\b(?!\s+\w)"
     r"|\bthe\s+week\s+after\b(?!\s+\w)|\ba\s+week\s+later\b"
 )
+# A day counted from the tour's: "the friday before that", "the day after", "the week before".
+_FROM_IT = re.compile(
+    rf"(?i)\b(?:the\s+)?(?P<what>{_WEEKDAY_WORD}|day|week)\s+(?P<way>before|after)"
+    r"(?:\s+(?:that|it|then|that\s+one))?\b(?!\s+(?:tomorrow|today|next|this|the|christmas|\d))"
+)
 _IT = r"(?:\s+(?:it|that|the\s+tour|the\s+time))?"
 # Which way a duration moves the tour: "an hour later", "push it back", "move it up".
 _LATER = re.compile(
@@ -130,6 +135,8 @@ def time_change(
     shift = shift_minutes(reply)
     if shift is None and _NEXT_WEEK.search(reply) and not (said and read_phrase(said).days):
         shift = 7 * 24 * 60
+    if shift is None and moment is not None and (counted := _FROM_IT.search(normalise(reply))):
+        shift = _days_from(moment.date(), counted["what"], counted["way"]) * 24 * 60
     if shift is None and moment is not None and (following := _FOLLOWING.search(reply)):
         # "the following friday" of a Friday tour is a week on; of another day, that Friday.
         day = following["weekday"] or following["weekday2"]
@@ -160,6 +167,19 @@ def time_change(
     if moment is not None and (anchored := _in_the_week(new, moment.date(), context.today)):
         return TimeChange(_on_day(anchored, new, said, moment, context))
     return TimeChange(merged_time(before, said))
+
+
+def _days_from(day: date, what: str, way: str) -> int:
+    """Days from the tour's `day` to "the friday before" (the nearest one before it), "the day
+    after", "the week before"."""
+    step = -1 if way == "before" else 1
+    if what in ("day", "week"):
+        return step * (1 if what == "day" else 7)
+    wanted = WEEKDAYS.index(what)
+    days = step
+    while (day + timedelta(days=days)).weekday() != wanted:
+        days += step
+    return days
 
 
 def merged_time(before: str, correction: str) -> str:

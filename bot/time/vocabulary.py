@@ -100,7 +100,7 @@ COUNT_FROM_A_DAY = re.compile(
     # "the saturday after next", "the friday after the 12th", "the monday before christmas":
     # a weekday counted from another day, which people count apart
     r"|\b(?:the\s+)?(?:" + WEEKDAY[1:-1] + r")\s+(?:after|before)\s+(?:next\b|the\s+\d|\d{1,2}/"
-    r"|(?:this|that)\s+(?:one|week)|(?:" + WEEKDAY[1:-1] + r")\b|jan|feb|mar|apr|may|jun|jul|aug"
+    r"|(?:this|that)\b|it\b|(?:" + WEEKDAY[1:-1] + r")\b|jan|feb|mar|apr|may|jun|jul|aug"
     r"|sep|oct|nov|dec|christmas|xmas|thanksgiving|new\s+year|easter|labor|memorial)"
     # "the day after friday", "friday week", "a week on friday": a day counted from a day
     r"|\b(?:the\s+)?day\s+(?:after|before)\s+(?:this\s+|next\s+|the\s+)?(?:"

@@ -250,3 +250,38 @@ def test_a_reply_changes_what_it_says_and_nothing_else(expected: Case) -> None:
         assert reply.said is not None and expected.said_has in reply.said, reply.said
     if expected.intent is None and not expected.changes and expected.when is None:
         assert not set(reply.changed) - {"notes"}, reply.changed
+
+
+TOUR_DAYS = [datetime(2026, 12, 7 + n, 14, 0).date() for n in range(7)]  # Mon Dec 7 .. Sun Dec 13
+
+
+@pytest.mark.parametrize("tour_day", TOUR_DAYS, ids=lambda d: f"{d:%a}")
+@pytest.mark.parametrize("weekday", ["monday", "wednesday", "friday", "sunday"])
+@pytest.mark.parametrize("way", ["before", "after"])
+@pytest.mark.parametrize(
+    "form", ["the {wd} {way} that", "no, the {wd} {way} it", "{wd} {way} that"]
+)
+def test_a_day_counted_from_the_tours_is_the_nearest_one_that_way(
+    tour_day: object, weekday: str, way: str, form: str
+) -> None:
+    """ "the friday before that" of a Monday tour is the Friday just before it, never the Friday
+    of its week; "after" the nearest after; the hour stays."""
+    values = {**JANE, "tour_time": f"{tour_day:%b} {tour_day.day} 2026 at 2pm"}  # type: ignore[attr-defined]
+    reply = read_reply(values, form.format(wd=weekday, way=way), asked=None, context=CONTEXT)
+    when = CONTEXT.resolve(reply.values["tour_time"]).local
+    assert when is not None and when.strftime("%A").lower() == weekday, reply.values
+    gap = (when.date() - tour_day).days  # type: ignore[operator]
+    assert (-7 <= gap <= -1) if way == "before" else (1 <= gap <= 7), (tour_day, reply.values)
+    assert (when.hour, when.minute) == (14, 0)
+
+
+@pytest.mark.parametrize(
+    ("reply", "days"),
+    [("the day before", -1), ("the day after that", 1), ("actually the week before", -7),
+     ("the week after that", 7)],
+)  # fmt: skip
+def test_a_day_or_week_before_or_after_moves_the_tour_by_it(reply: str, days: int) -> None:
+    values = {**JANE, "tour_time": "Dec 16 2026 at 2pm"}
+    moved = read_reply(values, reply, asked=None, context=CONTEXT)
+    when = CONTEXT.resolve(moved.values["tour_time"]).local
+    assert when is not None and when.day == 16 + days and when.hour == 14, moved.values
