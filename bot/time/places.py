@@ -14,10 +14,10 @@ from zoneinfo import available_timezones
 
 _REGIONS = ("America", "Europe", "Asia", "Africa", "Australia", "Pacific", "Atlantic", "Indian")
 # Cities whose names are also people's ("Victoria time" may be Victoria's), or another place's
-# ("jersey time" in New Jersey; Norfolk, Virginia): asked about.
+# ("jersey time" in New Jersey; Norfolk, Virginia; Portland, Maine or Oregon): asked about.
 ALSO_PEOPLE = frozenset(
     "victoria regina sofia casey davis adelaide darwin hobart stanley dawson currie lindeman "
-    "johnston wallis chatham jersey norfolk".split()
+    "johnston wallis chatham jersey norfolk portland athens".split()
 )
 # Zone database cities that are ordinary words: "christmas time", "family reunion time".
 _NOT_PLACES = frozenset("christmas easter reunion midway wake center resolute".split())
@@ -33,7 +33,7 @@ _ALIASES = {
     **dict.fromkeys(("salt lake", "salt lake city", "albuquerque", "colorado", "utah"),
                     "America/Denver"),
     **dict.fromkeys(("arizona", "tucson", "scottsdale"), "America/Phoenix"),
-    **dict.fromkeys(("la", "san francisco", "sf", "seattle", "portland", "san diego",
+    **dict.fromkeys(("la", "san francisco", "sf", "seattle", "san diego",
                      "sacramento", "san jose", "oakland", "vegas", "las vegas", "cali",
                      "california", "west coast", "pacific northwest"), "America/Los_Angeles"),
     "montreal": "America/Toronto",
