@@ -1,5 +1,6 @@
-"""Days people name by their holiday ("thanksgiving day 1pm", "christmas eve"): the US holidays
-a leasing office hears, each as the date it falls on in a given year."""
+"""Days people name by their holiday ("thanksgiving day 1pm", "christmas eve"): the holidays
+a leasing office hears (the US ones, and a few of Canada's, Britain's and Australia's), each as
+the date it falls on in a given year."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ HOLIDAYS: dict[str, Callable[[int], date]] = {
     "new years eve": _fixed(12, 31),
     "new year day": _fixed(1, 1),
     "new years day": _fixed(1, 1),
+    "nye": _fixed(12, 31),
+    "boxing day": _fixed(12, 26),
+    "juneteenth": _fixed(6, 19),
+    "canada day": _fixed(7, 1),
+    "australia day": _fixed(1, 26),
+    "anzac day": _fixed(4, 25),
     "christmas eve": _fixed(12, 24),
     "christmas day": _fixed(12, 25),
     "christmas": _fixed(12, 25),

@@ -14,10 +14,12 @@ from zoneinfo import available_timezones
 
 _REGIONS = ("America", "Europe", "Asia", "Africa", "Australia", "Pacific", "Atlantic", "Indian")
 # Cities whose names are also people's ("Victoria time" may be Victoria's), or another place's
-# ("jersey time" in New Jersey; Norfolk, Virginia; Portland, Maine or Oregon): asked about.
+# ("jersey time" in New Jersey; Norfolk, Virginia; Portland, Maine or Oregon), and countries of
+# several zones: asked about.
 ALSO_PEOPLE = frozenset(
     "victoria regina sofia casey davis adelaide darwin hobart stanley dawson currie lindeman "
-    "johnston wallis chatham jersey norfolk portland athens".split()
+    "johnston wallis chatham jersey norfolk portland athens mexico brazil australia canada russia "
+    "usa us indonesia".split()
 )
 # Zone database cities that are ordinary words: "christmas time", "family reunion time".
 _NOT_PLACES = frozenset("christmas easter reunion midway wake center resolute".split())
@@ -36,11 +38,32 @@ _ALIASES = {
     **dict.fromkeys(("la", "san francisco", "sf", "seattle", "san diego",
                      "sacramento", "san jose", "oakland", "vegas", "las vegas", "cali",
                      "california", "west coast", "pacific northwest"), "America/Los_Angeles"),
+    **dict.fromkeys(("uk", "england", "britain", "scotland", "wales"), "Europe/London"),
+    "ireland": "Europe/Dublin",
+    "france": "Europe/Paris",
+    "germany": "Europe/Berlin",
+    "spain": "Europe/Madrid",
+    "italy": "Europe/Rome",
+    "netherlands": "Europe/Amsterdam",
+    "israel": "Asia/Jerusalem",
+    "india": "Asia/Kolkata",
+    "japan": "Asia/Tokyo",
+    "china": "Asia/Shanghai",
+    "korea": "Asia/Seoul",
+    "philippines": "Asia/Manila",
+    "vietnam": "Asia/Ho_Chi_Minh",
+    "thailand": "Asia/Bangkok",
+    "nigeria": "Africa/Lagos",
+    "kenya": "Africa/Nairobi",
+    "colombia": "America/Bogota",
+    "peru": "America/Lima",
+    "argentina": "America/Argentina/Buenos_Aires",
+    "puerto rico": "America/Puerto_Rico",
+    **dict.fromkeys(("nz", "new zealand"), "Pacific/Auckland"),
     "montreal": "America/Toronto",
     "ottawa": "America/Toronto",
     "calgary": "America/Edmonton",
     "atlantic": "America/Halifax",
-    "uk": "Europe/London",
 }  # fmt: skip
 _TIME = re.compile(r"\btime\b")
 # Whose clock, when it is a person's: "her time", "the client's local time", "in his time zone".
@@ -49,6 +72,14 @@ _PERSONS = re.compile(
     r"\b(?:in[ \t]+)?((?:her|his|their|my"
     r"|the\s+(?:prospect|client|lead|renter|applicant|caller)(?:['’]?s)?)"
     r"[ \t]+(?:own[ \t]+)?(?:local[ \t]+)?time\b(?:[ \t]+zone\b)?)"
+)
+
+
+_IN_PLACE = re.compile(r"\bin\s+([a-z][a-z.'’]*(?:\s+[a-z][a-z.'’]*){0,2})")
+# What may follow a place said beside the clock: nothing, a day, a time, "on", "at".
+_ENDS = re.compile(
+    r"\s*(?:$|[,;.)]|(?:on|at|\d+|today|tomorrow|tonight|this|next|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday)\b)"
 )
 
 
@@ -94,9 +125,9 @@ def place_zones(text: str) -> list[PlaceZone]:
     """The places and people whose clock `text` (lower case) names, in order: only where "time"
     follows ("3pm london" may be where the prospect is), and the caller keeps only those beside a
     day or a clock time ("thanks for your time" names no clock)."""
-    if "time" not in text:
-        return []
     found: list[PlaceZone] = []
+    if "time" not in text and " in " not in text:
+        return found
     persons = set()  # where the word "time" of a person's clock stands
     for m in _PERSONS.finditer(text):
         found.append(PlaceZone(m.start(), m.end(), None, m.group(1)))
@@ -117,4 +148,14 @@ def place_zones(text: str) -> list[PlaceZone]:
                 zone = None if said in ALSO_PEOPLE else known[said]
                 found.append(PlaceZone(start, m.end(), zone, text[start : m.end()]))
                 break
+    if " in " in text:  # "2pm in chicago on friday": a place said beside the clock, no "time"
+        for m in _IN_PLACE.finditer(text):
+            words = m.group(1).split()
+            for count in range(min(3, len(words)), 0, -1):
+                said, end = _said(words[:count]), m.start(1) + len(" ".join(words[:count]))
+                if (said in known or said in ALSO_PEOPLE) and _ENDS.match(text, end):
+                    start = m.start()
+                    zone = None if said in ALSO_PEOPLE else known[said]
+                    found.append(PlaceZone(start, end, zone, text[m.start(1) : end]))
+                    break
     return sorted(found, key=lambda z: z.start)

@@ -23,9 +23,9 @@ from bot.time.words import (
     Reading,
     RelativeDay,
     WeekdayRef,
-    WrittenZone,
     read_phrase,
 )
+from bot.time.zone_words import WrittenZone
 
 Status = Literal["ok", "confirm", "ask", "reject"]
 DateOrder = Literal["MDY", "DMY"]
@@ -114,6 +114,12 @@ def _resolve(
         raise _Answer("reject", _passed(reading, now.astimezone(tour_zone).date()))
     if reading.bad:
         raise _Answer("reject", f"“{reading.bad[0]}” is not a real date or time. {HINT}")
+    if reading.unread:
+        raise _Answer(
+            "ask",
+            f"I couldn't read “{reading.unread[0]}” here; write the day as a weekday or a date, "
+            "like “thu 2pm” or “12/10 at 2pm”.",
+        )
     if reading.unsure:
         raise _Answer(
             "ask",
@@ -139,6 +145,14 @@ def _resolve(
         starts = elapsed.replace(second=0, microsecond=0)
         return _checked(starts, tour_zone, now, tour_hours, notes=[])
 
+    weekday = next((d for d in reading.days if isinstance(d, WeekdayRef)), None)
+    if weekday and weekday.mode == "plain" and (reading.vague_day or "").startswith("next"):
+        # "friday at 3, but next week": this Friday or next week's is not for us to choose
+        raise _Answer(
+            "ask",
+            f"“{weekday.text}” and “{reading.vague_day}”: which day? Say “next week "
+            f"{weekday.text}” or the date.",
+        )
     words_zone = ZoneInfo(written.zone) if written else tour_zone
     today = now.astimezone(words_zone).date()
     clock = _one_clock(reading)
@@ -488,13 +502,15 @@ def describe(resolved: ResolvedTime, *, place: str = "at the property") -> str:
 
 
 def warm_up() -> None:
-    """Load everything the first agent's phrase would otherwise pay for (the zone names, each
-    zone's rules)."""
+    """Load everything the first agent's phrase would otherwise pay for (the zone names and
+    places, each zone's rules)."""
     for phrase in (
         "tomorrow at 3pm",
         "Dec 3rd 3:15 PM",
         "3pm PT",
         "next fri 2-3",
         "3pm Europe/Paris",
+        "7pm madrid time",  # the places of the zone database
+        "thrus 2pm",  # a misspelt day
     ):
         resolve_time(phrase, zone="America/New_York")

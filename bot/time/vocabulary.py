@@ -45,6 +45,27 @@ _WORD_FIXES = {
     **dict.fromkeys("sat saturday satruday saterday saturdy".split(), "saturday"),
     **dict.fromkeys("sun sunday sundy sundya".split(), "sunday"),
     "noonish": "noon",
+    "nxt": "next",
+    # Spanish, as bilingual agents write it: "el viernes a las 3pm", "sábado 5 de diciembre"
+    "lunes": "monday",
+    "martes": "tuesday",
+    **dict.fromkeys("miércoles miercoles".split(), "wednesday"),
+    "jueves": "thursday",
+    "viernes": "friday",
+    **dict.fromkeys("sábado sabado".split(), "saturday"),
+    "hoy": "today",
+    **dict.fromkeys("enero".split(), "january"),
+    "febrero": "february",
+    "marzo": "march",
+    "abril": "april",
+    "mayo": "may",
+    "junio": "june",
+    "julio": "july",
+    "agosto": "august",
+    **dict.fromkeys("septiembre setiembre".split(), "september"),
+    "octubre": "october",
+    "noviembre": "november",
+    "diciembre": "december",
 }
 _WORD_FIX_RE = re.compile(r"\b(" + "|".join(sorted(_WORD_FIXES, key=len, reverse=True)) + r")\b")
 
@@ -52,7 +73,7 @@ NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90,
-    "couple": 2, "a couple of": 2, "few": 3, "a few": 3,
+    "couple": 2, "a couple of": 2, "a couple": 2, "few": 3, "a few": 3, "several": 3,
 }  # fmt: skip
 
 
@@ -109,6 +130,17 @@ COUNT_FROM_A_DAY = re.compile(
     + WEEKDAY[1:-1]
     + r")\s+week\b"
     r"|\ba\s+week\s+(?:on\s+)?(?:" + WEEKDAY[1:-1] + r")\b"
+    # counted from a holiday or from another count: "the day after christmas", "2 days before
+    # xmas eve", "the day after the day after tomorrow"; "the following friday" of no day said
+    r"|\b(?:(?:the\s+)?day|" + COUNT + r"\s+(?:days?|weeks?))\s+(?:after|before)\s+(?:the\s+)?"
+    r"(?:day\b|christmas|xmas|thanksgiving|new\s+year|easter|labor|memorial|independence"
+    r"|valentine|halloween|boxing|juneteenth|nye)"
+    r"|\b(?:the\s+)?following\s+(?:" + WEEKDAY[1:-1] + r"|week\b)"
+    # a limit, not a time: "before noon friday", "by 3pm", "not after 5"
+    r"|(?<!\d )(?<!quarter )(?<!half )(?<!ten )(?<!five )(?<!twenty )"  # "quarter til 2": 1:45
+    r"\b(?:not\s+)?(?:before|after|by|until|till|til|no\s+later\s+than|no\s+earlier\s+than)"
+    r"\s+(?:\d{1,2}(?::\d\d)?(?:\s*[ap]m)?\b|noon\b|midday\b)"
+    r"|\bearlier\b(?!\s+(?:today|tonight|this|in\s+the))"  # those are the past
 )
 
 # Spelled clocks: the hour of "ten thirty", "quarter past nine", "three pm", "at two".
@@ -132,7 +164,8 @@ _SPELLED_HOUR_BEFORE = re.compile(
     r"|evening)|tonight|(?:-|\s)?ish\b))"
 )
 _SPELLED_PAST_TO = re.compile(
-    r"\b(half|quarter|five|ten|twenty|twenty[\s-]five|\d{1,2})\s+(past|after|to|til|till|before)"
+    r"\b(half|quarter|five|ten|twenty|twenty[\s-]five|\d{1,2})\s+(past|after|to|til|till|before"
+    r"|of)"
     r"\s+" + _HOUR + r"\b"
 )
 # "at two" is a time only where a time can end: "at two tomorrow", not "at one of our buildings".
@@ -151,7 +184,7 @@ def _past_to(m: re.Match[str]) -> str:
     hour = _HOURS[hour_word]
     if not 0 < minutes < 60:
         return m.group(0)
-    if relation in ("to", "til", "till", "before"):
+    if relation in ("to", "til", "till", "before", "of"):
         hour, minutes = (hour - 1 or 12), 60 - minutes
     return f"{hour}:{minutes:02d}"
 
@@ -249,6 +282,15 @@ def _normalised(text: str) -> str:
     if "." in text:
         text = _DOTTED_MERIDIEM.sub(r"\1m", text)
     text = text.replace("@", " at ")
+    if "this " in text:
+        text = _THIS_MORNING.sub("this morning", text)
+    if "noon" in text:
+        text = _NOON_THIRTY.sub("12:30 pm", text)
+    if _GLUED_UNIT.search(text):
+        text = _GLUED_UNIT.sub(r"\1 \2", text)
+    if any(word in text for word in _SPANISH_CUES):
+        for pattern, words in _SPANISH:
+            text = pattern.sub(words, text)
     if any(word in text for word in _HOUR_STEMS):
         text = _SPELLED_HOUR_MINUTE.sub(
             lambda m: f"{_HOURS[m.group(1)]}:{_minute(m.group(2)):02d}", text
@@ -290,6 +332,26 @@ _SPACED_CLOCK = re.compile(
     r"(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|people|persons|bed|br|ba)\b)"
 )
 _SPACED_CLOCK_CUE = re.compile(r"\d [0-5]\d")
+_THIS_MORNING = re.compile(r"\bthis\s+(?:am|morn)\b")  # "this a.m." is "this am" by now
+_NOON_THIRTY = re.compile(r"\bnoon[\s-]thirty\b")
+_GLUED_UNIT = re.compile(r"(\d)(wks?|weeks?|days?|hrs?|mins?)\b")  # "in 2wks"
+# Spanish ways of saying the time, before its words are read: "el viernes a las 3 de la tarde".
+_SPANISH_CUES = ("mañana", "manana", " las ", " de ", "domingo")
+_SPANISH = [
+    (re.compile(r"(?<!santo )\bdomingo\b"), "sunday"),  # not Santo Domingo's clock
+    (re.compile(r"\bpasado\s+ma[ñn]ana\b"), "the day after tomorrow"),
+    (re.compile(r"\b(?:de|por)\s+la\s+ma[ñn]ana\b"), "am"),
+    (re.compile(r"\b(?:de|por)\s+la\s+(?:tarde|noche)\b"), "pm"),
+    (re.compile(r"\bma[ñn]ana\b"), "tomorrow"),
+    (re.compile(r"\ba\s+las?\b"), "at"),
+    (
+        re.compile(
+            r"\b(\d{1,2})\s+de\s+(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre"
+            r"|setiembre|octubre|noviembre|diciembre)\b"
+        ),
+        r"\1 \2",
+    ),
+]
 _O_CLOCK = re.compile(r"(\d)\s*o'?\s?clock\b")
 _ISH = re.compile(r"(\d)\s*-?\s*ish\b")
 _NOON_ISH = re.compile(r"\bnoon-?ish\b")
@@ -330,12 +392,17 @@ ZONE_WORDS: dict[str, tuple[str, Season | None]] = {
     "acdt": ("Australia/Adelaide", "daylight"),
     "awst": ("Australia/Perth", None),
     "jst": ("Asia/Tokyo", None),
+    "az": ("America/Phoenix", None),
+    "wst": ("Australia/Perth", None),
+    **dict.fromkeys(("nzt", "nz"), ("Pacific/Auckland", None)),
     "nzst": ("Pacific/Auckland", "standard"),
     "nzdt": ("Pacific/Auckland", "daylight"),
 }
+# Abbreviations that name several zones: asked about ("IST": India, Ireland or Israel).
+AMBIGUOUS_ZONES = frozenset(("ist", "ast", "sst", "gst"))
 # Words that are also ordinary words or street abbreviations ("Maple Ct", "Pacific Ave", "et al"):
 # they name a zone only beside a day or a clock time.
 ZONE_WORDS_NEAR_A_TIME = frozenset(
     {"pt", "mt", "ct", "et", "akt", "z", "pacific", "mountain", "central", "eastern", "alaska",
-     "hawaii"}
+     "hawaii", "az", "nz"}
 )  # fmt: skip

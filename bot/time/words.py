@@ -11,12 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Literal
-from zoneinfo import available_timezones
 
 from bot.time.holidays import HOLIDAY
-from bot.time.places import place_zones
+from bot.time.leftovers import unread_day_words
 from bot.time.vocabulary import (
     BACKWARD,
     COUNT,
@@ -26,18 +24,13 @@ from bot.time.vocabulary import (
     WEEKDAY,
     WEEKDAYS,
     ZONE_WORDS,
-    ZONE_WORDS_NEAR_A_TIME,
-    Season,
     normalise,
 )
+from bot.time.zone_words import WrittenZone, read_zones
 
 __all__ = ["WEEKDAYS", "ZONE_WORDS", "Reading", "normalise", "read_phrase"]
 
 _COUNT = COUNT
-_ZONE_WORD = re.compile(
-    r"\b(" + "|".join(re.escape(w) for w in sorted(ZONE_WORDS, key=len, reverse=True))
-    + r")\b(?:\s+time\b)?"
-)  # fmt: skip
 # Between a zone word and the time or day it belongs to, only these may stand.
 _ZONE_FILLER = re.compile(r"(?:\s|\b(?:at|on|the|time)\b|-|,)*")
 _ZONE_FILLER_END = re.compile(r"(?:\s|\b(?:at|on|the|time)\b|-|,)*$")
@@ -48,8 +41,6 @@ _OR_HOUR = re.compile(
     r"(?!\s*(?:bed|br\b|bd\b|ba\b|bath|people|persons?|guests?|kids?|pets?|dogs?|cats?|units?"
     r"|k\b|%|months?|mo\b|years?|yr))"
 )
-_OR = re.compile(r"\s*(?:or|and|/)?\s*")  # "PT or ET": the second zone word is one too
-_IANA = re.compile(r"\b([a-z]+(?:/[a-z_+-]+){1,2})\b")
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -137,19 +128,13 @@ class Reading:
     options: bool = False  # "tuesday or 12/15": choices offered, even ones that agree
     negated: list[str] = field(default_factory=list)  # days written after "not": "not this friday"
     whose_clock: list[str] = field(default_factory=list)  # "her time": a clock of no known zone
+    unread: list[str] = field(default_factory=list)  # words of a day no rule read: "thrus"
     words: str = ""  # the stretch of the (normalised) text that holds all of the above
 
     @property
     def zone(self) -> str | None:
         """The zone written in the phrase (the first, when several are)."""
         return self.zones[0].zone if self.zones else None
-
-
-@dataclass(frozen=True)
-class WrittenZone:
-    zone: str  # IANA name
-    season: Season | None  # what an abbreviation like "EST" says of daylight saving
-    text: str
 
 
 DAY, CLOCK = 1, 2  # what a claimed stretch of the text holds
@@ -207,7 +192,7 @@ _MINUTES_LEFT = re.compile(  # the minutes in a lookahead: "dec 10 10 05" is tri
     r"(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|people|persons|bed|br|ba)\b))"
 )
 _SPACED_MINUTES = re.compile(r"\d [0-5]\d")
-_VAGUE_COUNTS = frozenset(("few", "a few", "couple", "a couple of"))
+_VAGUE_COUNTS = frozenset(("few", "a few", "couple", "a couple", "a couple of", "several"))
 
 
 def _count(word: str) -> float:
@@ -232,7 +217,11 @@ _RELATIVE = [
     (re.compile(r"\btoday\b"), 0),
 ]
 _RELATIVE_COUNT = re.compile(
-    r"\b(?:in\s+" + _COUNT + r"\s+(days?|weeks?)|" + _COUNT + r"\s+(days?|weeks?)\s+from\s+"
+    r"\b(?:in\s+"
+    + _COUNT
+    + r"\s+(days?|weeks?|fortnights?)|"
+    + _COUNT
+    + r"\s+(days?|weeks?|fortnights?)\s+(?:from|after)\s+"
     r"(now|today|tomorrow))\b"
 )
 _TONIGHT = re.compile(r"\b(tonight|this\s+(morning|afternoon|evening))\b")
@@ -269,7 +258,7 @@ _ORDINAL_DAY = re.compile(r"\b(?:on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b")
 _NOON = re.compile(r"\b(noon|midday|mid-day|12\s*noon|midnight)\b")
 # "10 to 11" is a range; only "quarter to 4" counts down to the hour.
 _PAST_TO = re.compile(
-    r"\b(?:(half|quarter|\d{1,2})\s+(past|after)|(quarter)\s+(to|til|till|before))\s+(\d{1,2})\b"
+    r"\b(?:(half|quarter|\d{1,2})\s+(past|after)|(quarter)\s+(to|til|till|before|of))\s+(\d{1,2})\b"
 )
 _RANGE = re.compile(
     r"\b(?:between\s+" + _CLOCK + r"\s+and\s+" + _CLOCK
@@ -389,7 +378,8 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
         if (count or count2) in _VAGUE_COUNTS:  # "a couple days from now": which day?
             reading.unsure.append(m.group(0))
             continue
-        n = int(_count(count or count2)) * (7 if (unit or unit2).startswith("week") else 1)
+        per = {"w": 7, "f": 14}.get((unit or unit2)[0], 1)  # a fortnight is two weeks
+        n = int(_count(count or count2)) * per
         add_day(m, RelativeDay(n + (1 if base == "tomorrow" else 0), m.group(0)))
     for pattern, days in _RELATIVE:
         for m in t.find(pattern):
@@ -419,50 +409,14 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
     for m in t.find(_PERIOD):
         reading.period = reading.period or _period(m.group(1))
 
-    _read_zones(t, reading)
+    reading.zones, clocks = read_zones(t.text, t)
+    reading.whose_clock.extend(clocks)
+    reading.unread = unread_day_words(t.text, t.free)
     if t.last > t.first:
         reading.words = t.text[t.first : t.last].strip()
         pieces = len(reading.days) + len({(c.hour, c.minute) for c in reading.times})
         reading.options = pieces > 1 and bool(_OPTIONS.search(reading.words))
     return reading
-
-
-def _read_zones(t: _Text, reading: Reading) -> None:
-    """A zone written anywhere in the phrase counts ("3pm tomorrow EST", "PT: fri 2pm"); a word
-    that is also an ordinary word ("central", "ct"), a place or a person's clock ("london time",
-    "her time") only beside the day or time it qualifies."""
-    placed: list[WrittenZone] = []
-    taken: set[str] = set()  # a zone written again changes nothing: a page of them is not read
-    for place in place_zones(t.text):  # "7pm london time", "3pm her time"
-        if place.text in taken or not (
-            t.free(place.start, place.end) and t.qualifies(place.start, place.end)
-        ):
-            continue
-        taken.add(place.text)
-        t.claim(place.start, place.end)
-        if place.zone:
-            placed.append(WrittenZone(place.zone, None, place.text))
-        else:
-            reading.whose_clock.append(place.text)
-    found: list[tuple[re.Match[str], str, Season | None]] = []
-    for m in _ZONE_WORD.finditer(t.text):
-        word = m.group(1)
-        if word in taken or not t.free(*m.span()):
-            continue
-        after_zone = bool(found) and _OR.fullmatch(t.text, found[-1][0].end(), m.start())
-        if word in ZONE_WORDS_NEAR_A_TIME and not (t.qualifies(*m.span()) or after_zone):
-            continue
-        if word == "z" and not (m.start() > 0 and t.text[m.start() - 1].isdigit()):
-            continue  # "15:00z" only
-        found.append((m, *ZONE_WORDS[word]))
-        taken.add(word)
-    for m in _IANA.finditer(t.text):
-        if zone := _zone_names().get(m.group(1)):
-            found.append((m, zone, None))
-    for m, zone, season in found:
-        t.claim(*m.span())
-        reading.zones.append(WrittenZone(zone, season, m.group(0)))
-    reading.zones.extend(placed)
 
 
 def _period(word: str) -> Period:
@@ -533,7 +487,7 @@ def _read_times(t: _Text, reading: Reading, day_ends: list[int], day_first: bool
         if not (1 <= hour <= 12 and 0 < minutes < 60):
             add(m, m.start(), None)
             continue
-        if relation in ("to", "til", "till", "before"):
+        if relation in ("to", "til", "till", "before", "of"):
             hour, minutes = (hour - 1 or 12), 60 - minutes
         add(m, m.start(), ClockTime(hour, minutes, None, m.group(0)))
     for m in t.find(_COLON_TIME, CLOCK):
@@ -600,8 +554,3 @@ def _range_start_meridiem(hour: int, minute: int, end: ClockTime | None) -> str 
     if same <= end_minutes:
         return end.meridiem
     return "am" if end.meridiem == "pm" else "pm"
-
-
-@cache
-def _zone_names() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones() if "/" in name}

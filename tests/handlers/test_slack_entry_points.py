@@ -18,7 +18,7 @@ from bot.offline.slack import (
     PostedMessage,
     SlackStandIn,
 )
-from bot.time.words import _zone_names
+from bot.time.zone_words import _zone_names
 from tests.handlers.slack_app_kit import CREATE, EXAMPLE, open_form, replies, wait_for_reply
 from tests.harness import RunningBot, running_bot
 

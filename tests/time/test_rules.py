@@ -292,6 +292,46 @@ def test_minutes_typed_after_a_space_are_read_or_asked_never_dropped(
     )
 
 
+@st.composite
+def misspelt(draw: st.DrawFn, word: str) -> str:
+    """`word` with one letter dropped, doubled, swapped with the next or replaced."""
+    at = draw(st.integers(0, len(word) - 2))
+    how = draw(st.sampled_from(["drop", "double", "swap", "replace"]))
+    letter = draw(st.sampled_from("aeioursty"))
+    if how == "drop":
+        return word[:at] + word[at + 1 :]
+    if how == "double":
+        return word[: at + 1] + word[at:]
+    if how == "swap":
+        return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    return word[:at] + letter + word[at + 1 :]
+
+
+DAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), day=st.sampled_from(DAY_NAMES), clock=st.sampled_from(["2pm", "at 10:30"]))
+def test_a_misspelt_weekday_is_that_day_or_a_question_never_another_day(
+    data: st.DataObject, day: str, clock: str
+) -> None:
+    """ "thrus 2pm", "fryday at 10:30": read as the day meant, or asked; never today's hour."""
+    text = f"{data.draw(misspelt(day))} {clock}"
+    r = resolve_time(text, zone="America/New_York", now=NOW)
+    if r.status in ("ok", "confirm"):
+        assert r.local is not None and r.local.strftime("%A").lower() == day, (text, r)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), month=st.sampled_from(["january", "february", "september", "october",
+                                              "november", "december"]))  # fmt: skip
+def test_a_misspelt_month_is_that_month_or_a_question(data: st.DataObject, month: str) -> None:
+    text = f"{data.draw(misspelt(month))} 22 at 10am"
+    r = resolve_time(text, zone="America/New_York", now=NOW)
+    if r.status in ("ok", "confirm"):
+        assert r.local is not None and r.local.strftime("%B").lower() == month, (text, r)
+
+
 def _transitions(zone: ZoneInfo, year: int) -> list[datetime]:
     """The UTC hours at which the zone's offset changes during `year`."""
     found = []
