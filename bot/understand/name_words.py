@@ -40,6 +40,9 @@ STOP = frozenset(
     hold wait ask asking idk tbd tba dunno unsure unknown later hmm hm um umm uh
     spelled spelt spelling pronounced weird funny tricky unusual odd strange typo correctly
     lol jk lmao omg btw haha hehe np ty tysm ppl rn tho ya yeah yep nope u ur
+    change changed changing moved reschedule rescheduled rescheduling see below above wire
+    transfer ref reference happy thanksgiving greetings hola buenas tardes dias días correo
+    gracias saludos
     wireless caller household income annual employer guest card form submission notification
     visit schedule scheduled platforms inc llc corp ltd management properties realty group
     services consultant manager assistant coordinator specialist front desk associate agent

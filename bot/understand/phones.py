@@ -54,10 +54,20 @@ def typed_numbers(text: str) -> tuple[re.Match[str], ...]:
     return tuple(PHONE.finditer(text))
 
 
+# A number that identifies something: "Zillow lead ID is 2125550199", "confirmation # 4155550177".
+_IDENTIFIER_BEFORE = re.compile(
+    r"(?i)\b(?:id|confirmation|conf|ref|reference|account|acct|order|ticket|case|invoice|tracking"
+    r"|transfer|routing|license|permit|listing|mls)\b[ \t]*(?:(?:#|no\.?|number|num)[ \t]*)?"
+    r"(?:is[ \t]+|[:=][ \t]*)?$"
+)
+
+
 def find_phones(text: str) -> list[Found]:
     """Every typed number in `text` that the form's phone reader accepts."""
     found = []
     for m in typed_numbers(text):
+        if _IDENTIFIER_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            continue
         written = m.group("number")
         if (key := _key(written)) is not None:
             found.append(Found("phone", written, key, m.start("number"), m.end("number")))

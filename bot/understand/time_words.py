@@ -142,6 +142,50 @@ _NOT_THE_TOUR = [
         ),
         ("off", "work"),
     ),
+    # The time a tour is moved from: "moving her tour on Sat from 2 to 3:30", "change Aditi from
+    # 10am to 1pm tomorrow" (only the old time is hidden); "2 instead of 1".
+    (
+        re.compile(
+            r"(?i)\b(?:mov(?:e|ed|ing)|chang(?:e|ed|ing)|reschedul\w*|push(?:ed|ing)?|switch(?:ed|ing)?"
+            r"|bump(?:ed|ing)?|shift(?:ed|ing)?)\b[^.\n]{0,60}?(?P<hide>\bfrom\s+(?:"
+            rf"{_DAY_WORD}\s+)?(?:at\s+)?{_CLOCK})(?=\s+to\s)"
+            rf"|\binstead\s+of\s+(?:{_DAY_WORD}\s+)?(?:at\s+)?{_CLOCK}"
+        ),
+        ("mov", "chang", "reschedul", "push", "switch", "bump", "shift", "instead"),
+    ),
+    # Times of other things: a flight, a call or voicemail received, office and tour hours, when
+    # to reach the prospect.
+    (
+        re.compile(
+            r"(?i)\b(?:flight|plane|train|bus)\s+(?:lands|arrives|gets\s+in|leaves|departs|is)\b"
+            rf"[^,;\n.!?]{{0,30}}?{_CLOCK}"
+            r"|\b(?:voicemail|vm|call|text|message|msg|email)\s+(?:at|@)\s*"
+            rf"{_CLOCK}"
+            r"|\b(?:open|opens|closes|closed|(?:office|leasing|tour|business)\s+hours(?:\s+are)?)\b"
+            r"[^\n.!?]{0,30}?\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\.?)?\s*(?:-|–|to)\s*\d{1,2}"
+            r"(?::\d\d)?\s*(?:[ap]\.?m\b\.?)?"
+            r"|\b(?:best\s+(?:time|times|way)\s+to\s+(?:reach|call|contact|text)|call\s*back\s+window"
+            r"|(?:reach|call)\s+(?:her|him|them|me)\s+between)\b[^\n]*"
+        ),
+        (
+            "flight",
+            "plane",
+            "train",
+            "bus",
+            "voicemail",
+            "vm",
+            "call",
+            "text",
+            "message",
+            "msg",
+            "email",
+            "open",
+            "close",
+            "hours",
+            "best",
+            "reach",
+        ),
+    ),
     # Numbered lines ("1) hey this is…", "2. budget…") count items, not hours.
     (re.compile(r"(?m)^[ \t]*\d{1,2}[).][ \t]"), (")", ".")),
     # Office hours: "Mon–Sat 9–6", "open Monday-Friday 9am-6pm".
@@ -189,6 +233,9 @@ _STARTS: list[tuple[str, ...] | None] = [
     ("call", "phone"),
     ("[", "(", "duration", "length", "·"),
     ("get", "got", "i", "am", "be", "work"),
+    ("mov", "chang", "reschedul", "push", "switch", "bump", "shift", "instead"),
+    ("flight", "plane", "train", "bus", "voicemail", "vm", "call", "text", "message", "msg",
+     "email", "open", "close", "office", "leasing", "tour", "business", "best", "reach"),
     None,
     (*_WEEKDAYS, "office", "leasing", "business"),
 ]  # fmt: skip
@@ -200,7 +247,10 @@ NOT_THE_TOUR = [
 
 def take_tour_time(message: Message) -> None:
     for pattern, cues in NOT_THE_TOUR:
-        search = message.search
+        # A pattern that hides a part of its match reads the whole text: its other words ("Moving
+        # Nadia's tour from 2 to 3") may have been read already by another reader.
+        whole = "hide" in (pattern.pattern if isinstance(pattern, Anchored) else pattern).groupindex
+        search = message.text if whole else message.search
         lower = folded(search)  # as IGNORECASE reads it: "ſtart" holds the cue "start"
         if any(cue in lower for cue in cues):
             hidden = (
@@ -208,8 +258,8 @@ def take_tour_time(message: Message) -> None:
                 if isinstance(pattern, Anchored)
                 else pattern.finditer(search)
             )
-            for m in hidden:
-                message.hide(*m.span())
+            for m in hidden:  # a pattern with a group named "hide" hides only that part
+                message.hide(*(m.span("hide") if m.re.groupindex and m["hide"] else m.span()))
     mentioned = candidates(message)
     chosen = choose(mentioned, message.search)
     if chosen is None:
