@@ -282,6 +282,9 @@ def _normalised(text: str) -> str:
     if "." in text:
         text = _DOTTED_MERIDIEM.sub(r"\1m", text)
     text = text.replace("@", " at ")
+    if "instead" in text:  # "2 instead of 1 on friday": the one said first is wanted
+        text = _INSTEAD_OF_HOUR.sub(r"at \1", text)
+        text = _INSTEAD_OF.sub(" ", text)
     if "this " in text:
         text = _THIS_MORNING.sub("this morning", text)
     if "noon" in text:
@@ -332,6 +335,14 @@ _SPACED_CLOCK = re.compile(
     r"(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|people|persons|bed|br|ba)\b)"
 )
 _SPACED_CLOCK_CUE = re.compile(r"\d [0-5]\d")
+_CLOCK_WORDS = r"\d{1,2}(?::\d\d)?(?:\s*[ap]m\b)?"
+_INSTEAD_OF_HOUR = re.compile(
+    rf"(?<![\d:/])({_CLOCK_WORDS})\s+instead\s+of\s+(?:at\s+)?{_CLOCK_WORDS}(?![\d:/])"
+)
+_INSTEAD_OF = re.compile(
+    rf"\binstead\s+of\s+(?:(?:at\s+)?{_CLOCK_WORDS}(?![\d:/])|(?:this\s+|next\s+)?"
+    r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)[a-z]*\b|today\b|tomorrow\b)"
+)
 _THIS_MORNING = re.compile(r"\bthis\s+(?:am|morn)\b")  # "this a.m." is "this am" by now
 _NOON_THIRTY = re.compile(r"\bnoon[\s-]thirty\b")
 _GLUED_UNIT = re.compile(r"(\d)(wks?|weeks?|days?|hrs?|mins?)\b")  # "in 2wks"

@@ -143,15 +143,14 @@ _NOT_THE_TOUR = [
         ("off", "work"),
     ),
     # The time a tour is moved from: "moving her tour on Sat from 2 to 3:30", "change Aditi from
-    # 10am to 1pm tomorrow" (only the old time is hidden); "2 instead of 1".
+    # 10am to 1pm tomorrow" (only the old time is hidden).
     (
         re.compile(
             r"(?i)\b(?:mov(?:e|ed|ing)|chang(?:e|ed|ing)|reschedul\w*|push(?:ed|ing)?|switch(?:ed|ing)?"
             r"|bump(?:ed|ing)?|shift(?:ed|ing)?)\b[^.\n]{0,60}?(?P<hide>\bfrom\s+(?:"
             rf"{_DAY_WORD}\s+)?(?:at\s+)?{_CLOCK})(?=\s+to\s)"
-            rf"|\binstead\s+of\s+(?:{_DAY_WORD}\s+)?(?:at\s+)?{_CLOCK}"
         ),
-        ("mov", "chang", "reschedul", "push", "switch", "bump", "shift", "instead"),
+        ("mov", "chang", "reschedul", "push", "switch", "bump", "shift"),
     ),
     # Times of other things: a flight, a call or voicemail received, office and tour hours, when
     # to reach the prospect.
@@ -233,7 +232,7 @@ _STARTS: list[tuple[str, ...] | None] = [
     ("call", "phone"),
     ("[", "(", "duration", "length", "·"),
     ("get", "got", "i", "am", "be", "work"),
-    ("mov", "chang", "reschedul", "push", "switch", "bump", "shift", "instead"),
+    ("mov", "chang", "reschedul", "push", "switch", "bump", "shift"),
     ("flight", "plane", "train", "bus", "voicemail", "vm", "call", "text", "message", "msg",
      "email", "open", "close", "office", "leasing", "tour", "business", "best", "reach"),
     None,
