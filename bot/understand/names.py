@@ -29,6 +29,7 @@ from bot.understand.name_words import (
     name_words,
     split_name,
 )
+from bot.understand.roles import Person, find_people
 from bot.understand.scan import Anchored, may_hold
 
 _COMPANION_BEFORE = re.compile(
@@ -96,20 +97,25 @@ _SIGN_OFF = re.compile(
 
 
 def take_name(message: Message, sender: str | None, not_names: frozenset[str]) -> None:
+    booked_for = [p for p in find_people(message.text) if p.beneficiary]
+    # Written for someone ("my son Ethan needs a 1br … - Grace Park"): who sends or signs is not
+    # the prospect.
+    writer = None if booked_for else sender
     found = (
         _labelled(message)
         or _named_parts(message, not_names)
         or _written_for(message, not_names)
+        or _beneficiary(message, booked_for, not_names)
         or _spelled(message, not_names)
-        or _from_sender(sender, not_names)
+        or _from_sender(writer, not_names)
         or _in_text(message, not_names)
         or _as_in_email(message, not_names)
         or _field_list(message, not_names)
         or _introduced(message, not_names)
         or _speaker(message, not_names)
         or _quoted_sender(message, not_names)
-        or _sender_first_name(sender)
-        or _signed(message, not_names)
+        or _sender_first_name(writer)
+        or (None if booked_for else _signed(message, not_names))
     )
     if not found or max(len(found[0]), len(found[1])) > NAME_MAX:
         return
@@ -238,6 +244,24 @@ def _given_before(text: str, end: int, not_names: frozenset[str]) -> str:
             if _name_word(word, not_names):
                 given = word
     return given
+
+
+def _beneficiary(
+    message: Message, people: list[Person], not_names: frozenset[str]
+) -> tuple[str, str] | None:
+    """The name of whom the message is written for, by role: "my son Ethan", "my daughter Ava
+    Ruiz"; a first name alone is taken, the role saying it is one, with the family name the
+    message gives it elsewhere ("my girlfriend Kayla … under her name - Kayla Jefferson")."""
+    for person in people:
+        words = person.name.split()
+        if not words or not all(_name_word(w, not_names) or w.lower() in PARTICLES for w in words):
+            continue
+        if len(words) == 1:
+            for m in re.finditer(rf"\b{re.escape(words[0])}[ \t]+({W})", message.text):
+                if _name_word(family := m.group(1).rstrip("."), not_names):
+                    return words[0], family
+        return split_name(words)
+    return None
 
 
 def _comma_name(value: str) -> tuple[str, str] | None:

@@ -123,8 +123,9 @@ _FOR_ONE = re.compile(
 # Whom a resident or a colleague sends to the office: "referred her friend Maya Singh".
 _REFERRED = re.compile(r"(?i)\b(?:referr(?:ed|ing)|recommend(?:ed|ing)|sen[dt](?:ing)?)[ \t]{1,8}$")
 # Who wants the tour, said of someone a writer books for: "my son is looking for a 1br".
-_WANTS = re.compile(
-    r"(?:[ \t]*+,)?[ \t]*+(?i:wants|would[ \t]+like|['’]d[ \t]+like|needs|hopes|plans|"
+_WANTS = re.compile(  # also after a few words of news: "my son Ethan just got a job and needs…"
+    r"(?:[ \t]*+,)?[ \t]*+(?:(?i:just|recently|finally)[^.;!?\n]{0,50}?\b(?i:and)[ \t]+)?"
+    r"(?i:wants|would[ \t]+like|['’]d[ \t]+like|needs|hopes|plans|"
     r"(?:is[ \t]+)?(?:looking|interested|hoping))\b(?![ \t]+(?i:me|us)\b)"
     r"[^.;!?\n]{0,40}?\b(?i:tour|see|view|visit|look|check|studio|apartment|apt|unit|place|move|rent|"
     r"lease|\d?[ \t-]*(?:br|bd|bed|beds|bedroom|bedrooms))\b"

@@ -86,3 +86,28 @@ def test_chatter_after_a_name_is_no_part_of_it(chatter: str) -> None:
     assert (values.get("first_name"), values.get("last_name")) == ("Benjamin", "Ortiz"), values
     values = read_request(f"book Omar Haddad {chatter} omar@example.com sat 10am")
     assert (values.get("first_name"), values.get("last_name")) == ("Omar", "Haddad"), values
+
+
+@pytest.mark.parametrize("role", ["son", "daughter", "brother", "sister"])
+@pytest.mark.parametrize(
+    "wants",
+    ["needs a 1 bedroom", "just got a job offer in the city and needs a 1 bedroom",
+     "would like to see a studio", "is looking for a 2br"],
+)  # fmt: skip
+@pytest.mark.parametrize("signed", ["- Grace Park, 201-555-0177", "Thanks,\nGrace"])
+def test_whom_a_message_is_written_for_is_the_prospect_not_its_signer(
+    role: str, wants: str, signed: str
+) -> None:
+    text = f"My {role} Ethan {wants}. Can he see one Saturday at 11? ethan.p@example.com\n{signed}"
+    values = read_request(text)
+    assert values.get("first_name") == "Ethan", values
+    assert values.get("last_name") != "Park"
+
+
+def test_a_first_name_said_by_role_takes_the_family_name_given_later() -> None:
+    text = (
+        "hey it's Andre, me and my girlfriend Kayla want to see a 1 bed sunday at 11. put it under"
+        " her name - Kayla Jefferson, kayla.j@example.com"
+    )
+    values = read_request(text)
+    assert (values.get("first_name"), values.get("last_name")) == ("Kayla", "Jefferson")
