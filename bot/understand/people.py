@@ -330,7 +330,10 @@ def _scan(
                 return "first", None, cell, work, stale, None
         if person is not None and person.writer:
             return "first", None, cell, work, stale, None
-        if person is not None and (owner or not person.with_writer):
+        # "me and my roommate Ty (ty@…)": a contact right after someone is theirs, even one who
+        # comes along with the writer
+        attached = person is not None and not text[person.end : found.start].strip(" \t(,:-–")
+        if person is not None and (owner or not person.with_writer or attached):
             return "person", person, cell, work, stale, None
         if word in _FIRST or (word in ("i'm", "im") and i > 0 and tokens[i - 1].group(0) == "at"):
             return "first", None, cell, work, stale, None

@@ -981,3 +981,20 @@ def test_a_her_after_a_clause_about_the_prospect_is_the_prospects(
         f"{clause.format(p='kelsey')}, her cell is 917-555-0143"
     )
     assert "phone" not in own and "917-555-0143" in own["notes"], own
+
+
+@pytest.mark.parametrize("role", ["roommate", "girlfriend", "brother", "co-signer"])
+@pytest.mark.parametrize("with_me", ["me and my {role} Ty", "I and my {role} Ty"])
+def test_a_contact_right_after_someone_who_comes_along_is_theirs(role: str, with_me: str) -> None:
+    """A lead's "Message:" names the writer's companion with their contact in brackets: the
+    prospect's own stay the ones the lead gives."""
+    said = with_me.format(role=role)
+    text = (
+        "Desmond Okoro\ndesmond.okoro@example.com\n(215) 555-0111\n\n"
+        f"Message: Hi, {said} (ty.harper@example.com, 215-555-0112) want to see a 2 bed. "
+        "Sunday 1pm works."
+    )
+    values = read_request(text)
+    assert values.get("email") == "desmond.okoro@example.com", values
+    assert values.get("phone") == "(215) 555-0111", values
+    assert "ty.harper@example.com" in values["notes"]
