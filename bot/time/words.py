@@ -128,8 +128,14 @@ class Reading:
     options: bool = False  # "tuesday or 12/15": choices offered, even ones that agree
     negated: list[str] = field(default_factory=list)  # days written after "not": "not this friday"
     whose_clock: list[str] = field(default_factory=list)  # "her time": a clock of no known zone
-    unread: list[str] = field(default_factory=list)  # words of a day no rule read: "thrus"
+    # The phrase and what no rule read of it, for `unread`.
+    unread_in: tuple[str, Callable[[int, int], bool]] | None = field(default=None, repr=False)
     words: str = ""  # the stretch of the (normalised) text that holds all of the above
+
+    @property
+    def unread(self) -> list[str]:
+        """The words of a day no rule read: "thrus", "boxing", a bare "22"."""
+        return unread_day_words(*self.unread_in) if self.unread_in else []
 
     @property
     def zone(self) -> str | None:
@@ -201,6 +207,8 @@ def _count(word: str) -> float:
 
 _PAST = BACKWARD  # found first, so "last thursday" is never read as a Thursday ahead
 _NTH_WEEKDAY, _COUNT_FROM_A_DAY = NTH_WEEKDAY, COUNT_FROM_A_DAY  # a calendar can tell
+# One is in every match of `_COUNT_FROM_A_DAY`.
+_COUNTED_CUES = ("after", "before", "week", "from", "following", "by", "til", "than", "earlier")
 
 _DURATION = re.compile(
     r"\bin\s+(?:about\s+|around\s+|roughly\s+|like\s+)?(half\s+an?|" + _COUNT[1:-1] + r")\s*"
@@ -358,7 +366,12 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
         if _NEGATION.search(t.text, max(0, m.start() - 16), m.start()):
             reading.negated.append(m.group(0))
 
-    reading.unsure = [m.group(0) for m in t.find(_NTH_WEEKDAY) + t.find(_COUNT_FROM_A_DAY)]
+    reading.unsure = [
+        m.group(0)
+        for pattern, cues in ((_NTH_WEEKDAY, (" of", " in")), (_COUNT_FROM_A_DAY, _COUNTED_CUES))
+        if any(cue in t.text for cue in cues)  # most phrases hold none: no scan
+        for m in t.find(pattern)
+    ]
     reading.past = [m.group(0) for m in t.find(_PAST)]
 
     for m in t.find(_DURATION) + t.find(_DURATION_FROM_NOW):
@@ -411,7 +424,7 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
 
     reading.zones, clocks = read_zones(t.text, t)
     reading.whose_clock.extend(clocks)
-    reading.unread = unread_day_words(t.text, t.free)
+    reading.unread_in = (t.text, t.free)  # read when the phrase is resolved, not when it is found
     if t.last > t.first:
         reading.words = t.text[t.first : t.last].strip()
         pieces = len(reading.days) + len({(c.hour, c.minute) for c in reading.times})

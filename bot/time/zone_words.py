@@ -48,7 +48,8 @@ def read_zones(text: str, spans: Spans) -> tuple[list[WrittenZone], list[str]]:
     unknown: list[str] = []
     placed: list[WrittenZone] = []
     taken: set[str] = set()  # a zone written again changes nothing: a page of them is not read
-    for m in _OFFSET_ZONE.finditer(text):  # "3pm UTC-8", "15:00 GMT+1": a fixed offset
+    offsets = _OFFSET_ZONE.finditer(text) if "utc" in text or "gmt" in text else ()
+    for m in offsets:  # "3pm UTC-8", "15:00 GMT+1": a fixed offset
         if not spans.free(*m.span()):
             continue
         spans.claim(*m.span())
@@ -60,11 +61,12 @@ def read_zones(text: str, spans: Spans) -> tuple[list[WrittenZone], list[str]]:
         else:  # the zone database's Etc names count the other way: UTC-8 is Etc/GMT+8
             sign = "+" if m.group(1) in "-−" else "-"
             placed.append(WrittenZone(f"Etc/GMT{sign}{hours}", None, m.group(0)))
-    for m in _GLUED_Z.finditer(text):
+    for m in _GLUED_Z.finditer(text) if "z" in text else ():
         if spans.free(*m.span()):
             spans.claim(*m.span())
             placed.append(WrittenZone("UTC", None, m.group(0)))
-    for m in _AMBIGUOUS_ZONE.finditer(text):
+    ambiguous = any(word in text for word in AMBIGUOUS_ZONES)
+    for m in _AMBIGUOUS_ZONE.finditer(text) if ambiguous else ():
         if spans.free(*m.span()) and spans.qualifies(*m.span()):
             spans.claim(*m.span())
             unknown.append(m.group(0).upper())

@@ -8,7 +8,7 @@ name to the agent. Names keep the case and accents they were written with.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from bot.booking.form import NAME_MAX
@@ -247,7 +247,7 @@ def _given_before(text: str, end: int, not_names: frozenset[str]) -> str:
 
 
 def _beneficiary(
-    message: Message, people: list[Person], not_names: frozenset[str]
+    message: Message, people: Sequence[Person], not_names: frozenset[str]
 ) -> tuple[str, str] | None:
     """The name of whom the message is written for, by role: "my son Ethan", "my daughter Ava
     Ruiz"; a first name alone is taken, the role saying it is one, with the family name the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -102,7 +103,7 @@ class Reading:
     phones: list[Found]  # every number in the text, typed or said
     numbers: list[tuple[int, int]]  # where anything shaped like a phone number is
     sections: list[Section]
-    people: list[Person]
+    people: Sequence[Person]
     writers: dict[int, tuple[str, str, str]]  # section start: (writer, role for notes, name)
     other_names: dict[str, Person]  # first names of the others, and of who wrote for the prospect
     transcript: bool  # a voicemail or a call: addresses may be said in words
@@ -127,7 +128,7 @@ class Reading:
         i = bisect_right(self.person_starts, at) - 1
         return self.people[i] if i >= 0 and self.people[i].end > at else None
 
-    def people_between(self, start: int, end: int) -> list[Person]:
+    def people_between(self, start: int, end: int) -> Sequence[Person]:
         return self.people[
             bisect_left(self.person_starts, start) : bisect_left(self.person_starts, end)
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.understand.name_words import is_name
 from bot.understand.scan import Anchored, fold, may_hold
@@ -178,9 +179,14 @@ POSSESSIVE = re.compile(r"['’]s$")
 _UNDER_NAME = re.compile(r"(?i)\b(?:under|in)[ \t]+(her|his|their)[ \t]+name\b")
 
 
-def find_people(text: str) -> list[Person]:
+@lru_cache(maxsize=4)  # read for whose each contact is, and for whom the message is written
+def find_people(text: str) -> tuple[Person, ...]:
     """Everyone `text` names by role, or as someone the tour is booked for or who comes along,
     in order."""
+    return tuple(_find_people(text))
+
+
+def _find_people(text: str) -> list[Person]:
     people: list[Person] = []
     for m in _mentions(text):
         if people and m.start() < people[-1].end:

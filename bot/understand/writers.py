@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 
 from bot.understand.message import Label
 from bot.understand.roles import NOT_NAMES, POSSESSIVE, Person, proxy_role
@@ -142,7 +143,7 @@ _TEAM_SPEAKER = re.compile(
 
 
 def writer_of(
-    text: str, section: Section, people: list[Person], sender: str | None, said: list[Label]
+    text: str, section: Section, people: Sequence[Person], sender: str | None, said: list[Label]
 ) -> tuple[str, str, str]:
     """Who wrote the section, how the notes name them if they are neither the prospect nor the
     team ("Parent"), and their name when it is given."""
