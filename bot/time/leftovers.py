@@ -29,6 +29,7 @@ _TARGETS = (*WEEKDAYS, *(m for m in _MONTHS if m not in ("june", "july")), "thur
 _WORDS = frozenset("thus thru".split())
 _TOKEN = re.compile(r"[a-z]+")
 _FUZZY_UP_TO = 300  # characters: a phrase, not a page; a page's words are only looked up
+_NEAR = 60  # characters around what was read, in a page, where a misspelt day may stand
 
 
 # A date in figures no rule read: "12.1" (the 12th of January, or a decimal?), "1.5", "12-16".
@@ -44,15 +45,21 @@ _DAY_NUMBER = re.compile(
 )
 
 
-def unread_day_words(text: str, free: Callable[[int, int], bool]) -> list[str]:
-    """The words of a day in `text` (normalised) that no rule claimed, in order."""
-    fuzzy = len(text) <= _FUZZY_UP_TO
+def unread_day_words(
+    text: str, free: Callable[[int, int], bool], first: int = 0, last: int = -1
+) -> list[str]:
+    """The words of a day in `text` (normalised) that no rule claimed, in order. In a text
+    longer than a phrase, misspellings and figures are looked for only near what was read
+    (`first` to `last`): a page's every word is not held against the calendar."""
+    near = (0, len(text))
+    if len(text) > _FUZZY_UP_TO:
+        near = (max(0, first - _NEAR), min(len(text), last + _NEAR)) if last >= first else (0, 0)
     found = []
-    if fuzzy:
-        for pattern in (_FIGURES, _DAY_NUMBER):
-            found += [m.group(0) for m in pattern.finditer(text) if free(*m.span())]
+    for pattern in (_FIGURES, _DAY_NUMBER):
+        found += [m.group(0) for m in pattern.finditer(text, *near) if free(*m.span())]
     for m in _TOKEN.finditer(text):
         word = m.group(0)
+        fuzzy = near[0] <= m.start() < near[1]
         day_word = word in _DAY_WORDS or (fuzzy and len(word) >= 4 and _misspelt(word))
         if day_word and free(*m.span()):
             found.append(word)

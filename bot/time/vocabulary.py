@@ -317,7 +317,7 @@ def _normalised(text: str) -> str:
     text = _WORD_FIX_RE.sub(lambda m: _WORD_FIXES[m.group(1)], text)
     text = " ".join(text.split())
     if " " in text and _SPACED_CLOCK_CUE.search(text):
-        text = _SPACED_CLOCK.sub(r"\1:\2", text)
+        text = _SPACED_CLOCK.sub(lambda m: ":".join(g for g in m.groups() if g), text)
     return text
 
 
@@ -330,9 +330,12 @@ _ORDINAL_STEMS = ("first", "second", "third", "fourth", "fifth", "sixth", "seven
                   "ninth", "tenth", "eleventh", "twelfth", "teenth", "tieth")  # fmt: skip
 # "at 3 30", "friday 10 15", "3 30 tomorrow": minutes typed after a space, where an hour stands.
 _SPACED_CLOCK = re.compile(
-    r"(?:^|(?<=\bat )|(?<=day )|(?<=\btonight )|(?<=\btomorrow ))"
-    r"(1[0-2]|0?[1-9]) ([0-5][05])(?=[ap]m\b|\s|$)"
+    r"(?:(?:^|(?<=\bat )|(?<=day )|(?<=\btonight )|(?<=\btomorrow ))(1[0-2]|0?[1-9]) ([0-5][05])"
+    r"(?=[ap]m\b|\s|$)"
     r"(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|people|persons|bed|br|ba)\b)"
+    # or anywhere, before a day: "… 3 30 tomorrow"
+    r"|(?<![\d:./])(1[0-2]|0?[1-9]) ([0-5][05])(?=\s+(?:today|tomorrow|tonight|on\s|this\s"
+    r"|next\s|monday|tuesday|wednesday|thursday|friday|saturday|sunday)))"
 )
 _SPACED_CLOCK_CUE = re.compile(r"\d [0-5]\d")
 _CLOCK_WORDS = r"\d{1,2}(?::\d\d)?(?:\s*[ap]m\b)?"

@@ -129,7 +129,9 @@ class Reading:
     negated: list[str] = field(default_factory=list)  # days written after "not": "not this friday"
     whose_clock: list[str] = field(default_factory=list)  # "her time": a clock of no known zone
     # The phrase and what no rule read of it, for `unread`.
-    unread_in: tuple[str, Callable[[int, int], bool]] | None = field(default=None, repr=False)
+    unread_in: tuple[str, Callable[[int, int], bool], int, int] | None = field(
+        default=None, repr=False
+    )
     words: str = ""  # the stretch of the (normalised) text that holds all of the above
 
     @property
@@ -319,7 +321,7 @@ _CUES: dict[re.Pattern[str], tuple[str, ...]] = {
     _RELATIVE[2][0]: ("week",),
     _RELATIVE[3][0]: ("tomorrow",),
     _RELATIVE[4][0]: ("today",),
-    _RELATIVE_COUNT: ("day", "week"),
+    _RELATIVE_COUNT: ("day", "week", "fortnight"),
     _TONIGHT: ("tonight", "this "),
     _WEEKDAY_PATTERNS[0][0]: ("next week",),
     _WEEKDAY_PATTERNS[1][0]: ("week",),
@@ -337,13 +339,15 @@ _CUES: dict[re.Pattern[str], tuple[str, ...]] = {
         "friday",
         "halloween",
         "july",
+        "nye",
+        "juneteenth",
     ),
     _VAGUE_DAY: ("week", "end of"),
     _ISO_DATE: ("-",),
     _NUMERIC_DATE: ("/",),
     _NOON: ("noon", "midday", "mid-day", "midnight"),
     _RANGE: ("-", " to ", " til", "between", "until"),
-    _PAST_TO: ("past", "after", " to ", " til", "before"),
+    _PAST_TO: ("past", "after", " to ", " til", "before", " of "),
     _COLON_TIME: (":",),
     _DOTTED_TIME: (".",),
     _PERIOD: ("morning", "afternoon", "evening", "night", "lunch"),
@@ -424,7 +428,8 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
 
     reading.zones, clocks = read_zones(t.text, t)
     reading.whose_clock.extend(clocks)
-    reading.unread_in = (t.text, t.free)  # read when the phrase is resolved, not when it is found
+    # read when the phrase is resolved, not when it is found; in a page, near what was read
+    reading.unread_in = (t.text, t.free, t.first, t.last)
     if t.last > t.first:
         reading.words = t.text[t.first : t.last].strip()
         pieces = len(reading.days) + len({(c.hour, c.minute) for c in reading.times})

@@ -200,6 +200,18 @@ def test_a_zone_word_that_is_also_a_plain_word_counts_after_any_piece(
         assert alone.status in ("ok", "confirm", "ask", "reject")
 
 
+@pytest.mark.parametrize("row", ROWS, ids=[row["phrase"] for row in ROWS])
+def test_a_phrase_reads_the_same_inside_a_long_text(row: dict[str, str]) -> None:
+    """Past 200 characters a pattern runs only where one of its words is: every pattern's
+    words are complete if a phrase padded with chatter reads as it does alone."""
+    padding = " ".join(["ok"] * 120)
+    kwargs = {"zone": row["zone"], "now": datetime.fromisoformat(row["now"])}
+    order = "DMY" if row["order"] == "DMY" else "MDY"
+    alone = resolve_time(row["phrase"], date_order=order, **kwargs)  # type: ignore[arg-type]
+    padded = resolve_time(f"{padding} {row['phrase']}", date_order=order, **kwargs)  # type: ignore[arg-type]
+    assert (padded.status, padded.starts_at) == (alone.status, alone.starts_at)
+
+
 def test_every_city_written_with_time_is_read_on_its_own_clock() -> None:
     """ "3pm tomorrow madrid time": a place of the zone database is its zone ("tomorrow" too),
     whatever the tour's zone; a city that is also a person's name ("Victoria time") is asked."""
