@@ -31,7 +31,7 @@ from bot.conversation.people import (
     theirs,
 )
 from bot.conversation.questions import answer
-from bot.conversation.replies import MENTION, is_chatter, shape_of
+from bot.conversation.replies import MENTION, is_chatter, shape_of, unread_beside_book
 from bot.conversation.steps import ONE_NAME
 from bot.conversation.when import TimeContext, merged_time, time_change
 from bot.understand import read_message, read_request, unreadable_contacts
@@ -93,6 +93,13 @@ def read_reply(
     if shape.question is not None and context is not None:
         said = answer(shape.question, change.values, context)
     book = shape.book or (shape.weak_book and not moved and shape.question is None)
+    if book and not change.changed and (unread := unread_beside_book(shape.rest)):
+        # "book it, not 2 though, 12" read as no change: booking would send the old time
+        book = False
+        said = (
+            f"I did not book it: I could not tell what “{unread}” changes. Say it another way, "
+            "or press Book to book it as it is."
+        )
     if said is None and not moved and change.refused is None and not book:
         said = _understood(shape.rest)
     return Reply(

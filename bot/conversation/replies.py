@@ -159,3 +159,20 @@ _NEW_REQUEST = re.compile(
 def asks_to_book(text: str) -> bool:
     """The message opens with a request to book ("book her again for tuesday at 3")."""
     return bool(_NEW_REQUEST.match(" ".join(MENTION.sub(" ", text).split())))
+
+
+# Words that ask for a change: a number, a day, a name, an email, "instead", "not".
+_ASKS_A_CHANGE = re.compile(
+    r"(?i)\d|@|\b(?:name|instead|not|make\s+it|change|move|push|quarter|half|noon|midnight|am|pm"
+    r"|today|tomorrow|tmrw|tonight|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b"
+)
+
+
+def unread_beside_book(spoken: str) -> str | None:
+    """A part of a "book it" reply that asks for a change ("book it but make it quarter to 5"):
+    when no change was read from it, booking would send the old values."""
+    for clause in _CLAUSE.split(" ".join(MENTION.sub(" ", spoken).split())):
+        clause = (clause or "").strip()
+        if clause and not _GO_AHEAD.fullmatch(clause) and _ASKS_A_CHANGE.search(clause):
+            return clause
+    return None

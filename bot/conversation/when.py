@@ -53,7 +53,7 @@ _FROM_IT = re.compile(
     rf"(?i)\b(?:the\s+)?(?P<what>{_WEEKDAY_WORD}|day|week)\s+(?P<way>before|after)"
     r"(?:\s+(?:that|it|then|that\s+one))?\b(?!\s+(?:tomorrow|today|next|this|the|christmas|\d))"
 )
-_IT = r"(?:\s+(?:it|that|the\s+tour|the\s+time))?"
+_IT = r"(?:\s+(?:it|that|her|him|them|the\s+tour|the\s+time))?"
 # Which way a duration moves the tour: "an hour later", "push it back", "move it up".
 _LATER = re.compile(
     rf"(?i)\b(?:later|after|push(?:ed)?|delay(?:ed)?|postpone|(?:move|bump|set|put){_IT}\s+back)\b"
@@ -62,6 +62,17 @@ _EARLIER = re.compile(
     rf"(?i)\b(?:earlier|sooner|(?:move|bump|bring|pull|push){_IT}\s+(?:up|ahead|in))\b"
 )
 _FORWARD = re.compile(r"(?i)\bforward\b")  # earlier to some, later to others: asked
+# A reply that moves the tour says so, or says little else: "push it an hour", "a day later".
+_MOVES_IT = re.compile(
+    rf"(?i)\b(?:push|move|bump|shift|delay|postpone|reschedule|slide|make|change)(?:ed|ing)?"
+    rf"{_IT}?\b(?:\s+(?:it|that|her|him|them|the\s+tour|the\s+time|back|up|out|forward))"
+    r"|\b(?:push|bump|slide)\s+(?:\w+\s+){0,2}?(?:an?|one|two|\d|half)"
+)
+_FILLER = re.compile(
+    r"(?i)\b(?:ok|okay|actually|can|could|we|you|u|do|pls|please|let'?s|maybe|how|about|instead"
+    r"|then|it|the|tour|just|so|oh|hmm|sorry|yeah|yes|no|hey|hi|thanks|thx)\b|[^\w\s]"
+)
+_SHORT = 7  # words, filler aside: "an hour later", "an hour and a half earlier"
 # "make it 4 instead", "let's do 4", "ok then 7 it is": an hour alone, said as a change.
 _HOUR_CHANGE = re.compile(
     r"(?i)(?:^|\b)(?:make\s+(?:it|that)|change\s+(?:it|that|the\s+time|the\s+tour|time)\s+to"
@@ -202,6 +213,10 @@ def shift_minutes(reply: str) -> int | None:
     (or says a duration from now: "in 2 hours")."""
     found = _DURATION.search(reply)
     if found is None:
+        return None
+    if not _MOVES_IT.search(reply) and len(_FILLER.sub(" ", reply).split()) > _SHORT:
+        # "she'll call us 30 minutes after she lands", "her move got delayed 2 weeks": a
+        # duration in a remark about something else moves nothing
         return None
     ups = [m.span() for m in _EARLIER.finditer(reply)]
     earlier = bool(ups)

@@ -285,3 +285,46 @@ def test_a_day_or_week_before_or_after_moves_the_tour_by_it(reply: str, days: in
     moved = read_reply(values, reply, asked=None, context=CONTEXT)
     when = CONTEXT.resolve(moved.values["tour_time"]).local
     assert when is not None and when.day == 16 + days and when.hour == 14, moved.values
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["ok book it but make it quarter to 5", "book it - not 2 though, 12",
+     "looks good, book it. last name is Smythe btw", "book it, she said 3 not 2"],
+)  # fmt: skip
+def test_book_it_beside_a_change_that_was_not_read_books_nothing(reply: str) -> None:
+    """Booking the old values would be wrong whenever the change was not understood: the bot
+    says what it could not read and leaves Book to the agent."""
+    read = read_reply(JANE, reply, asked=None, context=CONTEXT)
+    if read.changed:  # read after all: the change is applied and shown
+        return
+    assert read.intent is None and read.said and "did not book" in read.said, read
+
+
+def test_book_it_alone_or_with_a_change_read_books() -> None:
+    assert read_reply(JANE, "looks good, book it", asked=None, context=CONTEXT).intent == "book"
+    both = read_reply(JANE, "virtual please, and book it", asked=None, context=CONTEXT)
+    assert both.intent == "book" and both.values.get("tour_type") == "virtual"
+
+
+@pytest.mark.parametrize(
+    "remark",
+    ["she'll call us 30 minutes after she lands to confirm",
+     "can you remind me to follow up a day after?",
+     "fyi her move got delayed 2 weeks, she still wants the tour",
+     "her sister might come look a week later, separate tour tho",
+     "she works 2 hours later on fridays but it's fine"],
+)  # fmt: skip
+def test_a_duration_in_a_remark_about_something_else_moves_nothing(remark: str) -> None:
+    read = read_reply(JANE, remark, asked=None, context=CONTEXT)
+    assert local(read) == "2026-11-27 14:00", read.values.get("tour_time")
+
+
+@pytest.mark.parametrize(
+    ("move", "when"),
+    [("push it an hour", "15:00"), ("bump her up half an hour", "13:30"),
+     ("an hour and a half earlier", "12:30"), ("move him back an hour", "15:00")],
+)  # fmt: skip
+def test_a_move_of_the_tour_by_a_duration_moves_it(move: str, when: str) -> None:
+    read = read_reply(JANE, move, asked=None, context=CONTEXT)
+    assert local(read) == f"2026-11-27 {when}", read.values.get("tour_time")
