@@ -146,9 +146,20 @@ def time_change(
     shift = shift_minutes(reply)
     if shift is None and _NEXT_WEEK.search(reply) and not (said and read_phrase(said).days):
         shift = 7 * 24 * 60
-    if shift is None and moment is not None and (counted := _FROM_IT.search(normalise(reply))):
+    about_it = moves_the_tour(reply)
+    if (
+        about_it
+        and shift is None
+        and moment is not None
+        and (counted := _FROM_IT.search(normalise(reply)))
+    ):
         shift = _days_from(moment.date(), counted["what"], counted["way"]) * 24 * 60
-    if shift is None and moment is not None and (following := _FOLLOWING.search(reply)):
+    if (
+        about_it
+        and shift is None
+        and moment is not None
+        and (following := _FOLLOWING.search(reply))
+    ):
         # "the following friday" of a Friday tour is a week on; of another day, that Friday.
         day = following["weekday"] or following["weekday2"]
         if day is None or WEEKDAYS[moment.weekday()] == day.lower():
@@ -208,15 +219,20 @@ def merged_time(before: str, correction: str) -> str:
     return correction
 
 
+def moves_the_tour(reply: str) -> bool:
+    """Whether a reply that counts time ("an hour", "a day after") speaks of the tour: it says
+    so ("push it", "move her"), or says little else. "She'll call us 30 minutes after she
+    lands", "her move got delayed 2 weeks" move nothing."""
+    return bool(_MOVES_IT.search(reply)) or len(_FILLER.sub(" ", reply).split()) <= _SHORT
+
+
 def shift_minutes(reply: str) -> int | None:
     """ "push it an hour" is +60, "half an hour earlier" -30; None when the reply moves nothing
     (or says a duration from now: "in 2 hours")."""
     found = _DURATION.search(reply)
     if found is None:
         return None
-    if not _MOVES_IT.search(reply) and len(_FILLER.sub(" ", reply).split()) > _SHORT:
-        # "she'll call us 30 minutes after she lands", "her move got delayed 2 weeks": a
-        # duration in a remark about something else moves nothing
+    if not moves_the_tour(reply):
         return None
     ups = [m.span() for m in _EARLIER.finditer(reply)]
     earlier = bool(ups)
