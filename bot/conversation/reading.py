@@ -57,6 +57,7 @@ _NAME_CUE = re.compile(
     r"|sorry|oops|wrong|typo)\b"
 )
 WRITTEN_SHOWN = 60  # characters of a refused answer quoted back
+_OWN_NAME = re.compile(r"(?i)\b(?:my\s+name|i'?m|i\s+am|this\s+is)\b(?!\s+(?:her|his|their)\b)")
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,12 @@ def _changes(
             found.pop("first_name", None)
             found.pop("last_name", None)
             whole_name = False
-    if named := name_change(spoken, values):
+    if _OWN_NAME.search(spoken):  # "fyi my name is Jess Alvarez": the agent's, not the prospect's
+        found.pop("first_name", None)
+        found.pop("last_name", None)
+        whole_name = False
+    if role is None and not _OWN_NAME.search(spoken) and (named := name_change(spoken, values)):
+        # (with someone else in the reply, "last name Park" may be theirs: nothing is renamed)
         found.pop("first_name", None)
         found.pop("last_name", None)
         found.update(named)  # one part corrected ("last name is Smythe") leaves the other

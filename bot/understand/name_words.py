@@ -42,7 +42,7 @@ STOP = frozenset(
     lol jk lmao omg btw haha hehe np ty tysm ppl rn tho ya yeah yep nope u ur
     change changed changing moved reschedule rescheduled rescheduling see below above wire
     transfer ref reference happy thanksgiving greetings hola buenas tardes dias días correo
-    gracias saludos
+    gracias saludos number numbers digits wrong day days date correct
     wireless caller household income annual employer guest card form submission notification
     visit schedule scheduled platforms inc llc corp ltd management properties realty group
     services consultant manager assistant coordinator specialist front desk associate agent

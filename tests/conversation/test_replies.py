@@ -328,3 +328,15 @@ def test_a_duration_in_a_remark_about_something_else_moves_nothing(remark: str) 
 def test_a_move_of_the_tour_by_a_duration_moves_it(move: str, when: str) -> None:
     read = read_reply(JANE, move, asked=None, context=CONTEXT)
     assert local(read) == f"2026-11-27 {when}", read.values.get("tour_time")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["his roommate Jess is coming, last name Park", "her mom is coming too, her name is Linda Park",
+     "the cosigner is his dad, first name is Luis",
+     "fyi my name is Jess Alvarez if she asks who booked it", "wrong number, it's 917-555-0119",
+     "wrong day, it's thursday"],
+)  # fmt: skip
+def test_another_persons_name_or_the_agents_never_renames_the_prospect(reply: str) -> None:
+    read = read_reply(JANE, reply, asked=None, context=CONTEXT)
+    assert (read.values["first_name"], read.values["last_name"]) == ("Jane", "Doe"), read.values
