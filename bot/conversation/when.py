@@ -368,14 +368,16 @@ def _same_time(one: Reading, other: Reading) -> bool:
 
 
 def _in_the_week(new: Reading, talked_of: date, today: date) -> date | None:
-    """A weekday said alone ("thursday", not "next thursday") in the week of the day the talk
-    was about, if that day is still ahead."""
+    """A weekday said alone ("thursday", not "next thursday") as the one nearest the day the
+    talk was about, after today (today is said "today"): "sunday instead" of a Monday tour is
+    the day before it, "thursday" of next Tuesday's is next Thursday."""
     weekdays = [d for d in new.days if isinstance(d, WeekdayRef)]
     if len(new.days) != 1 or len(weekdays) != 1 or weekdays[0].mode != "plain":
         return None
-    monday = talked_of - timedelta(days=talked_of.weekday())
-    day = monday + timedelta(days=weekdays[0].weekday)
-    return day if day >= today else None
+    after = (weekdays[0].weekday - talked_of.weekday()) % 7 or 7
+    later, earlier = talked_of + timedelta(days=after), talked_of - timedelta(days=7 - after)
+    ahead = [d for d in (earlier, later) if d > today]
+    return min(ahead, key=lambda d: (abs((d - talked_of).days), -d.toordinal()), default=None)
 
 
 def _on_day(day: date, new: Reading, said: str, moment: datetime, context: TimeContext) -> str:

@@ -340,3 +340,14 @@ def test_a_move_of_the_tour_by_a_duration_moves_it(move: str, when: str) -> None
 def test_another_persons_name_or_the_agents_never_renames_the_prospect(reply: str) -> None:
     read = read_reply(JANE, reply, asked=None, context=CONTEXT)
     assert (read.values["first_name"], read.values["last_name"]) == ("Jane", "Doe"), read.values
+
+
+@pytest.mark.parametrize("tour_day", TOUR_DAYS, ids=lambda d: f"{d:%a}")
+@pytest.mark.parametrize("weekday", ["monday", "wednesday", "saturday", "sunday"])
+def test_a_weekday_said_alone_is_the_one_nearest_the_tour(tour_day: object, weekday: str) -> None:
+    """ "sunday instead" of a Monday tour is the day before it, not six days after."""
+    values = {**JANE, "tour_time": f"{tour_day:%b} {tour_day.day} 2026 at 2pm"}  # type: ignore[attr-defined]
+    read = read_reply(values, f"{weekday} instead", asked=None, context=CONTEXT)
+    when = CONTEXT.resolve(read.values["tour_time"]).local
+    assert when is not None and when.strftime("%A").lower() == weekday, read.values
+    assert abs((when.date() - tour_day).days) <= 3, (tour_day, read.values)  # type: ignore[operator]
