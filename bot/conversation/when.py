@@ -2,9 +2,10 @@
 earlier", "make it 4", "same time tuesday", "not monday, tuesday", "sun" (one of two options
 offered), "the 4th" (which "next friday" was meant).
 
-What stays: a new hour keeps the day, a new day keeps the hour, and a weekday alone keeps the
-week the talk was about ("thursday instead", said of next Tuesday, is next Thursday). Anything
-the words leave unclear goes to the resolver as words, so it asks; nothing is guessed here.
+What stays: a new hour keeps the day, a new day keeps the hour, and a weekday alone is the one
+nearest the day the talk was about ("thursday instead", said of next Tuesday, is next Thursday;
+"sunday" of a Monday is the day before). Anything the words leave unclear goes to the resolver
+as words, so it asks; nothing is guessed here.
 """
 
 from __future__ import annotations
