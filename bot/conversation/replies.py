@@ -82,6 +82,10 @@ _REQUEST = re.compile(
 )
 _CALL_OFF = re.compile(rf"{_OPENERS}(?:please\s+)?(?:cancel|call\s+(?:\S+\s+)*?off)\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+_MOVED_INSTEAD = re.compile(
+    r"(?i)\b(?:and|then|to)\s+(?:re)?book\s+(?:it\s+|her\s+|him\s+|them\s+)?(?:for\s+|on\s+)?"
+    r"(?:\w+\s+)?\w*(?:day|\d)\w*|\b(?:book|do|make\s+it)\s+\S+(?:\s+\S+)?\s+instead\b"
+)
 _CLAUSE = re.compile(r"[.!?;\n]+|,\s*|\s+-+\s+|\s+(?:and|but|so|then)\s+", re.IGNORECASE)
 
 
@@ -104,7 +108,11 @@ def shape_of(text: str) -> Shape:
     words = spoken.replace("’", "'")
     clauses = [c.strip() for c in _CLAUSE.split(words) if c and c.strip()]
     whole = words.strip().strip(".!").strip()
-    cancel = any(_CANCEL.fullmatch(c) for c in clauses) or bool(_CANCEL.fullmatch(whole))
+    # "cancel the tour on friday and book saturday instead" moves the tour: no cancel
+    moves = bool(_MOVED_INSTEAD.search(words))
+    cancel = not moves and (
+        any(_CANCEL.fullmatch(c) for c in clauses) or bool(_CANCEL.fullmatch(whole))
+    )
     # "never mind" alone, or with why the tour is off; "never mind, it's fine" is no cancel.
     weak_cancel = bool(_WEAK_CANCEL.fullmatch(whole)) or (
         any(_WEAK_CANCEL.fullmatch(c) or _UNDO.fullmatch(c) for c in clauses)

@@ -351,3 +351,16 @@ def test_a_weekday_said_alone_is_the_one_nearest_the_tour(tour_day: object, week
     when = CONTEXT.resolve(read.values["tour_time"]).local
     assert when is not None and when.strftime("%A").lower() == weekday, read.values
     assert abs((when.date() - tour_day).days) <= 3, (tour_day, read.values)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "cancel the tour on friday and book saturday instead",
+        "cancel friday, book saturday at 2 instead",
+    ],
+)
+def test_a_cancel_that_books_another_day_instead_is_a_move_never_a_cancel(reply: str) -> None:
+    read = read_reply(JANE, reply, asked=None, context=CONTEXT)
+    assert read.intent != "cancel", read
+    assert local(read) in ("2026-11-27 14:00", "2026-11-28 14:00"), read.values["tour_time"]
