@@ -80,16 +80,21 @@ _HOUR_CHANGE = re.compile(
     r"|(?:move|push|bump|shift|switch)\s+(?:it|that|the\s+tour|the\s+time)?\s*to"
     r"|let'?s\s+(?:do|say|go\s+with)"
     r"|how\s+about|what\s+about|(?:can|could)\s+(?:we|you|u|she|he|they)\s+do"
-    r"|(?:she|he|they)\s+(?:said|says|prefers|wants|asked\s+for)|(?:at|for)|then)\s+(?:at\s+)?"
+    r"|(?:she|he|they)\s+(?:said|says|prefers|wants|asked\s+for)|try|(?:at|for)|then)\s+(?:at\s+)?"
     r"(?P<hour>\d{1,2}(?::[0-5]\d)?)(?![\d:/%$]|[,.]\d|\s*(?:bed|br\b|bd\b|ba\b|bath|month|mo\b|year|yr"
     r"|week|wk|day|hour|hr|min|people|persons?|guests?|kids?|pets?|dogs?|cats?|k\b|of\b|units?))"
     # An hour ends the thought or goes on in time words: "2 parking spots" is no hour.
     r"(?=\s*(?:$|[,.!?;:)\-]|(?:[ap]\.?m\b|ish|o'?clock|instead|then|please|pls|on|today"
-    r"|tomorrow|tmrw|tonight|if|or|and|but|works?|would|is|sharp|that|this|next|same|mon|tue|wed"
+    r"|tomorrow|tmrw|tonight|if|or|and|but|works?|would|is|sharp|that|this|next|same|not|mon|tue|wed"
     r"|thu|fri|sat|sun|in\s+the|eastern|central|pacific|mountain|[ecmp][sd]?t\b)))"
     r"|(?:^|\b)(?P<hour2>\d{1,2}(?::[0-5]\d)?)\s+it\s+is\b"
     # "4 instead of 2", "3pm instead"
     r"|(?:^|\b)(?P<hour4>\d{1,2}(?::[0-5]\d)?)(?:\s*[ap]\.?m\b\.?)?\s+instead\b"
+    # "12 not 2", "not 2, 12": the one said without "not"
+    r"|(?:^|\b)(?P<hour5>\d{1,2}(?::[0-5]\d)?)(?:\s*[ap]\.?m\b\.?)?,?\s+not\s+\d{1,2}\b"
+    r"(?!\s*(?:bed|br\b|bd\b|ba\b|bath|people|persons?|guests?|units?|k\b|%|\$))"
+    r"|\bnot\s+\d{1,2}(?::[0-5]\d)?(?:\s*[ap]\.?m\b\.?)?(?:\s+though)?\s*[,;:-]+\s*(?:it'?s\s+|make\s+it\s+)?"
+    r"(?P<hour6>\d{1,2}(?::[0-5]\d)?)\b(?![:/.]\d)"
     # "no, 3": a number alone after a word that corrects.
     r"|^(?:no|nope|actually|wait|sorry|oops|correction)[\s,.!:-]+(?P<hour3>\d{1,2}(?::[0-5]\d)?)"
     r"\s*[.!]?$"
@@ -176,7 +181,9 @@ def time_change(
         hour = _HOUR_CHANGE.search(reply)
         if not (hour and before and read_phrase(before).days):
             return TimeChange()
-        said = hour["hour"] or hour["hour2"] or hour["hour3"] or hour["hour4"]
+        said = next(
+            hour[g] for g in ("hour", "hour2", "hour3", "hour4", "hour5", "hour6") if hour[g]
+        )
     new = read_phrase(said, day_first=context.date_order == "DMY")
     if _bare_number(new, said) and asked != "tour_time" and not _HOUR_CHANGE.search(reply):
         return TimeChange()  # "maybe 2" beside "1 bed": a number, not a time

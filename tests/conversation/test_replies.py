@@ -364,3 +364,13 @@ def test_a_cancel_that_books_another_day_instead_is_a_move_never_a_cancel(reply:
     read = read_reply(JANE, reply, asked=None, context=CONTEXT)
     assert read.intent != "cancel", read
     assert local(read) in ("2026-11-27 14:00", "2026-11-28 14:00"), read.values["tour_time"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "when"),
+    [("she said 3 not 2", "15:00"), ("12 not 2", "12:00"), ("not 2, it's 4", "16:00"),
+     ("try 4 then", "16:00"), ("2 not 3 bedrooms", "14:00")],
+)  # fmt: skip
+def test_an_hour_said_against_another_is_the_new_one(reply: str, when: str) -> None:
+    read = read_reply(JANE, reply, asked=None, context=CONTEXT)
+    assert local(read) == f"2026-11-27 {when}", read.values["tour_time"]
