@@ -52,7 +52,7 @@ _NOT_A_TIME = (
     r"(?!\s*(?:/|:\d|%|k\b|\$|st\b|nd\b|rd\b|th\b|br\b|bd\b|bed|bath|ba\b|days?\b|weeks?\b"
     r"|hours?\b|hrs?\b|minutes?\b|mins?\b|months?\b|mo\b|people|persons?|guests?|units?"
     r"|pets?|dogs?|cats?|years?|yrs?|sq|ft|floor|adults?|child(?:ren)?|kids?|occupants?"
-    r"|residents?|roommates?|tenants?|cars?|spots?|stor(?:y|ies)|levels?|rooms?|baths?)|\.\d)"
+    r"|residents?|roommates?|tenants?|cars?|spots?|stor(?:y|ies)|levels?|rooms?|baths?|of\b)|\.\d)"
 )
 _CLOCK = r"(\d{1,2})(?::([0-5]\d))?\s*(am|pm|a|p)?"
 
@@ -283,8 +283,9 @@ _DOTTED_TIME = re.compile(
 )
 _MERIDIEM_TIME = re.compile(r"\b(\d{1,2})(?:\s*(am|pm)\b|(a|p)\b)")
 _BARE_AFTER_WORD = re.compile(
-    r"\b(?:at|around|about|abt|by|say|approx(?:imately)?|roughly|like|maybe)\s+(\d{1,2})\b"
-    + _NOT_A_TIME
+    r"\b(?:at|around|about|abt|by|say|approx(?:imately)?|roughly|like|maybe"
+    # a correction: "at 4, no 5", "(actually 3, she just texted)", "wait, she said 12"
+    r"|no|nope|actually|wait|sorry|said|rather|make\s+it)[\s,]+(\d{1,2})\b" + _NOT_A_TIME
 )
 _BARE = re.compile(r"^\s*(\d{1,2})\b" + _NOT_A_TIME)
 # ("saturday morning 9", "tomorrow afternoon 3": the part of the day may stand between)

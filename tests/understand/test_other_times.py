@@ -73,3 +73,17 @@ def test_an_identifier_is_no_phone(label: str) -> None:
 def test_a_word_of_the_message_is_no_name(word: str) -> None:
     values = read_request(f"{word}: Aditi Rao aditi@example.com tomorrow 1pm")
     assert (values.get("first_name"), values.get("last_name")) == ("Aditi", "Rao"), values
+
+
+@pytest.mark.parametrize(
+    ("text", "booked"),
+    [("sat 2pm (actually 3, she just texted)", "Sat 15:00"),
+     ("saturday at 11 - wait, she said 12", "Sat 12:00"), ("fri at 2, no wait 3", "Fri 15:00"),
+     ("monday 10am, sorry 11am", "Mon 11:00"), ("tomorrow at 4, no 5", None),
+     ("fri 2pm, actually 3 of us", "Fri 14:00"), ("fri 2pm, no 2 bedrooms though", "Fri 14:00")],
+)  # fmt: skip
+def test_an_hour_corrected_in_the_message_is_the_new_one_or_a_question(
+    text: str, booked: str | None
+) -> None:
+    values = read_request(f"Jane Doe jane@example.com {text}")
+    assert _when(values) == booked, values.get("tour_time")
