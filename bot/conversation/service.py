@@ -207,7 +207,9 @@ class Conversations:
                 values, reply.values, reply.changed, agent_zone,
                 noted=reply.noted, dropped=reply.dropped,
             )  # fmt: skip
-            if reply.intent == "book" and not changes:  # the lock is held already
+            # (a change read but not yet shown, "not 2, 12" that must be asked about, is saved
+            # first: booking would send the old values)
+            if reply.intent == "book" and not changes and not reply.changed:  # lock held already
                 return await self._book(dialogue.id, None, dialogue.user_id, agent_zone,
                                         confirmed=False)  # fmt: skip
             heading: Heading = "changed" if changes else "unchanged"
@@ -221,9 +223,7 @@ class Conversations:
                 said=reply.said,
             )
             if answer is not None:
-                if reply.intent == "book" and answer.ready:  # "make it 4 and book it"
-                    return await self._book(dialogue.id, None, dialogue.user_id, agent_zone,
-                                            confirmed=False)  # fmt: skip
+                # "make it 4 and book it": the change is shown with Book, never booked unseen
                 return answer
             fresh = await self.dialogues.get(dialogue.id)
             if fresh is None or not fresh.is_open:

@@ -566,3 +566,22 @@ async def test_a_restart_mid_conversation_loses_nothing(
             assert ready is not None and "Jane Doe" in shown(ready) and buttons(ready)
             await thread.click("dialogue_book")
             assert await settled(second, thread) == "confirmed"
+
+
+async def test_book_it_with_a_change_shows_the_change_and_books_nothing_unseen(
+    chat: RunningBot,
+) -> None:
+    """ "book it - not 2 though, 12": booking at once would send what the agent last saw (2pm);
+    the change is shown with Book, and nothing reaches Propexo until it is pressed."""
+    thread = Thread(chat)
+    ready = await thread.start(f"{MENTION} book Jane Doe jane@example.com friday at 2pm")
+    assert buttons(ready)
+    changed = await thread.say("book it - not 2 though, 12")
+    assert changed is not None and "12:00 PM" in shown(changed), shown(changed) if changed else ""
+    assert buttons(changed)
+    await asyncio.sleep(0.3)
+    assert not chat.propexo.state.appointments
+    await thread.click("dialogue_book")
+    assert await settled(chat, thread) == "confirmed"
+    [booked] = chat.propexo.state.appointments
+    assert booked.body["appointment_time"] == "18:00:00"  # noon in the agent's Chicago
