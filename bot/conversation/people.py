@@ -31,6 +31,7 @@ NOT_COMING = frozenset({"Co-signer", "Guarantor", "Employer", "Realtor", "Emerge
 _ROLE_WORD = re.compile(
     r"(?i)\b(" + "|".join(re.escape(w) for w in sorted(ROLES, key=len, reverse=True)) + r")s?\b"
 )
+_NAME_WORD = re.compile(r"(?i)\bname\b|\bit'?s\b|\bspel(?:led|t)\b|\bgoes\s+by\b")
 _LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z-]*(?: [a-z]+)?): \S")
 _DROP = re.compile(
     r"(?i)\b(?:scratch|drop|remove|forget|delete|take\s+out|lose|cross\s+off|no(?:\s+more)?"
@@ -55,6 +56,15 @@ def person_lines(notes: str | None) -> list[str]:
         for piece in notes.split("; ")
         if (line := _LINE.match(piece.strip())) and line["label"] in LABELS
     ]
+
+
+def named_after_someone_else(text: str) -> bool:
+    """Whether the reply names someone else before it gives a name: "his roommate Jess is
+    coming, last name Park" (Park is the roommate's), not "her last name is Dough, and her
+    roommate Tasha is coming"."""
+    role = _ROLE_WORD.search(text)
+    name = _NAME_WORD.search(text)
+    return bool(role and name and role.start() < name.start())
 
 
 def mentions_someone_else(text: str) -> str | None:

@@ -27,6 +27,7 @@ from bot.conversation.people import (
     dropped,
     line_for,
     mentions_someone_else,
+    named_after_someone_else,
     person_lines,
     theirs,
 )
@@ -161,8 +162,12 @@ def _changes(
         found.pop("first_name", None)
         found.pop("last_name", None)
         whole_name = False
-    if role is None and not _OWN_NAME.search(spoken) and (named := name_change(spoken, values)):
-        # (with someone else in the reply, "last name Park" may be theirs: nothing is renamed)
+    if (
+        not named_after_someone_else(spoken)
+        and not _OWN_NAME.search(spoken)
+        and (named := name_change(spoken, values))
+    ):
+        # (a name given after someone else, "…roommate Jess, last name Park", is theirs)
         found.pop("first_name", None)
         found.pop("last_name", None)
         found.update(named)  # one part corrected ("last name is Smythe") leaves the other

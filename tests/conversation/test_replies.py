@@ -374,3 +374,9 @@ def test_a_cancel_that_books_another_day_instead_is_a_move_never_a_cancel(reply:
 def test_an_hour_said_against_another_is_the_new_one(reply: str, when: str) -> None:
     read = read_reply(JANE, reply, asked=None, context=CONTEXT)
     assert local(read) == f"2026-11-27 {when}", read.values["tour_time"]
+
+
+def test_a_name_given_before_someone_else_is_the_prospects() -> None:
+    reply = "sorry, her last name is spelled Dough. fyi her roommate Tasha is coming too"
+    read = read_reply(JANE, reply, asked=None, context=CONTEXT)
+    assert read.values["last_name"] == "Dough" and "Tasha" in read.values.get("notes", "")
