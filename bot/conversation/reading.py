@@ -158,13 +158,14 @@ def _changes(
             found.pop("first_name", None)
             found.pop("last_name", None)
             whole_name = False
-    if _OWN_NAME.search(spoken):  # "fyi my name is Jess Alvarez": the agent's, not the prospect's
+    own_name = bool(_OWN_NAME.search(spoken))
+    if own_name:  # "fyi my name is Jess Alvarez": the agent's, not the prospect's
         found.pop("first_name", None)
         found.pop("last_name", None)
         whole_name = False
     if (
         not named_after_someone_else(spoken)
-        and not _OWN_NAME.search(spoken)
+        and not own_name
         and (named := name_change(spoken, values))
     ):
         # (a name given after someone else, "…roommate Jess, last name Park", is theirs)

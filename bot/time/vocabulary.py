@@ -316,7 +316,7 @@ def _normalised(text: str) -> str:
     text = _NOTHING_MEANT.sub(" ", text)
     text = _WORD_FIX_RE.sub(lambda m: _WORD_FIXES[m.group(1)], text)
     text = " ".join(text.split())
-    if " " in text and _SPACED_CLOCK_CUE.search(text):
+    if " " in text and SPACED_MINUTES.search(text):
         text = _SPACED_CLOCK.sub(lambda m: ":".join(g for g in m.groups() if g), text)
     return text
 
@@ -337,7 +337,7 @@ _SPACED_CLOCK = re.compile(
     r"|(?<![\d:./])(1[0-2]|0?[1-9]) ([0-5][05])(?=\s+(?:today|tomorrow|tonight|on\s|this\s"
     r"|next\s|monday|tuesday|wednesday|thursday|friday|saturday|sunday)))"
 )
-_SPACED_CLOCK_CUE = re.compile(r"\d [0-5]\d")
+SPACED_MINUTES = re.compile(r"\d [0-5]\d")  # "3 30": minutes typed after a space
 _CLOCK_WORDS = r"\d{1,2}(?::\d\d)?(?:\s*[ap]m\b)?"
 _INSTEAD_OF_HOUR = re.compile(
     rf"(?<![\d:/])({_CLOCK_WORDS})\s+instead\s+of\s+(?:at\s+)?{_CLOCK_WORDS}(?![\d:/])"

@@ -21,6 +21,7 @@ from bot.time.vocabulary import (
     COUNT_FROM_A_DAY,
     NTH_WEEKDAY,
     NUMBER_WORDS,
+    SPACED_MINUTES,
     WEEKDAY,
     WEEKDAYS,
     ZONE_WORDS,
@@ -199,7 +200,6 @@ _MINUTES_LEFT = re.compile(  # the minutes in a lookahead: "dec 10 10 05" is tri
     r"(?<![\d:./])(\d{1,2}) (?=([0-5]\d)\b(?![:./]\d)"
     r"(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|people|persons|bed|br|ba)\b))"
 )
-_SPACED_MINUTES = re.compile(r"\d [0-5]\d")
 _VAGUE_COUNTS = frozenset(("few", "a few", "couple", "a couple", "a couple of", "several"))
 
 
@@ -418,7 +418,7 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
         reading.vague_day = m.group(0)
 
     _read_times(t, reading, day_ends, day_first)
-    spaced = _SPACED_MINUTES.search(t.text) if reading.times else None  # one quick look first
+    spaced = SPACED_MINUTES.search(t.text) if reading.times else None  # one quick look first
     for m in _MINUTES_LEFT.finditer(t.text, spaced.start()) if spaced else ():
         # "dec 10 3 30" read as 3 o'clock: which time?
         if t.kind_at(m.start(1)) == CLOCK and t.free(*m.span(2)):
