@@ -356,7 +356,10 @@ _CUES: dict[re.Pattern[str], tuple[str, ...]] = {
 
 
 # Words that turn the day after them down: "not this friday", "isn't monday", "not on the 5th".
-_NEGATION = re.compile(r"(?:\bnot|n't|\bnever)\s+(?:on\s+|the\s+)*$")
+_NEGATION = re.compile(
+    r"(?:\bnot|n't|\bnever|\bexcept(?:\s+for)?|\bother\s+than|\bany\s*(?:day|time|thing)\s+but"
+    r"|\banything\s+but)\s+(?:on\s+|the\s+)*$"
+)
 
 
 def read_phrase(text: str, *, day_first: bool = False) -> Reading:
@@ -368,7 +371,7 @@ def read_phrase(text: str, *, day_first: bool = False) -> Reading:
     def add_day(m: re.Match[str], day: DayRef) -> None:
         reading.days.append(day)
         day_ends.append(m.end())
-        if _NEGATION.search(t.text, max(0, m.start() - 16), m.start()):
+        if _NEGATION.search(t.text, max(0, m.start() - 20), m.start()):
             reading.negated.append(m.group(0))
 
     reading.unsure = [

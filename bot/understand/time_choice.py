@@ -31,7 +31,8 @@ _CLAUSE_END = re.compile(
 )
 # Inside a clause, where a turned-down option meets the one that stands.
 _TURN = re.compile(
-    r"(?i),|\bbut\b|\binstead\s+of\b|\brather\s+than\b|\bnot\b(?=\s+(?:on\s+)?\w+day\b)"
+    r"(?i),|(?<!any day )(?<!anything )(?<!anytime )\bbut\b|\binstead\s+of\b|\brather\s+than\b"
+    r"|\bnot\b(?=\s+(?:on\s+)?\w+day\b)"
     r"|\b(?:actually|sorry|correction|oops|oh\s+wait|wait)\b"
 )
 _DECLINED = re.compile(
@@ -39,12 +40,16 @@ _DECLINED = re.compile(
     r"|no\s+longer|not\s+(?:on\s+)?(?=\w+day\b)|anymore|is\s+out|out\s+now|fell\s+through"
     r"|cancel(?:led|ed)?|not\s+(?:gonna|going\s+to|be\s+able\s+to)|no\s+good|not\s+good"
     r"|not\s+(?:work|possible|available)|forget|scrap|nix|ditch|skip"
-    r"|drop(?=\s+(?:the\s+)?\w+day\b))\b"  # "drop tuesday", not "drop by tuesday"
+    r"|drop(?=\s+(?:the\s+)?\w+day\b)"  # "drop tuesday", not "drop by tuesday"
+    # "any day but friday", "except monday", "other than tuesday" (a lone "but friday" may be
+    # the choice: "tomorrow's out but friday works")
+    r"|(?:any\s*(?:day|time|thing)|anything)\s+but(?=\s+\w+day\b)"
+    r"|(?:except(?:\s+for)?|other\s+than)(?=\s+(?:on\s+)?\w+day\b))\b"
 )
 _DECLINED_ANCHORED = Anchored(
     _DECLINED,
     ("can", "couldn", "won", "doesn", "does", "don", "isn", "no", "anymore", "is", "out", "fell",
-     "cancel", "forget", "scrap", "nix", "ditch", "skip", "drop"),
+     "cancel", "forget", "scrap", "nix", "ditch", "skip", "drop", "any", "except", "other"),
 )  # fmt: skip
 # A month or holiday-like word the time grammar did not read as a date: the day is unknown.
 _UNREAD_DAY = re.compile(

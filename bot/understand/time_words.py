@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.booking.form import TOUR_TIME_MAX
-from bot.time.words import normalise
+from bot.time.words import normalise, read_phrase
 from bot.understand.message import Message
 from bot.understand.scan import Anchored, folded
 from bot.understand.time_choice import candidates, choose
@@ -268,6 +268,13 @@ def take_tour_time(message: Message) -> None:
         return
     words, merged = chosen
     if len(words) > TIME_WORDS_MAX:
+        return
+    day_turned_down = any(  # as `candidates` leaves them out
+        "turned down" in seen.why and read_phrase(seen.words).days for seen in message.left_out
+    )
+    if day_turned_down and not read_phrase(words).days:
+        # "any day but friday, ideally around 3": the hour of no day said is no tour time
+        message.leave_out(words, "an hour with no day, beside a day turned down: ask the day")
         return
     # The words come from the clauses read: the text after the last is not looked through first.
     last = max(c.end for c in mentioned)

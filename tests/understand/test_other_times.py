@@ -87,3 +87,13 @@ def test_an_hour_corrected_in_the_message_is_the_new_one_or_a_question(
 ) -> None:
     values = read_request(f"Jane Doe jane@example.com {text}")
     assert _when(values) == booked, values.get("tour_time")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["any day but friday, ideally around 3", "any day except monday at 3",
+     "anything but tuesday. 2pm works", "any day other than thursday, 4pm"],
+)  # fmt: skip
+def test_a_day_excluded_is_never_the_tour_and_its_hour_alone_is_asked(text: str) -> None:
+    values = read_request(f"Sam Lee sam@example.com, {text}")
+    assert _when(values) is None, values.get("tour_time")
