@@ -199,8 +199,17 @@ class Worker:
             now = datetime.now(UTC)
             for booking in (self._booking_of[task] for task in polls):
                 # A cancelled poll holds a lease: give it back so the next worker looks at once.
-                with contextlib.suppress(BookingNotFound):
+                # Only a kindness: a store busy with a send just cut off lets the lease run out.
+                try:
                     await self.store.update_booking(booking.id, next_attempt_at=now)
+                except BookingNotFound:
+                    pass
+                except Exception as error:  # stopping goes on, whatever the store says
+                    logger.warning(
+                        "stopping: the lease of booking %s was not handed back (%s); it runs out",
+                        booking.id,
+                        reason(error),
+                    )
         if sends:
             await asyncio.gather(*sends, return_exceptions=True)  # the store says what left
             handed_back = sum([await self._hand_back(self._booking_of[task]) for task in sends])
